@@ -1,0 +1,32 @@
+package report
+
+// Outcome is what became of one input row.
+type Outcome string
+
+// The outcomes of a row. Their spelling is part of the report's contract.
+const (
+	// Created: Comeet created the candidate; CandidateUID is its uid.
+	Created Outcome = "created"
+	// Conflict: the candidate already exists in this position (Comeet's 409);
+	// CandidateUID is the existing one.
+	Conflict Outcome = "conflict"
+	// Skipped: not sent, because the ledger shows it is already in Comeet, or
+	// because --limit was reached.
+	Skipped Outcome = "skipped"
+	// Invalid: our checks or Comeet (a 4xx) said the data is wrong.
+	Invalid Outcome = "invalid"
+	// Failed: could not be completed (retries exhausted, authentication,
+	// interruption); sending it again may succeed.
+	Failed Outcome = "failed"
+	// Valid: dry run only; the row passed every check and would be sent.
+	Valid Outcome = "valid"
+)
+
+// Outcomes lists every outcome in the order the summary prints them.
+var Outcomes = []Outcome{Created, Conflict, Skipped, Valid, Invalid, Failed}
+
+// NeedsAttention reports whether a row with this outcome belongs in the
+// errors file: it is neither in Comeet nor cleared to be sent.
+func (o Outcome) NeedsAttention() bool {
+	return o == Invalid || o == Failed
+}

@@ -142,23 +142,25 @@ func closeTarget(col string) (target, bool) {
 	return target{kind: best}, true
 }
 
-// aliases are the column names people commonly use for each field.
+// aliases are the column names people commonly use for each field. They
+// are compared normalized, so one spelling stands for "E-mail address",
+// "Email Address" and "email_address".
 var aliases = map[kind][]string{
 	kindPositionUID:        {"Position", "Position ID", "Job ID", "Job", "Job code", "Requisition ID"},
 	kindPartnerCandidateID: {"ID", "Candidate ID", "External ID", "Partner ID", "Applicant ID", "Candidate number"},
 	kindFirstName:          {"First", "Given name", "Forename", "Christian name"},
 	kindMiddleName:         {"Middle", "Middle initial"},
 	kindLastName:           {"Last", "Surname", "Family name"},
-	kindEmail:              {"E-mail", "Email address", "E-mail address", "Mail", "Personal email"},
+	kindEmail:              {"Email address", "Mail", "Personal email"},
 	kindPhone:              {"Telephone", "Tel", "Phone number", "Telephone number", "Home phone", "Work phone"},
-	kindMobilePhone:        {"Mobile", "Cell", "Cell phone", "Cellphone", "Mobile number", "Cell number"},
+	kindMobilePhone:        {"Mobile", "Cell", "Cell phone", "Mobile number", "Cell number"},
 	kindNationalID:         {"Passport", "Passport number", "SSN", "ID number", "Identity number"},
 	kindLinkedInURL:        {"LinkedIn", "LinkedIn profile", "LinkedIn link", "LinkedIn profile URL"},
 	kindSalaryExpectations: {"Salary", "Expected salary", "Salary expectation", "Desired salary"},
 	kindProspectStatus:     {"Status", "Candidate status"},
 	kindResume:             {"CV", "CV file", "Resume file", "Résumé"},
 	kindPicture:            {"Photo", "Avatar", "Profile picture", "Photo file"},
-	kindLinks:              {"Link", "Website", "Web site", "Portfolio", "GitHub", "URLs"},
+	kindLinks:              {"Link", "Website", "Portfolio", "GitHub", "URLs"},
 	kindFiles:              {"Attachments", "Attachment", "Documents", "Other files"},
 	kindSourceFullName:     {"Recruiter", "Recruiter name", "Source", "Source name", "Agency contact", "Source contact", "Headhunter", "Referrer"},
 	kindSourceEmail:        {"Recruiter email", "Source email", "Agency contact email", "Headhunter email", "Referrer email"},
@@ -166,7 +168,7 @@ var aliases = map[kind][]string{
 	kindCountry:            {"Country", "Country code", "Nationality country"},
 	kindCity:               {"City", "Town"},
 	kindState:              {"State", "Region", "Province"},
-	kindZip:                {"Zip", "Zip code", "Postal code", "Postcode", "Post code"},
+	kindZip:                {"Zip", "Zip code", "Postal code", "Postcode"},
 	kindStreet:             {"Street", "Address", "Street address", "Address line 1"},
 	kindNote:               {"Notes", "Comment", "Comments", "Remarks"},
 }

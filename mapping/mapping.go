@@ -93,6 +93,9 @@ func readRecords(r io.Reader) (records [][]string, lines []int, err error) {
 		if err == io.EOF {
 			break
 		}
+		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+			return nil, nil, &LineError{Line: pe.Line, Err: pe.Err}
+		}
 		if err != nil {
 			return nil, nil, err
 		}

@@ -127,7 +127,11 @@ func closeTarget(col string) (target, bool) {
 		return target{}, false
 	}
 	best, bestDist, tie := kind(0), limit+1, false
+	size := len([]rune(n))
 	for name, k := range kindByAny {
+		if diff := size - len([]rune(name)); diff > limit || -diff > limit {
+			continue // too far apart in length to be within the limit
+		}
 		d := distance(n, name)
 		switch {
 		case d < bestDist:

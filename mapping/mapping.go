@@ -38,18 +38,7 @@ const (
 // starting with # are comments; extra columns (a "comment" column, say) are
 // ignored. Every fault is reported, each with its line.
 func Load(r io.Reader) (*Mapping, error) {
-	records, lines, err := readRecords(r)
-	if err != nil {
-		return nil, fmt.Errorf("load mapping: %w", err)
-	}
-	if err := checkShape(records, lines); err != nil {
-		return nil, fmt.Errorf("load mapping: %w", err)
-	}
-	var rules []Rule
-	if err := gocsv.UnmarshalCSV(&recordReader{records: records}, &rules); err != nil {
-		return nil, fmt.Errorf("load mapping: %w", err)
-	}
-	m, err := check(rules, atLine(lines[1:]))
+	m, err := load(r)
 	if err != nil {
 		return nil, fmt.Errorf("load mapping: %w", err)
 	}
@@ -63,11 +52,26 @@ func LoadFile(path string) (*Mapping, error) {
 		return nil, fmt.Errorf("load mapping: %w", err)
 	}
 	defer f.Close()
-	m, err := Load(f)
+	m, err := load(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("load mapping %s: %w", path, err)
 	}
 	return m, nil
+}
+
+func load(r io.Reader) (*Mapping, error) {
+	records, lines, err := readRecords(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkShape(records, lines); err != nil {
+		return nil, err
+	}
+	var rules []Rule
+	if err := gocsv.UnmarshalCSV(&recordReader{records: records}, &rules); err != nil {
+		return nil, err
+	}
+	return check(rules, atLine(lines[1:]))
 }
 
 // Write writes m as a mapping file that Load reads back to the same rules.

@@ -190,7 +190,7 @@ func TestLoadFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = LoadFile(bad)
-	want := bad + ": load mapping: line 3: field email has neither a column nor a default"
+	want := "load mapping " + bad + ": line 3: field email has neither a column nor a default"
 	if err == nil || err.Error() != want {
 		t.Errorf("got error %v, want %q", err, want)
 	}

@@ -437,7 +437,7 @@ func TestBinderConcurrent(t *testing.T) {
 				c, _ := b.Candidate([]string{name, ""})
 				c.CustomFields["origin"] = name
 				if c.FirstName != name || len(c.Files) != 1 || c.Files[0].Path != "terms.pdf" {
-					errs <- fmt.Sprintf("row %s: got %s", name, jsonOf(t, c))
+					errs <- fmt.Sprintf("row %s: got %+v", name, c)
 					return
 				}
 			}

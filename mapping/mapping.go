@@ -27,11 +27,11 @@ type Mapping struct {
 	Rules []Rule
 }
 
-// The mapping file's header names.
+// The mapping file's header names that must be present; "default" may be
+// left out when no rule has one.
 const (
-	headerField   = "field"
-	headerColumn  = "column"
-	headerDefault = "default"
+	headerField  = "field"
+	headerColumn = "column"
 )
 
 // Load reads a mapping file: CSV with the header field,column,default. Lines
@@ -74,7 +74,8 @@ func load(r io.Reader) (*Mapping, error) {
 	return check(rules, atLine(lines[1:]))
 }
 
-// Write writes m as a mapping file that Load reads back to the same rules.
+// Write writes m as a mapping file that Load reads back to the same rules. A
+// mapping without rules is written as the header alone, which Load refuses.
 func (m *Mapping) Write(w io.Writer) error {
 	rules := m.Rules
 	if rules == nil {
@@ -86,8 +87,7 @@ func (m *Mapping) Write(w io.Writer) error {
 	return nil
 }
 
-// readRecords reads every CSV record with the line it starts on. The header
-// is folded (trimmed, lower case) so that "Field" or a BOM does not matter.
+// readRecords reads every CSV record with the line it starts on.
 func readRecords(r io.Reader) (records [][]string, lines []int, err error) {
 	cr := csv.NewReader(skipBOM(r))
 	cr.Comment = '#'
@@ -110,9 +110,6 @@ func readRecords(r io.Reader) (records [][]string, lines []int, err error) {
 	if len(records) == 0 {
 		return nil, nil, invalid{"the file is empty; it needs the header field,column,default and one rule per line"}
 	}
-	for i, name := range records[0] {
-		records[0][i] = strings.ToLower(trim(name))
-	}
 	return records, lines, nil
 }
 
@@ -124,19 +121,23 @@ func skipBOM(r io.Reader) io.Reader {
 	return br
 }
 
-// checkShape checks the header and that no rule has more cells than it.
+// checkShape checks the header and that no rule has more cells than it. It
+// folds the header (trimmed, lower case) so that " Field" does not matter.
 func checkShape(records [][]string, lines []int) error {
-	header := records[0]
+	header := make([]string, len(records[0]))
 	seen := map[string]bool{}
-	for _, name := range header {
+	for i, name := range records[0] {
+		name = strings.ToLower(trim(name))
 		if seen[name] && name != "" {
 			return &LineError{lines[0], fmt.Errorf("header names %q twice", name)}
 		}
 		seen[name] = true
+		header[i] = name
 	}
 	if !seen[headerField] || !seen[headerColumn] {
-		return &LineError{lines[0], fmt.Errorf("missing header: want field,column,default, got %q", strings.Join(header, ","))}
+		return &LineError{lines[0], fmt.Errorf("missing header: want field,column,default, got %q", strings.Join(records[0], ","))}
 	}
+	records[0] = header
 	if len(records) == 1 {
 		return &LineError{lines[0], errors.New("no rules after the header")}
 	}

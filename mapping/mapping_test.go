@@ -89,7 +89,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "missing header",
 			in:   "first_name,First Name,\nlast_name,Surname,\n",
-			want: `load mapping: line 1: missing header: want field,column,default, got "first_name,first name,"`,
+			want: `load mapping: line 1: missing header: want field,column,default, got "first_name,First Name,"`,
 		},
 		{
 			name: "header after comments names its own line",

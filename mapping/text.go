@@ -1,0 +1,89 @@
+package mapping
+
+import (
+	"strings"
+	"unicode"
+)
+
+// trim removes surrounding white space, including no-break spaces and the
+// zero-width characters that spreadsheets leave behind. ASCII-clean values,
+// the usual case, return without a scan.
+func trim(s string) string {
+	if s == "" || (isPlain(s[0]) && isPlain(s[len(s)-1])) {
+		return s
+	}
+	return strings.TrimFunc(s, isBlank)
+}
+
+// isPlain reports whether an edge byte can be kept without looking further.
+func isPlain(b byte) bool { return b > ' ' && b < 0x80 }
+
+func isBlank(r rune) bool {
+	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
+}
+
+// normalize folds a name for comparison: lower case, letters and digits only,
+// so "E-mail", "e_mail" and "E Mail" agree.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// Closeness limits: a name of at least closeMinLen letters may differ from
+// the name it matches by up to closeMaxDistance edits.
+const (
+	closeMinLen      = 5
+	closeMaxDistance = 2
+)
+
+// closeDistance is the largest edit distance at which Suggest takes a
+// normalized header name for another: 0 (exact) for short names.
+func closeDistance(n string) int {
+	if len([]rune(n)) >= closeMinLen {
+		return closeMaxDistance
+	}
+	return 0
+}
+
+// hintDistance is the largest distance at which an error message proposes a
+// spelling. A wrong hint costs little, so short names get one edit.
+func hintDistance(n string) int {
+	if d := closeDistance(n); d > 0 {
+		return d
+	}
+	return 1
+}
+
+// distance is the optimal string alignment distance between a and b:
+// insertions, deletions, substitutions and transpositions of neighbours each
+// cost one, so "frist" is one edit from "first".
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}

@@ -311,17 +311,31 @@ func TestSchemaVersionStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for pragma, want := range map[string]string{
+	wantPragmas(t, db, map[string]string{
 		"user_version":   fmt.Sprint(SchemaVersion),
 		"application_id": fmt.Sprint(applicationID),
 		"journal_mode":   "wal",
-	} {
+	})
+}
+
+func TestConnectionSettings(t *testing.T) {
+	l, _ := openTemp(t)
+	wantPragmas(t, l.db, map[string]string{
+		"synchronous":  "2", // FULL: every commit is on disk when it returns
+		"busy_timeout": fmt.Sprint(DefaultBusyTimeout.Milliseconds()),
+		"journal_mode": "wal",
+	})
+}
+
+func wantPragmas(t *testing.T, db *sql.DB, want map[string]string) {
+	t.Helper()
+	for pragma, w := range want {
 		var got string
 		if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
 			t.Fatalf("PRAGMA %s: %v", pragma, err)
 		}
-		if got != want {
-			t.Errorf("PRAGMA %s: got %s, want %s", pragma, got, want)
+		if got != w {
+			t.Errorf("PRAGMA %s: got %s, want %s", pragma, got, w)
 		}
 	}
 }
@@ -436,7 +450,7 @@ func TestEachOrderAndPaging(t *testing.T) {
 }
 
 func TestConcurrentBeginFinish(t *testing.T) {
-	const workers, perWorker = 8, 25
+	const workers, perWorker = 8, 4
 	ctx := context.Background()
 	l, _ := openTemp(t)
 	shared := comeet.Key{PositionUID: "22.22", PartnerCandidateID: "shared"}

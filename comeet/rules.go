@@ -244,8 +244,8 @@ func trimCell(s string) string {
 
 func normalizeEmail(s string) string {
 	s = trimCell(s)
-	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {
-		s = trimCell(s[7:])
+	for hasPrefixFold(s, "mailto:") {
+		s = trimCell(s[len("mailto:"):])
 	}
 	if strings.ContainsRune(s, '<') {
 		if a, err := mail.ParseAddress(s); err == nil {
@@ -306,17 +306,28 @@ func normalizeAddress(a *Address) *Address {
 
 // normalizeCustomFields trims values and keys. A key whose trimmed form is
 // already present is left as it is, so no value is lost silently; Check
-// reports it when the account's field names are known.
+// reports it when the account's field names are known. Keys are renamed in
+// sorted order so that the outcome does not depend on map order.
 func normalizeCustomFields(m map[string]string) {
+	var rename []string
 	for k, v := range m {
-		tk := trimCell(k)
-		if _, taken := m[tk]; tk != k && !taken {
-			delete(m, k)
-			m[tk] = trimCell(v)
-			continue
+		if trimCell(k) != k {
+			rename = append(rename, k)
 		}
 		m[k] = trimCell(v)
 	}
+	slices.Sort(rename)
+	for _, k := range rename {
+		if tk := trimCell(k); !hasKey(m, tk) {
+			m[tk] = m[k]
+			delete(m, k)
+		}
+	}
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // addScheme prefixes "https://" to a URL written without a scheme when it
@@ -570,9 +581,19 @@ func (k *ruleChecker) customFields(m map[string]string) {
 	}
 }
 
+// nearestHint suggests the known name closest to key, if it is close
+// enough to be a typo. Names longer than maxHintLength are not compared: the
+// distance is quadratic and such a key is not a typo of anything.
 func nearestHint(key string, names []string) string {
+	const maxHintLength = 100
+	if len(key) > maxHintLength {
+		return ""
+	}
 	best, bestD := "", -1
 	for _, n := range names {
+		if len(n) > maxHintLength {
+			continue
+		}
 		d := editDistance(strings.ToLower(key), strings.ToLower(n))
 		if bestD < 0 || d < bestD {
 			best, bestD = n, d
@@ -660,7 +681,7 @@ func containsFold(list []string, s string) bool {
 		return false
 	}
 	for _, v := range list {
-		if strings.EqualFold(v, s) {
+		if len(v) == len(s) && strings.EqualFold(v, s) {
 			return true
 		}
 	}

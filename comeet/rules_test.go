@@ -3,6 +3,7 @@ package comeet
 import (
 	"flag"
 	"io"
+	"maps"
 	"net/mail"
 	"net/url"
 	"os"
@@ -52,6 +53,7 @@ type rulesCase struct {
 	field  string // "" when the candidate must stay clean
 	code   string
 	inMsg  string // a fragment the message must contain
+	notMsg string // a fragment it must not contain
 	nProbs int    // 0 means 1 when field is set
 }
 
@@ -81,6 +83,9 @@ func runRulesCases(t *testing.T, cases []rulesCase) {
 			}
 			if !strings.Contains(p.Message, tc.inMsg) {
 				t.Errorf("message %q does not contain %q", p.Message, tc.inMsg)
+			}
+			if tc.notMsg != "" && strings.Contains(p.Message, tc.notMsg) {
+				t.Errorf("message %q contains %q", p.Message, tc.notMsg)
 			}
 		})
 	}
@@ -301,7 +306,10 @@ func TestCheckCustomFields(t *testing.T) {
 		{name: "unknown near", rules: known, edit: func(c *Candidate) { c.CustomFields = map[string]string{"years of experiance": "5"} },
 			field: "custom_fields.years of experiance", code: CodeInvalidCustomField, inMsg: `did you mean "Years of experience"?`},
 		{name: "unknown far", rules: known, edit: func(c *Candidate) { c.CustomFields = map[string]string{"shoe size": "44"} },
-			field: "custom_fields.shoe size", code: CodeInvalidCustomField, inMsg: `"shoe size" is not a custom field of this account`},
+			field: "custom_fields.shoe size", code: CodeInvalidCustomField, inMsg: `"shoe size" is not a custom field of this account`, notMsg: "did you mean"},
+		{name: "long key gets no hint", rules: &Rules{CustomFields: []string{strings.Repeat("x", 150)}},
+			edit:  func(c *Candidate) { c.CustomFields = map[string]string{strings.Repeat("x", 150) + "1": "v"} },
+			field: "custom_fields." + strings.Repeat("x", 150) + "1", code: CodeInvalidCustomField, inMsg: "of this account", notMsg: "did you mean"},
 		{name: "empty key", edit: func(c *Candidate) { c.CustomFields = map[string]string{"": "x"} },
 			field: "custom_fields", code: CodeInvalidCustomField},
 	})
@@ -526,6 +534,10 @@ func TestNormalizeCases(t *testing.T) {
 			}
 			return ""
 		}, ""},
+		{"two keys trim alike", Candidate{CustomFields: map[string]string{"k ": "b", " k": "a"}}, func(c *Candidate) string {
+			return c.CustomFields["k"] + "|" + c.CustomFields["k "]
+		}, "a|b"},
+		{"mailto twice", Candidate{Email: "mailto: MAILTO:b@x.io"}, func(c *Candidate) string { return c.Email }, "b@x.io"},
 		{"trimmed key taken", Candidate{CustomFields: map[string]string{"k": "a", " k": " b "}}, func(c *Candidate) string {
 			return c.CustomFields["k"] + "|" + c.CustomFields[" k"]
 		}, "a|b"},
@@ -647,8 +659,10 @@ func TestCheckValidCandidateDoesNotAllocate(t *testing.T) {
 	c := rulesValid()
 	c.Files = append(c.Files, &File{Path: "b.pdf"}, &File{Path: "c.png"})
 	c.Links = append(c.Links, Link{URL: "https://[2001:db8::1]:8080/x"}, Link{URL: "http://192.0.2.1/"})
-	if got := testing.AllocsPerRun(100, func() { r.Check(c) }); got != 0 {
-		t.Errorf("got %v allocations per Check of a valid candidate, want 0", got)
+	for _, r := range []*Rules{r, nil, DefaultRules()} {
+		if got := testing.AllocsPerRun(100, func() { r.Check(c) }); got != 0 {
+			t.Errorf("rules %+v: got %v allocations per Check of a valid candidate, want 0", r, got)
+		}
 	}
 }
 
@@ -695,11 +709,39 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 		r.Normalize(c)
+		once := rulesClone(c)
+		r.Normalize(c)
+		if !reflect.DeepEqual(once, c) {
+			t.Errorf("Normalize is not idempotent:\nonce  %+v\ntwice %+v", once, c)
+		}
 		_ = r.Check(c)
 		fuzzEmailAgreesWithNetMail(t, email)
 		fuzzURLAgreesWithNetURL(t, link)
 		fuzzURLAgreesWithNetURL(t, linkedIn)
 	})
+}
+
+// rulesClone copies a candidate deeply enough that normalizing the copy
+// leaves the original untouched.
+func rulesClone(c *Candidate) *Candidate {
+	d := *c
+	d.Links = slices.Clone(c.Links)
+	d.CustomFields = maps.Clone(c.CustomFields)
+	d.Files = nil
+	for _, f := range c.Files {
+		d.Files = append(d.Files, clonePtr(f))
+	}
+	d.Resume, d.Picture = clonePtr(c.Resume), clonePtr(c.Picture)
+	d.SourceContact, d.Address = clonePtr(c.SourceContact), clonePtr(c.Address)
+	return &d
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 func fuzzEmailAgreesWithNetMail(t *testing.T, s string) {

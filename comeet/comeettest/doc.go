@@ -1,0 +1,27 @@
+// Package comeettest provides a fake Comeet for tests, the sandbox command
+// and the demo, in the manner of net/http/httptest: NewServer starts it on a
+// loopback port, Server.URL is its base URL, Close stops it.
+//
+// It speaks the contract the importer relies on (see comeet-api.md):
+// POST /candidates with an HS256 bearer token, the documented field rules and
+// error codes, 409 candidate_post_conflict while a candidate with the same
+// (position, partner id) is "In progress" and a second candidate once it has
+// been rejected or hired (SetStatus), a rolling-window rate limit, and
+// GET /candidates?time_created:after=... for connection checks. Authorization
+// failures carry distinct codes: unauthorized (no or unreadable token),
+// unknown_api_key, invalid_signature and token_expired.
+//
+// Bodies are read as a stream: file contents are base64-decoded on the fly
+// and only their size and SHA-256 are kept (in the File of the decoded
+// Candidate), so large files cost no memory.
+//
+// Faults are injected deterministically with Inject (5xx with a JSON or an
+// HTML body, 429 storms with or without Retry-After, connection resets, slow
+// answers, expired tokens, and "created, then answered 502"), or drawn at
+// random from a seeded generator with SetRandomFaults for soak tests.
+//
+// Requests, Candidates, CreatedCount and Count429 show what happened.
+//
+// To serve it on a chosen address (the sandbox command), use NewServerAt,
+// or Serve, which runs until its context ends.
+package comeettest

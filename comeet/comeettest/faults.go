@@ -1,0 +1,212 @@
+package comeettest
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/comeet-import/comeet-import/comeet"
+)
+
+// FaultKind is a way for the server to misbehave.
+type FaultKind int
+
+// The faults a Server can be told to produce.
+const (
+	FaultNone FaultKind = iota
+	// FaultServerError answers Status (503 when zero) with a JSON error
+	// body, or with an HTML page when HTML is set.
+	FaultServerError
+	// FaultThrottle answers 429 too_many_requests, with a Retry-After
+	// header when RetryAfter is set.
+	FaultThrottle
+	// FaultReset closes the connection without answering.
+	FaultReset
+	// FaultSlow waits Delay (or until the client gives up), then answers
+	// normally.
+	FaultSlow
+	// FaultHTMLPage answers 502 with a gateway's text/html page.
+	FaultHTMLPage
+	// FaultExpiredToken answers 401 token_expired whatever the token.
+	FaultExpiredToken
+	// FaultLostReply handles the request normally (the candidate IS
+	// created) but answers 502: the client cannot know it succeeded.
+	FaultLostReply
+)
+
+var faultNames = map[FaultKind]string{
+	FaultNone: "none", FaultServerError: "server-error", FaultThrottle: "throttle",
+	FaultReset: "reset", FaultSlow: "slow", FaultHTMLPage: "html-page",
+	FaultExpiredToken: "expired-token", FaultLostReply: "lost-reply",
+}
+
+func (k FaultKind) String() string {
+	if name, ok := faultNames[k]; ok {
+		return name
+	}
+	return "unknown"
+}
+
+// Fault is a misbehaviour for the next Count requests.
+type Fault struct {
+	Kind FaultKind
+	// Count is how many requests it applies to; zero means one.
+	Count int
+	// Status is FaultServerError's status; 503 when zero.
+	Status int
+	// HTML makes FaultServerError answer an HTML page.
+	HTML bool
+	// RetryAfter is FaultThrottle's Retry-After header value (seconds or an
+	// HTTP date); empty sends none.
+	RetryAfter string
+	// Delay is FaultSlow's wait.
+	Delay time.Duration
+}
+
+func (f Fault) delay() time.Duration {
+	if f.Kind == FaultSlow {
+		return f.Delay
+	}
+	return 0
+}
+
+// Inject queues faults. Every request, whatever its path, takes the next one
+// from the queue until the queue is empty; then the random faults, if any,
+// apply.
+func (s *Server) Inject(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range faults {
+		f.Count = max(f.Count, 1)
+		s.faults = append(s.faults, f)
+	}
+}
+
+// ClearFaults empties the queue and turns random faults off.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults, s.random = nil, nil
+}
+
+// PendingFaults is how many requests the queued faults still apply to.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, f := range s.faults {
+		n += f.Count
+	}
+	return n
+}
+
+// RandomFaults makes every request misbehave with the given probabilities
+// (each in [0, 1], their sum at most 1), drawn from a generator seeded with
+// Seed, so a soak test is repeatable in the order requests arrive.
+type RandomFaults struct {
+	Seed                                  int64
+	P5xx, PReset, P429, PSlow, PLostReply float64
+	Slow                                  time.Duration // FaultSlow's delay; 100ms when zero
+	RetryAfter                            string        // the 429s' Retry-After; none when empty
+}
+
+// DefaultRandomSlow is the delay of a random FaultSlow.
+const DefaultRandomSlow = 100 * time.Millisecond
+
+type randomFaults struct {
+	cfg RandomFaults
+	rng *rand.Rand
+}
+
+// SetRandomFaults turns random faults on; the zero RandomFaults turns them off.
+func (s *Server) SetRandomFaults(rf RandomFaults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rf.P5xx+rf.PReset+rf.P429+rf.PSlow+rf.PLostReply <= 0 {
+		s.random = nil
+		return
+	}
+	if rf.Slow <= 0 {
+		rf.Slow = DefaultRandomSlow
+	}
+	seed := uint64(rf.Seed)
+	s.random = &randomFaults{cfg: rf, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+func (rf *randomFaults) pick() Fault {
+	x := rf.rng.Float64()
+	for _, c := range []struct {
+		p float64
+		f Fault
+	}{
+		{rf.cfg.P5xx, Fault{Kind: FaultServerError, Status: http.StatusServiceUnavailable}},
+		{rf.cfg.PReset, Fault{Kind: FaultReset}},
+		{rf.cfg.P429, Fault{Kind: FaultThrottle, RetryAfter: rf.cfg.RetryAfter}},
+		{rf.cfg.PSlow, Fault{Kind: FaultSlow, Delay: rf.cfg.Slow}},
+		{rf.cfg.PLostReply, Fault{Kind: FaultLostReply}},
+	} {
+		if x < c.p {
+			return c.f
+		}
+		x -= c.p
+	}
+	return Fault{}
+}
+
+// takeFault returns the fault for the request now arriving.
+func (s *Server) takeFault() Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.faults) > 0 {
+		f := s.faults[0]
+		if s.faults[0].Count--; s.faults[0].Count == 0 {
+			s.faults = s.faults[1:]
+		}
+		return f
+	}
+	if s.random != nil {
+		return s.random.pick()
+	}
+	return Fault{}
+}
+
+// answerFault answers the request as the fault says, or reports false when
+// the fault leaves the answering to the normal path.
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, rec *Received) bool {
+	var a answer
+	switch f.Kind {
+	case FaultServerError:
+		a = s.serverError(f)
+	case FaultThrottle:
+		s.mu.Lock()
+		s.state.count429++
+		s.mu.Unlock()
+		a = s.throttled()
+		a.retryAfter = f.RetryAfter
+	case FaultHTMLPage:
+		a = answerHTML(http.StatusBadGateway)
+	case FaultExpiredToken:
+		a = answerError(http.StatusUnauthorized, comeet.CodeTokenExpired, "token expired")
+	case FaultReset:
+		drain(r)
+		reset(w)
+		return true
+	default:
+		return false
+	}
+	drain(r)
+	a.write(w)
+	rec.Status, rec.Code = a.status, a.code
+	return true
+}
+
+func (s *Server) serverError(f Fault) answer {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	if f.HTML {
+		return answerHTML(status)
+	}
+	return answerError(status, CodeServerError, "injected server error")
+}

@@ -1,0 +1,273 @@
+package comeettest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/comeet-import/comeet-import/comeet"
+)
+
+// Defaults of Options.
+const (
+	// DefaultAPIKey and DefaultSecret are the credentials the server accepts
+	// when Options names none.
+	DefaultAPIKey = "sandbox-key"
+	DefaultSecret = "sandbox-secret"
+	// DefaultMaxFileSize is the largest file accepted, counted on the decoded
+	// bytes: 6 MB read as 6 MiB.
+	DefaultMaxFileSize = 6 << 20
+	// DefaultMaxBodySize bounds a request body; larger ones get a 413.
+	DefaultMaxBodySize = 64 << 20
+)
+
+// Candidate statuses. Only "In progress" blocks a second post of the same key.
+const (
+	StatusInProgress = "In progress"
+	StatusRejected   = "Rejected"
+	StatusHired      = "Hired"
+)
+
+// Codes the server answers beyond those Comeet documents.
+const (
+	CodeBadRequest      = "bad_request"       // the body is not JSON of the expected shape
+	CodeRequestTooLarge = "request_too_large" // the body is over MaxBodySize
+	CodeServerError     = "internal_error"    // an injected 5xx
+)
+
+// Options configures a Server. The zero value is a permissive server with
+// the default credentials and no rate limit.
+type Options struct {
+	// Secret signs the accepted tokens (HS256); DefaultSecret when empty.
+	Secret string
+	// APIKeys are the accepted iss values; DefaultAPIKey when empty.
+	APIKeys []string
+	// Positions are the known position uids; nil accepts any, an unknown
+	// one gets 404 position_not_found.
+	Positions []string
+	// CustomFields are the known custom field names; nil accepts any, an
+	// unknown one gets 400 invalid_custom_candidate_field.
+	CustomFields []string
+	// Rate requests per Per, counted per api key in a rolling window; a
+	// request over it gets 429 too_many_requests. Zero means unlimited.
+	Rate int
+	Per  time.Duration
+	// RetryAfterHeader makes a rate-limit 429 carry Retry-After (the wait
+	// until the window has room). Comeet documents none.
+	RetryAfterHeader bool
+	// Latency delays every answer.
+	Latency time.Duration
+	// MaxFileSize bounds each resume and file, decoded; over it is 403
+	// file_size_limit. DefaultMaxFileSize when zero.
+	MaxFileSize int64
+	// MaxBodySize bounds a body; DefaultMaxBodySize when zero.
+	MaxBodySize int64
+	// Now is the clock for tokens, the rate window and timestamps.
+	Now func() time.Time
+}
+
+func (o *Options) setDefaults() {
+	if o.Secret == "" {
+		o.Secret = DefaultSecret
+	}
+	if len(o.APIKeys) == 0 {
+		o.APIKeys = []string{DefaultAPIKey}
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.MaxBodySize <= 0 {
+		o.MaxBodySize = DefaultMaxBodySize
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Rate > 0 && o.Per <= 0 {
+		o.Per = time.Minute
+	}
+}
+
+// Server is a fake Comeet listening on a real TCP address. Its methods are
+// safe for concurrent use.
+type Server struct {
+	// URL is the base URL, http://ip:port, to give comeet.Config.BaseURL.
+	URL string
+
+	opts      Options
+	listener  net.Listener
+	http      *http.Server
+	keys      map[string]bool
+	positions map[string]bool
+	fields    map[string]bool
+
+	closeMu  sync.RWMutex
+	closed   bool
+	inflight sync.WaitGroup
+
+	mu       sync.Mutex
+	state    state
+	faults   []Fault
+	random   *randomFaults
+	received []Received
+}
+
+// NewServer starts a server on a free port of 127.0.0.1. It panics only if
+// no loopback port can be had, as httptest.NewServer does.
+func NewServer(opts Options) *Server {
+	s, err := NewServerAt("127.0.0.1:0", opts)
+	if err != nil {
+		panic(fmt.Sprintf("comeettest: %v", err))
+	}
+	return s
+}
+
+// NewServerAt starts a server on addr ("127.0.0.1:8080", ":0"), for the
+// sandbox command that serves it on a chosen address.
+func NewServerAt(addr string, opts Options) (*Server, error) {
+	opts.setDefaults()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s := &Server{
+		URL:       "http://" + l.Addr().String(),
+		opts:      opts,
+		listener:  l,
+		keys:      set(opts.APIKeys),
+		positions: set(opts.Positions),
+		fields:    set(opts.CustomFields),
+		state:     newState(),
+	}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go s.http.Serve(l) //nolint:errcheck // Serve ends with ErrServerClosed on Close
+	return s, nil
+}
+
+// Serve runs a server on addr until ctx ends, then closes it. Use
+// NewServerAt instead to learn the URL of a ":0" address or to inspect the
+// server while it runs.
+func Serve(ctx context.Context, addr string, opts Options) error {
+	s, err := NewServerAt(addr, opts)
+	if err != nil {
+		return fmt.Errorf("serve fake comeet: %w", err)
+	}
+	<-ctx.Done()
+	s.Close()
+	return nil
+}
+
+func set(values []string) map[string]bool {
+	if values == nil {
+		return nil
+	}
+	m := make(map[string]bool, len(values))
+	for _, v := range values {
+		m[v] = true
+	}
+	return m
+}
+
+// Close stops the server: it closes the listener and every connection
+// (which cancels slow answers) and returns once no request is being served.
+func (s *Server) Close() {
+	s.closeMu.Lock()
+	already := s.closed
+	s.closed = true
+	s.closeMu.Unlock()
+	if already {
+		return
+	}
+	s.http.Close()
+	s.inflight.Wait()
+}
+
+// ServeHTTP answers one request; the Server is an http.Handler, so it can be
+// mounted elsewhere too.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.closeMu.RLock()
+	if s.closed {
+		s.closeMu.RUnlock()
+		http.Error(w, "server closed", http.StatusServiceUnavailable)
+		return
+	}
+	s.inflight.Add(1)
+	s.closeMu.RUnlock()
+	defer s.inflight.Done()
+
+	rec := &Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now()}
+	defer func() { s.record(*rec) }()
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodySize)
+	fault := s.takeFault()
+	rec.Fault = fault.Kind
+	if err := sleep(r.Context(), s.opts.Latency+fault.delay()); err != nil {
+		return
+	}
+	if s.answerFault(w, r, fault, rec) {
+		return
+	}
+	ans := s.route(r, rec)
+	rec.CandidateUID = ans.uid
+	if fault.Kind == FaultLostReply && ans.status < 300 {
+		ans = answerHTML(http.StatusBadGateway)
+	}
+	drain(r)
+	ans.write(w)
+	rec.Status, rec.Code = ans.status, ans.code
+}
+
+// route dispatches by method and path after the auth and rate checks.
+func (s *Server) route(r *http.Request, rec *Received) answer {
+	if r.URL.Path != "/candidates" {
+		return answerError(http.StatusNotFound, comeet.CodeNotFound, "no such endpoint")
+	}
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return answerError(http.StatusMethodNotAllowed, "method_not_allowed", "use GET or POST")
+	}
+	key, ans, ok := s.authorize(r)
+	rec.APIKey = key
+	if !ok {
+		return ans
+	}
+	if ans, ok := s.admit(key); !ok {
+		return ans
+	}
+	if r.Method == http.MethodGet {
+		return s.list(r)
+	}
+	return s.create(r, key, rec)
+}
+
+// create decodes, checks and stores one candidate.
+func (s *Server) create(r *http.Request, key string, rec *Received) answer {
+	cand, err := newDecoder(r.Body).candidate()
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return answerError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "request body too large")
+		}
+		return answerError(http.StatusBadRequest, CodeBadRequest, err.Error())
+	}
+	rec.Candidate = cand
+	if ans, ok := s.validate(cand); !ok {
+		return ans
+	}
+	return s.store(cand, key)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,66 @@
+// Package source turns the bytes of an input file into records: the first
+// stage of an import. It reads delimited text (CSV, TSV, semicolon- or
+// pipe-separated) and .xlsx workbooks, one record at a time, so memory does
+// not grow with the file.
+//
+// # Delimited text
+//
+// Encoding: with Options.Encoding empty the reader accepts UTF-8 with or
+// without a byte-order mark and UTF-16 LE/BE with a byte-order mark (Excel's
+// "Unicode text" export is UTF-16 LE, tab-separated). A file whose first
+// bytes look like UTF-16 LE without a mark (an ASCII byte followed by NUL) is
+// read as UTF-16 LE. Any other encoding is named with Options.Encoding, using
+// a name known to golang.org/x/text/encoding/htmlindex or ianaindex
+// ("windows-1252", "windows-1255", "iso-8859-8", "utf-16le", ...).
+//
+// Invalid UTF-8 in a UTF-8 file is a problem of the record that holds it,
+// not of the run: that record's Err names the line and suggests an
+// --encoding, its cells have each invalid byte replaced by U+FFFD, and the
+// reader goes on. Invalid UTF-8 in the header is a configuration error.
+// Mojibake or invalid UTF-8 is never passed on as if it were good data.
+//
+// Delimiter: with Options.Delimiter zero it is detected from the header line:
+// the most frequent of , ; TAB | outside quotes, ties going to the comma.
+// The delimiter must be a single ASCII character.
+//
+// Quoting follows RFC 4180 with the usual leniency: a cell that starts with
+// a double quote is quoted, may hold delimiters, doubled quotes and line
+// breaks (CRLF inside a cell becomes LF); a quote in the middle of an
+// unquoted cell is kept as text. Text after a closing quote ("a"b) is an
+// error of that record. A quote that is never closed (to the end of the file,
+// or for more than MaxRecordBytes) is reported on the record's starting line,
+// and reading resumes at the next physical line, where quotes no longer span
+// lines until the text that was read ahead has been consumed again; so the
+// rows before and after a stray quote still come through.
+//
+// Record.Line is the physical line where the record starts; multi-line cells
+// advance the count correctly. Lines that are wholly blank, and records whose
+// cells are all empty or white space (such as the ",,,," rows Excel writes
+// for formatted but empty rows), are skipped and do not count as rows.
+//
+// # Width
+//
+// A record with fewer cells than the header, or with more non-empty cells,
+// carries an Err such as "line 7: 5 cells, header has 6" along with the
+// cells it has. Surplus cells that are all empty (a trailing delimiter) are
+// dropped silently. Trailing empty header cells are dropped too; an empty
+// header cell before the last named one is an *EmptyHeaderError.
+//
+// # Workbooks
+//
+// An .xlsx sheet is read with excelize's streaming row iterator. Cells are
+// the text the user sees (number formats applied), except that a number
+// Excel would show in scientific notation is given in full. Line is the
+// spreadsheet row number. Short rows are padded to the header's width
+// (Excel leaves trailing empty cells out); more non-empty cells than the
+// header is an error of the record.
+//
+// # Errors
+//
+// Open and NewReader read the header and the first data record, so an empty
+// input (ErrEmpty), a header without rows (ErrNoRows), and bad headers
+// (*DuplicateHeaderError, *EmptyHeaderError) are reported before the first
+// Next; all of these are configuration errors. Problems of one record are in
+// Record.Err, a *LineError; Next returns a non-nil error other than io.EOF
+// only when the input itself cannot be read.
+package source

@@ -1,0 +1,103 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// bufferSize is the read buffer of delimited input; delimiter detection
+// looks at most this far for the end of the header.
+const bufferSize = 64 << 10
+
+// Encoding names reported by Reader.Encoding for detected encodings.
+const (
+	EncodingUTF8    = "utf-8"
+	EncodingUTF8BOM = "utf-8 (BOM)"
+	EncodingUTF16LE = "utf-16le"
+	EncodingUTF16BE = "utf-16be"
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// decoded is delimited input turned into UTF-8.
+type decoded struct {
+	br   *bufio.Reader
+	name string
+	// check is set when the bytes are not produced by a decoder and may
+	// hold invalid UTF-8 that each record must be checked for.
+	check bool
+}
+
+// decode detects or looks up the encoding of r and returns UTF-8 text
+// without a byte-order mark.
+func decode(r io.Reader, name string) (decoded, error) {
+	br := bufio.NewReaderSize(r, bufferSize)
+	if name != "" {
+		return decodeNamed(br, name)
+	}
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, utf8BOM):
+		br.Discard(len(utf8BOM))
+		return decoded{br: br, name: EncodingUTF8BOM, check: true}, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return transformed(br, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), EncodingUTF16LE), nil
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return transformed(br, unicode.UTF16(unicode.BigEndian, unicode.UseBOM), EncodingUTF16BE), nil
+	case len(head) >= 2 && head[0] != 0 && head[0] < 0x80 && head[1] == 0:
+		// ASCII then NUL: UTF-16 LE saved without a byte-order mark.
+		return transformed(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), EncodingUTF16LE), nil
+	}
+	return decoded{br: br, name: EncodingUTF8, check: true}, nil
+}
+
+// decodeNamed decodes with the encoding the user named.
+func decodeNamed(br *bufio.Reader, name string) (decoded, error) {
+	enc, canonical, err := lookupEncoding(name)
+	if err != nil {
+		return decoded{}, err
+	}
+	if canonical == EncodingUTF8 {
+		if head, _ := br.Peek(3); bytes.HasPrefix(head, utf8BOM) {
+			br.Discard(len(utf8BOM))
+		}
+		return decoded{br: br, name: canonical, check: true}, nil
+	}
+	return transformed(br, enc, canonical), nil
+}
+
+// lookupEncoding finds an encoding by its WHATWG or IANA name.
+func lookupEncoding(name string) (encoding.Encoding, string, error) {
+	if enc, err := htmlindex.Get(name); err == nil {
+		canonical, _ := htmlindex.Name(enc)
+		return enc, canonical, nil
+	}
+	enc, err := ianaindex.IANA.Encoding(name)
+	if err != nil || enc == nil {
+		return nil, "", fmt.Errorf("unknown encoding %q (try windows-1252, windows-1255, iso-8859-8, utf-16le)", name)
+	}
+	canonical, err := ianaindex.IANA.Name(enc)
+	if err != nil {
+		canonical = strings.ToLower(name)
+	}
+	return enc, strings.ToLower(canonical), nil
+}
+
+// transformed decodes br with enc and drops a leading byte-order mark that
+// survived decoding.
+func transformed(br *bufio.Reader, enc encoding.Encoding, name string) decoded {
+	out := bufio.NewReaderSize(transform.NewReader(br, enc.NewDecoder()), bufferSize)
+	if head, _ := out.Peek(3); bytes.HasPrefix(head, utf8BOM) {
+		out.Discard(len(utf8BOM))
+	}
+	return decoded{br: out, name: name}
+}

@@ -1,0 +1,263 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Formats accepted in Options.Format.
+const (
+	FormatDelimited = "csv"
+	FormatXLSX      = "xlsx"
+)
+
+// StdinPath is the path Open reads as standard input.
+const StdinPath = "-"
+
+// Configuration errors: the input cannot be imported at all.
+var (
+	// ErrEmpty means the input has no header line.
+	ErrEmpty = errors.New("input is empty: no header line")
+	// ErrNoRows means the input has a header but no data records.
+	ErrNoRows = errors.New("input has a header but no data rows")
+)
+
+// Record is one data record of the input.
+type Record struct {
+	// Row is the 1-based data record number, header excluded; blank
+	// records are not counted.
+	Row int
+	// Line is the physical line (1-based) where the record starts; for a
+	// workbook, the spreadsheet row number.
+	Line int
+	// Fields are the record's raw cells, untrimmed. Each Next returns a
+	// fresh slice, so a Record may be kept and handed to other goroutines.
+	Fields []string
+	// Err is the record's own problem (a *LineError): wrong number of cells,
+	// broken quote, invalid encoding. The reader goes on after it.
+	Err error
+}
+
+// Options configure a Reader. The zero value detects everything.
+type Options struct {
+	// Encoding names the text encoding of delimited input; "" detects
+	// UTF-8 (with or without BOM) and UTF-16 with BOM.
+	Encoding string
+	// Delimiter separates cells; 0 detects it from the header line among
+	// , ; TAB |.
+	Delimiter rune
+	// Sheet names the workbook sheet to read; "" reads the first.
+	Sheet string
+	// Format is FormatDelimited or FormatXLSX; "" chooses by extension.
+	Format string
+}
+
+// rowSource yields the records of one input format, blank or not, without
+// regard to the header.
+type rowSource interface {
+	// read returns the next record's line, cells and own problem; err is
+	// io.EOF at the end or a failure of the input.
+	read() (line int, fields []string, problem error, err error)
+}
+
+// Reader reads records from a delimited text file or a workbook sheet.
+type Reader struct {
+	src       rowSource
+	closer    io.Closer
+	header    []string
+	pad       bool // short rows are padded (workbooks), not ragged
+	pending   *Record
+	row       int
+	encoding  string
+	delimiter rune
+}
+
+// Open opens the file at path ("-" for standard input, delimited only) and
+// reads its header and first record.
+func Open(path string, opts Options) (*Reader, error) {
+	format, err := formatOf(path, opts.Format)
+	if err != nil {
+		return nil, err
+	}
+	if format == FormatXLSX {
+		return openXLSX(path, opts.Sheet)
+	}
+	if path == StdinPath {
+		return NewReader(os.Stdin, opts)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	r, err := NewReader(f, opts)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	r.closer = f
+	return r, nil
+}
+
+// formatOf decides the input format from the option or the file name.
+func formatOf(path, format string) (string, error) {
+	switch strings.ToLower(format) {
+	case FormatDelimited, "tsv", "txt", "delimited":
+		return FormatDelimited, nil
+	case FormatXLSX:
+		if path == StdinPath {
+			return "", errors.New("open input: xlsx cannot be read from standard input")
+		}
+		return FormatXLSX, nil
+	case "":
+	default:
+		return "", fmt.Errorf("open input: unknown format %q (want %q or %q)", format, FormatDelimited, FormatXLSX)
+	}
+	if path == StdinPath {
+		return FormatDelimited, nil
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".csv", ".tsv", ".txt":
+		return FormatDelimited, nil
+	case ".xlsx", ".xlsm":
+		return FormatXLSX, nil
+	case ".xls":
+		return "", fmt.Errorf("open %s: old .xls workbooks are not supported; save it as .xlsx or CSV", filepath.Base(path))
+	default:
+		return "", fmt.Errorf("open %s: unknown extension %q; name the format (csv or xlsx)", filepath.Base(path), ext)
+	}
+}
+
+// NewReader reads delimited text from r and reads its header and first
+// record. The caller closes r.
+func NewReader(r io.Reader, opts Options) (*Reader, error) {
+	d, err := newDelimited(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim)}
+	if err := rd.start(); err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// start reads the header and the first data record, so that the
+// configuration errors come out of Open.
+func (r *Reader) start() error {
+	line, fields, problem, err := r.nextNonBlank()
+	if errors.Is(err, io.EOF) {
+		return ErrEmpty
+	}
+	if err != nil {
+		return fmt.Errorf("read header: %w", err)
+	}
+	if problem != nil {
+		return fmt.Errorf("read header: %w", problem)
+	}
+	if r.header, err = parseHeader(line, fields); err != nil {
+		return err
+	}
+	rec, err := r.Next()
+	if errors.Is(err, io.EOF) {
+		return ErrNoRows
+	}
+	if err != nil {
+		return err
+	}
+	r.pending = &rec
+	return nil
+}
+
+// Header returns the column names, trimmed of surrounding white space and
+// without a byte-order mark.
+func (r *Reader) Header() []string { return r.header }
+
+// Encoding returns the text encoding in use, for logs.
+func (r *Reader) Encoding() string { return r.encoding }
+
+// Delimiter returns the cell delimiter in use (0 for a workbook), for logs.
+func (r *Reader) Delimiter() rune { return r.delimiter }
+
+// Next returns the next data record. It returns io.EOF after the last one;
+// any other error means the input could not be read and the run must stop.
+func (r *Reader) Next() (Record, error) {
+	if r.pending != nil {
+		rec := *r.pending
+		r.pending = nil
+		return rec, nil
+	}
+	line, fields, problem, err := r.nextNonBlank()
+	if err != nil {
+		return Record{}, err
+	}
+	r.row++
+	rec := Record{Row: r.row, Line: line, Fields: fields, Err: problem}
+	r.fitWidth(&rec)
+	return rec, nil
+}
+
+// nextNonBlank skips records whose cells are all blank.
+func (r *Reader) nextNonBlank() (int, []string, error, error) {
+	for {
+		line, fields, problem, err := r.src.read()
+		if err != nil || problem != nil || !blank(fields) {
+			return line, fields, problem, err
+		}
+	}
+}
+
+// fitWidth checks the record's cell count against the header: empty surplus
+// cells are dropped, short workbook rows are padded, anything else is an
+// error of the record.
+func (r *Reader) fitWidth(rec *Record) {
+	want := len(r.header)
+	n := len(rec.Fields)
+	for n > want && isSpace(rec.Fields[n-1]) {
+		n--
+	}
+	rec.Fields = rec.Fields[:n]
+	switch {
+	case n == want:
+	case n < want && r.pad:
+		padded := make([]string, want)
+		copy(padded, rec.Fields)
+		rec.Fields = padded
+	case rec.Err == nil:
+		rec.Err = &LineError{Line: rec.Line, Err: ErrWidth,
+			Detail: fmt.Sprintf("%d cells, header has %d", n, want)}
+	}
+}
+
+// Close releases the input file, if the Reader opened it.
+func (r *Reader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	err := r.closer.Close()
+	r.closer = nil
+	return err
+}
+
+// blank reports whether every cell is empty or white space.
+func blank(fields []string) bool {
+	for _, f := range fields {
+		if !isSpace(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// isSpace reports whether s is empty or only spaces and tabs.
+func isSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	return true
+}

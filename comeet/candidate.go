@@ -1,6 +1,9 @@
 package comeet
 
-import "io"
+import (
+	"io"
+	"strings"
+)
 
 // Candidate is the body of POST /candidates. Empty optional values are
 // omitted on the wire, and so are nested objects with nothing in them.
@@ -114,8 +117,10 @@ type Problem struct {
 	Message string
 }
 
+// String is the problem as a person reads it, led by the field unless the
+// message already names it first.
 func (p Problem) String() string {
-	if p.Field == "" {
+	if p.Field == "" || strings.HasPrefix(p.Message, p.Field) {
 		return p.Message
 	}
 	return p.Field + ": " + p.Message

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// newImportCmd builds `import`, or with dryRun `validate`: the same path,
+// which stops before the network.
+func newImportCmd(dryRun bool) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "import [flags] FILE",
+		Short: "Send every row of FILE (CSV or XLSX, - for standard input) to Comeet",
+		Long: `Send every row of FILE to Comeet as POST /candidates and write a report with one
+line per row. Rows already sent (per the ledger) are skipped; rows that fail the
+local checks are never sent.
+
+` + exitCodesHelp,
+		Args: exactlyOneFile,
+	}
+	if dryRun {
+		cmd.Use = "validate [flags] FILE"
+		cmd.Short = "Dry run: every step of import except the POST; report which rows would fail"
+		cmd.Long = `Check every row of FILE exactly as import would (mapping, Comeet's field rules,
+files, duplicates, the ledger) and write the same report, without sending anything.
+Rows that would be sent are reported "valid".
+
+` + exitCodesHelp
+	}
+	f.register(cmd, dryRun)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		cfg, err := f.config(args[0])
+		if err != nil {
+			return err
+		}
+		return runImport(cmd, cfg)
+	}
+	return cmd
+}
+
+func exactlyOneFile(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usageError{fmt.Errorf("want one input FILE (or - for standard input), got %d arguments", len(args))}
+	}
+	return nil
+}
+
+// runImport runs the import and prints the summary; the error it returns
+// carries the exit code.
+func runImport(cmd *cobra.Command, cfg importer.Config) error {
+	cfg = cfg.WithDefaults()
+	sum, err := importer.Run(cmd.Context(), cfg)
+	var ce *importer.ConfigError
+	if errors.As(err, &ce) {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, sum.String())
+	fmt.Fprintf(os.Stderr, "report: %s\n", cfg.ReportPath)
+	if n := sum.Counts[report.Invalid] + sum.Counts[report.Failed]; n > 0 {
+		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", cfg.ErrorsPath)
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Counts[report.Invalid]+sum.Counts[report.Failed] > 0 {
+		return rowsFailedError{}
+	}
+	return nil
+}

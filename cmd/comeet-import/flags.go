@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/importer"
+)
+
+// Environment variables that carry the credentials.
+const (
+	envAPIKey = "COMEET_API_KEY"
+	envSecret = "COMEET_API_SECRET"
+)
+
+// runFlags are the flags of import and validate, before they become an
+// importer.Config.
+type runFlags struct {
+	cfg           importer.Config
+	rate          string
+	encoding      string
+	delimiter     string
+	apiKeyFile    string
+	apiSecretFile string
+	logFormat     string
+	logLevel      string
+	resumeTypes   string
+	customFields  []string
+	maxFileSize   int64
+	maxStringLen  int
+}
+
+func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
+	fs := cmd.Flags()
+	c := &f.cfg
+	fs.StringVar(&c.MappingFile, "mapping", "", "mapping CSV (field,column,default); without it, headers named like API fields map themselves")
+	fs.StringVar(&c.FilesDir, "files-dir", "", "folder that resume, picture and files names are resolved in (default: the input's folder)")
+	fs.StringVar(&c.ReportPath, "report", "", "report CSV, one line per input row (default: <input>.report.csv)")
+	fs.StringVar(&c.ErrorsPath, "errors", "", "errors CSV: the rows to fix, in their original columns (default: <input>.errors.csv)")
+	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
+	fs.BoolVar(&c.NoLedger, "no-ledger", false, "do not keep a ledger (re-runs may then create duplicates)")
+	fs.IntVar(&c.Limit, "limit", 0, "send only the first N rows that pass the checks (0: all)")
+	fs.StringVar(&f.encoding, "encoding", "", "input encoding, e.g. windows-1252, windows-1255, iso-8859-8 (default: UTF-8 or UTF-16 by BOM)")
+	fs.StringVar(&f.delimiter, "delimiter", "", `cell delimiter: "," ";" "tab" "|" (default: detected from the header)`)
+	fs.StringVar(&c.Source.Sheet, "sheet", "", "XLSX sheet name (default: the first sheet)")
+	fs.StringVar(&f.resumeTypes, "resume-types", "", `resume extensions allowed: "strict" (.pdf .doc .docx) or a list like ".pdf,.docx" (default: the API's whole list)`)
+	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")
+	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
+	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
+	fs.StringVar(&c.BaseURL, "base-url", comeet.DefaultBaseURL, "Comeet API base URL (https; http only for a loopback sandbox)")
+	fs.StringVar(&f.rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION, shared by all workers; Comeet allows 100/60s")
+	fs.Float64Var(&c.SafetyMargin, "rate-margin", importer.DefaultSafetyMargin, "share of the rate left unused as a safety margin")
+	fs.IntVar(&c.Concurrency, "concurrency", importer.DefaultConcurrency, "workers sending at once")
+	fs.IntVar(&c.MaxAttempts, "max-attempts", comeet.DefaultMaxAttempts, "attempts per row for transient failures (429, 5xx, timeouts)")
+	fs.DurationVar(&c.Timeout, "timeout", comeet.DefaultTimeout, "time limit of one attempt")
+	fs.StringVar(&f.apiKeyFile, "api-key-file", "", "read the api key from this file instead of $"+envAPIKey)
+	fs.StringVar(&f.apiSecretFile, "api-secret-file", "", "read the partner secret from this file instead of $"+envSecret)
+	fs.StringVar(&f.logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	c.DryRun = dryRun
+}
+
+// config turns the flags into an importer.Config, reporting the flag at
+// fault on any error.
+func (f *runFlags) config(input string) (importer.Config, error) {
+	c := f.cfg
+	c.Input = input
+	var err error
+	if c.Rate, err = importer.ParseRate(f.rate); err != nil {
+		return c, usageError{fmt.Errorf("--rate: %w", err)}
+	}
+	if c.Source.Delimiter, err = parseDelimiter(f.delimiter); err != nil {
+		return c, usageError{err}
+	}
+	c.Source.Encoding = f.encoding
+	if c.Concurrency < 1 {
+		return c, usageError{fmt.Errorf("--concurrency %d: want 1 or more", c.Concurrency)}
+	}
+	if c.Limit < 0 {
+		return c, usageError{fmt.Errorf("--limit %d: want 0 (all) or more", c.Limit)}
+	}
+	if c.Rules, err = f.rules(); err != nil {
+		return c, usageError{err}
+	}
+	if c.Logger, err = newLogger(f.logFormat, f.logLevel, os.Stderr); err != nil {
+		return c, usageError{err}
+	}
+	if !c.DryRun {
+		if err := f.credentials(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func (f *runFlags) rules() (*comeet.Rules, error) {
+	r := comeet.DefaultRules()
+	if f.maxFileSize <= 0 {
+		return nil, fmt.Errorf("--max-file-size %d: want a positive number of bytes", f.maxFileSize)
+	}
+	r.MaxFileSize = f.maxFileSize
+	if f.maxStringLen < 0 {
+		return nil, fmt.Errorf("--max-string-length %d: want 0 (default) or more", f.maxStringLen)
+	}
+	if f.maxStringLen > 0 {
+		r.MaxStringLength = f.maxStringLen
+	}
+	r.CustomFields = f.customFields
+	switch strings.ToLower(strings.TrimSpace(f.resumeTypes)) {
+	case "":
+	case "strict":
+		r.ResumeTypes = comeet.StrictResumeTypes
+	default:
+		var types []string
+		for _, t := range strings.Split(f.resumeTypes, ",") {
+			t = strings.ToLower(strings.TrimSpace(t))
+			if t == "" {
+				continue
+			}
+			if !strings.HasPrefix(t, ".") {
+				t = "." + t
+			}
+			types = append(types, t)
+		}
+		if len(types) == 0 {
+			return nil, fmt.Errorf("--resume-types %q: no extension given", f.resumeTypes)
+		}
+		r.ResumeTypes = types
+	}
+	return r, nil
+}
+
+// credentials reads the api key and secret from files or the environment.
+// A loopback base URL without credentials gets the sandbox's, so trying the
+// tool against `comeet-import sandbox` needs no set-up.
+func (f *runFlags) credentials(c *importer.Config) error {
+	var err error
+	if c.APIKey, err = secretFrom(f.apiKeyFile, envAPIKey, "--api-key-file"); err != nil {
+		return &importer.ConfigError{Err: err}
+	}
+	if c.Secret, err = secretFrom(f.apiSecretFile, envSecret, "--api-secret-file"); err != nil {
+		return &importer.ConfigError{Err: err}
+	}
+	if c.APIKey == "" && c.Secret == "" && isLoopbackURL(c.BaseURL) {
+		c.APIKey, c.Secret = comeettest.DefaultAPIKey, comeettest.DefaultSecret
+		c.Logger.Info().Msg("no credentials given: using the sandbox's, since --base-url is on this machine")
+		return nil
+	}
+	var missing []string
+	if c.APIKey == "" {
+		missing = append(missing, "$"+envAPIKey+" (or --api-key-file)")
+	}
+	if c.Secret == "" {
+		missing = append(missing, "$"+envSecret+" (or --api-secret-file)")
+	}
+	if len(missing) > 0 {
+		return &importer.ConfigError{Err: fmt.Errorf("credentials missing: set %s", strings.Join(missing, " and "))}
+	}
+	return nil
+}
+
+func secretFrom(file, env, flag string) (string, error) {
+	if file == "" {
+		return strings.TrimSpace(os.Getenv(env)), nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", flag, err)
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "", fmt.Errorf("%s %s: the file is empty", flag, file)
+	}
+	return s, nil
+}
+
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func parseDelimiter(s string) (rune, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return 0, nil
+	case ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil
+	case "tab", `\t`, "\t":
+		return '\t', nil
+	case "|", "pipe":
+		return '|', nil
+	}
+	return 0, fmt.Errorf(`--delimiter %q: want one of "," ";" "tab" "|"`, s)
+}
+
+// newLogger builds the zerolog logger: console on a terminal, JSON lines
+// otherwise (for cron and log collectors).
+func newLogger(format, level string, w io.Writer) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
+	if err != nil || level == "" {
+		return zerolog.Nop(), fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	if format == "" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			format = "console"
+		}
+	}
+	switch format {
+	case "json":
+	case "console":
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
+	default:
+		return zerolog.Nop(), fmt.Errorf("--log-format %q: want json or console", format)
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}

@@ -1,0 +1,121 @@
+// Command comeet-import loads candidates from a spreadsheet into Comeet
+// through its partner API. See the README for the whole story.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/comeet-import/comeet-import/importer"
+)
+
+// Exit codes: part of the contract that cron jobs and scripts rely on.
+const (
+	exitOK          = 0   // every row created, already present, skipped or valid
+	exitRowsFailed  = 1   // at least one row invalid or failed (see the report)
+	exitConfig      = 2   // usage or configuration error: nothing was sent
+	exitInterrupted = 130 // interrupted: in-flight requests finished, report flushed
+)
+
+const exitCodesHelp = `Exit codes:
+  0    every row was created, already present (conflict, skipped) or valid
+  1    at least one row is invalid or failed: see the report and the errors file
+  2    usage or configuration error (flags, mapping, header, credentials): nothing sent
+  130  interrupted: in-flight requests finished and the report was flushed`
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal, the default handling comes back: a second
+	// Ctrl-C ends the process at once.
+	context.AfterFunc(ctx, stop)
+
+	root := newRootCmd()
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		code := exitCode(err)
+		if !errors.Is(err, errReported) {
+			fmt.Fprintf(os.Stderr, "comeet-import %s: %v\n", cmd.Name(), err)
+		}
+		if code == exitConfig && isUsage(err) {
+			fmt.Fprintf(os.Stderr, "Run 'comeet-import %s --help' for usage.\n", cmd.Name())
+		}
+		return code
+	}
+	return exitOK
+}
+
+// errReported wraps an outcome whose story is already told (the summary and
+// the report), so main only turns it into an exit code.
+var errReported = errors.New("reported")
+
+// rowsFailedError is the quiet error of a run in which some rows were
+// invalid or failed.
+type rowsFailedError struct{}
+
+func (rowsFailedError) Error() string { return "some rows were not imported" }
+func (rowsFailedError) Is(target error) bool {
+	return target == errReported
+}
+
+// usageError is a problem with the command line itself.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+func exitCode(err error) int {
+	var ce *importer.ConfigError
+	var rf rowsFailedError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &rf):
+		return exitRowsFailed
+	case errors.Is(err, importer.ErrInterrupted), errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &ce), isUsage(err), errors.Is(err, importer.ErrAuth):
+		return exitConfig
+	}
+	return exitRowsFailed
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "comeet-import",
+		Short: "Load candidates from a spreadsheet into Comeet (POST /candidates)",
+		Long: `comeet-import loads candidates from a CSV or XLSX file into Comeet through its
+partner API, one POST /candidates per row, paced to the account's limit of 100
+requests per 60 seconds, and writes a report with one line per input row.
+
+Credentials come from the environment (COMEET_API_KEY, COMEET_API_SECRET) or
+from files (--api-key-file, --api-secret-file), never from a plain flag.
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		newImportCmd(false),
+		newImportCmd(true),
+		newSandboxCmd(),
+		newDemoCmd(),
+	)
+	return root
+}

@@ -1,0 +1,134 @@
+package importer
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/source"
+)
+
+// Defaults for the knobs a run exposes; the README quotes them.
+const (
+	// DefaultConcurrency is the number of workers sending rows at once. At
+	// Comeet's 100 requests a minute, four workers keep the budget spent
+	// even when an answer (a 6 MB upload) takes a couple of seconds.
+	DefaultConcurrency = 4
+	// DefaultGrace is how long in-flight requests may still run after an
+	// interruption before they are cut off.
+	DefaultGrace = 30 * time.Second
+	// DefaultLedgerName is the ledger's file name, kept in the report's
+	// folder so that nightly runs on differently named files share it.
+	DefaultLedgerName = "comeet-import.ledger.db"
+	// Stdin is the input name that means standard input.
+	Stdin = "-"
+)
+
+// Config is everything one run needs. The command line fills it in; Run
+// applies the defaults for what is left zero.
+type Config struct {
+	// Input is the CSV or XLSX file, or "-" for standard input.
+	Input string
+	// Stdin is read when Input is "-"; nil means os.Stdin.
+	Stdin io.Reader
+	// Source says how to read the input (encoding, delimiter, sheet).
+	Source source.Options
+	// MappingFile is the mapping CSV; empty means headers map themselves.
+	MappingFile string
+	// FilesDir is where resume, picture and files references are resolved;
+	// empty means the input's folder.
+	FilesDir string
+	// ReportPath and ErrorsPath default to <input>.report.csv and
+	// <input>.errors.csv.
+	ReportPath, ErrorsPath string
+	// LedgerPath defaults to DefaultLedgerName in the report's folder;
+	// NoLedger turns the ledger off.
+	LedgerPath string
+	NoLedger   bool
+
+	// DryRun (validate) does everything but send.
+	DryRun bool
+	// Limit sends at most this many rows that pass the checks (0: all).
+	Limit int
+
+	// BaseURL, APIKey and Secret reach the account. Never logged.
+	BaseURL, APIKey, Secret string
+	// Rate paces every attempt; the zero Rate is unpaced (the command line's
+	// default is DefaultRate).
+	Rate         Rate
+	SafetyMargin float64
+	Concurrency  int
+	MaxAttempts  int
+	Timeout      time.Duration
+	Grace        time.Duration
+
+	// Rules are the local checks; nil means comeet.DefaultRules().
+	Rules *comeet.Rules
+
+	Logger zerolog.Logger
+}
+
+// WithDefaults returns the config with every zero knob set to its default:
+// the paths derived from the input, the rate margin, the workers, the rules.
+func (c Config) WithDefaults() Config {
+	if c.Input == "" {
+		c.Input = Stdin
+	}
+	base := c.Input
+	if base == Stdin {
+		base = "stdin"
+	}
+	if c.FilesDir == "" {
+		c.FilesDir = filepath.Dir(base)
+	}
+	if c.ReportPath == "" {
+		c.ReportPath = trimInputExt(base) + ".report.csv"
+	}
+	if c.ErrorsPath == "" {
+		c.ErrorsPath = trimInputExt(base) + ".errors.csv"
+	}
+	if c.LedgerPath == "" {
+		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = comeet.DefaultBaseURL
+	}
+	if c.SafetyMargin == 0 {
+		c.SafetyMargin = DefaultSafetyMargin
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = comeet.DefaultMaxAttempts
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = comeet.DefaultTimeout
+	}
+	if c.Grace <= 0 {
+		c.Grace = DefaultGrace
+	}
+	if c.Rules == nil {
+		c.Rules = comeet.DefaultRules()
+	}
+	if c.Stdin == nil {
+		c.Stdin = os.Stdin
+	}
+	return c
+}
+
+// trimInputExt turns "in/candidates.csv" into "in/candidates", so the report
+// is "in/candidates.report.csv".
+func trimInputExt(p string) string {
+	ext := filepath.Ext(p)
+	switch strings.ToLower(ext) {
+	case ".csv", ".tsv", ".txt", ".xlsx":
+		return strings.TrimSuffix(p, ext)
+	}
+	return p
+}

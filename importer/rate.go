@@ -1,0 +1,85 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Rate is an allowance of N requests per Per, as Comeet states its limit.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// DefaultRate is Comeet's documented limit: 100 requests per 60 seconds per
+// account.
+var DefaultRate = Rate{N: 100, Per: 60 * time.Second}
+
+// DefaultSafetyMargin is the share of the rate left unused, so that jitter in
+// when requests reach the server never puts 101 of them into one window.
+const DefaultSafetyMargin = 0.01
+
+// ParseRate reads "N/DURATION" ("100/60s", "100/1m", "5/1s"); "0" or "none"
+// means unpaced (for a sandbox without a limit).
+func ParseRate(s string) (Rate, error) {
+	s = strings.TrimSpace(s)
+	if s == "0" || strings.EqualFold(s, "none") {
+		return Rate{}, nil
+	}
+	n, per, ok := strings.Cut(s, "/")
+	if !ok {
+		return Rate{}, fmt.Errorf("rate %q: want N/DURATION, like 100/60s", s)
+	}
+	count, err := strconv.Atoi(strings.TrimSpace(n))
+	if err != nil || count < 1 {
+		return Rate{}, fmt.Errorf("rate %q: %q is not a positive whole number", s, n)
+	}
+	per = strings.TrimSpace(per)
+	if per != "" && (per[0] < '0' || per[0] > '9') {
+		per = "1" + per // "100/m" reads as 100 per minute
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil || d <= 0 {
+		return Rate{}, fmt.Errorf("rate %q: %q is not a positive duration like 60s", s, per)
+	}
+	return Rate{N: count, Per: d}, nil
+}
+
+// Unlimited reports whether the rate paces nothing.
+func (r Rate) Unlimited() bool { return r.N == 0 }
+
+func (r Rate) String() string {
+	if r.Unlimited() {
+		return "unlimited"
+	}
+	return fmt.Sprintf("%d/%s", r.N, r.Per)
+}
+
+// PerSecond is the rate as requests per second.
+func (r Rate) PerSecond() float64 {
+	if r.Unlimited() {
+		return 0
+	}
+	return float64(r.N) / r.Per.Seconds()
+}
+
+// Limiter returns the token bucket that paces every attempt of every
+// worker. Comeet counts requests in a window of Per; a bucket with a burst
+// above one could spend a whole window's allowance at once and then, at the
+// window's edge, overrun it. A burst of one at an even interval of
+// Per/(N*(1-margin)) can never put more than N requests in any window, and
+// keeps the pipe full as long as enough workers are waiting on it.
+func (r Rate) Limiter(margin float64) *rate.Limiter {
+	if r.Unlimited() {
+		return nil
+	}
+	if margin < 0 || margin >= 1 {
+		margin = DefaultSafetyMargin
+	}
+	interval := time.Duration(float64(r.Per) / (float64(r.N) * (1 - margin)))
+	return rate.NewLimiter(rate.Every(interval), 1)
+}

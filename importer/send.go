@@ -1,0 +1,134 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/ledger"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// send posts one row and records the answer in the row and the ledger.
+// The request runs on sendCtx, which an interruption cancels only after the
+// grace period, so a request already on the wire is seen to its answer.
+func (r *run) send(sendCtx context.Context, rw *row) (fatal error) {
+	if r.ledger != nil {
+		if err := r.ledger.Begin(sendCtx, r.entry(rw, ledger.StatePending)); err != nil {
+			rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
+			return nil
+		}
+	}
+	r.stats.started(time.Now())
+	reply, err := r.client.CreateCandidate(sendCtx, rw.cand)
+	r.stats.finished(time.Now(), reply)
+	fatal = r.record(rw, reply, err)
+	if r.ledger != nil {
+		e := r.entry(rw, ledger.StateDone)
+		e.Response = reply.Created
+		if err := r.ledger.Finish(sendCtx, e); err != nil {
+			r.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the answer failed; a re-run will send this row again and get a conflict")
+		}
+	}
+	return fatal
+}
+
+// record turns Comeet's answer into the row's outcome. It returns ErrAuth
+// when the credentials were refused, which stops the run.
+func (r *run) record(rw *row, reply comeet.Reply, err error) error {
+	rw.res.Attempts = reply.Attempts
+	rw.res.HTTPStatus = reply.Status
+	if err == nil {
+		if reply.Created != nil {
+			rw.res.CandidateUID = reply.Created.UID
+		}
+		rw.finish(report.Created, "", "")
+		return nil
+	}
+	var ae *comeet.APIError
+	if errors.As(err, &ae) {
+		rw.res.HTTPStatus = ae.Status
+		o, fatal := classify(ae)
+		if o == report.Conflict {
+			rw.res.CandidateUID = ae.CandidateUID
+		}
+		rw.finish(o, codeOf(ae), messageOf(ae, reply.Attempts))
+		return fatal
+	}
+	switch {
+	case reply.Attempts == 0 && errors.Is(err, context.Canceled):
+		rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
+	case errors.Is(err, context.Canceled):
+		rw.finish(report.Failed, codeInterrupted, "interrupted while waiting for Comeet's answer; a re-run sends it again and a conflict then means it had arrived")
+	default:
+		rw.finish(report.Failed, codeNetwork, fmt.Sprintf("after %d attempts: %v", reply.Attempts, err))
+	}
+	return nil
+}
+
+// Error codes of our own for failures that have no Comeet code.
+const (
+	codeInterrupted = "interrupted"
+	codeNetwork     = "network"
+	codeHTTP        = "http_error"
+)
+
+// classify maps a Comeet error to an outcome by its code first: 401 and 403
+// carry several meanings (duplicate_candidate is a 401 about the data, not
+// the credentials).
+func classify(ae *comeet.APIError) (report.Outcome, error) {
+	switch {
+	case ae.Code == comeet.CodeCandidatePostConflict:
+		return report.Conflict, nil
+	case ae.Code == comeet.CodeDuplicateCandidate:
+		return report.Invalid, nil
+	case ae.Status == 401:
+		return report.Failed, ErrAuth
+	case ae.Code == comeet.CodeNoPermission:
+		return report.Failed, nil
+	case ae.Status == 429 || ae.Status >= 500 || ae.Code == "":
+		return report.Failed, nil
+	case ae.Status >= 400:
+		return report.Invalid, nil
+	}
+	return report.Failed, nil
+}
+
+func codeOf(ae *comeet.APIError) string {
+	if ae.Code != "" {
+		return ae.Code
+	}
+	return codeHTTP
+}
+
+func messageOf(ae *comeet.APIError, attempts int) string {
+	msg := ae.Message
+	if msg == "" {
+		msg = ae.Error()
+	}
+	if attempts > 1 {
+		msg = fmt.Sprintf("%s (after %d attempts)", msg, attempts)
+	}
+	return msg
+}
+
+// entry is the ledger's view of the row.
+func (r *run) entry(rw *row, state ledger.State) ledger.Entry {
+	return ledger.Entry{
+		Key:          rw.cand.Key(),
+		State:        state,
+		Outcome:      string(rw.res.Outcome),
+		CandidateUID: rw.res.CandidateUID,
+		HTTPStatus:   rw.res.HTTPStatus,
+		ErrorCode:    rw.res.ErrorCode,
+		Message:      rw.res.Message,
+		Attempts:     rw.res.Attempts,
+		RowHash:      rw.hash,
+		Sent:         ledger.SentOf(rw.cand),
+		Row:          rw.rec.Row,
+		Line:         rw.rec.Line,
+		Source:       r.sourceName,
+	}
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/mapping"
+	"github.com/comeet-import/comeet-import/source"
+)
+
+// sourceFlags are the flags that say how to read an input file, shared by
+// every command that reads one, so that `mapping` reads what `import` reads.
+type sourceFlags struct {
+	encoding, delimiter, sheet string
+}
+
+func (f *sourceFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.encoding, "encoding", "", "input encoding, e.g. windows-1252, windows-1255, iso-8859-8 (default: UTF-8 or UTF-16 by BOM)")
+	fs.StringVar(&f.delimiter, "delimiter", "", `cell delimiter: "," ";" "tab" "|" (default: detected from the header)`)
+	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet name (default: the first sheet)")
+}
+
+func (f *sourceFlags) options() (source.Options, error) {
+	d, err := parseDelimiter(f.delimiter)
+	if err != nil {
+		return source.Options{}, usageError{err}
+	}
+	return source.Options{Encoding: f.encoding, Delimiter: d, Sheet: f.sheet}, nil
+}
+
+// newMappingCmd builds `mapping`: a proposed mapping file for a spreadsheet.
+func newMappingCmd() *cobra.Command {
+	var (
+		sf     sourceFlags
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "mapping [flags] FILE",
+		Short: "Propose a mapping.csv for the header of FILE (CSV or XLSX)",
+		Long: `Read the header of FILE and print a proposed mapping file (field,column,default):
+columns named like API fields, common aliases ("Given name", "E-mail", "Mobile",
+"CV", "Recruiter", "Notes", ...) and close spellings. The columns it could not
+place, and the required fields no column feeds, are listed on standard error.
+Review the proposal, add defaults (a position_uid for every row, say), and pass
+it to import and validate with --mapping.
+
+` + exitCodesHelp,
+		Args: exactlyOneFile,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := sf.options()
+			if err != nil {
+				return err
+			}
+			return writeOutput(cmd, output, func(w io.Writer) error {
+				return proposeMapping(args[0], opts, w, cmd.ErrOrStderr())
+			})
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the mapping to this file instead of standard output")
+	return cmd
+}
+
+// proposeMapping writes the mapping Suggest proposes for the input's header
+// to out, and tells on notes what is left for a person to decide.
+func proposeMapping(input string, opts source.Options, out, notes io.Writer) error {
+	src, err := source.Open(input, opts)
+	if err != nil {
+		return &importer.ConfigError{Err: fmt.Errorf("input %s: %w", input, err)}
+	}
+	header := src.Header()
+	src.Close()
+	m, unplaced := mapping.Suggest(header)
+	if len(m.Rules) == 0 {
+		return &importer.ConfigError{Err: fmt.Errorf("input %s: no column of the header looks like an API field; "+
+			"start from `comeet-import template` and name the columns after it", input)}
+	}
+	if err := m.Write(out); err != nil {
+		return err
+	}
+	if len(unplaced) > 0 {
+		fmt.Fprintf(notes, "columns not placed (add a line for each one you want sent): %s\n", quoteList(unplaced))
+	}
+	if missing := missingRequired(m); len(missing) > 0 {
+		fmt.Fprintf(notes, "required fields no column feeds (give each a column or a default): %s\n", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// requiredFields are the fields Comeet refuses a candidate without.
+var requiredFields = []string{"position_uid", "partner_candidate_id", "first_name", "last_name"}
+
+func missingRequired(m *mapping.Mapping) []string {
+	var missing []string
+	for _, f := range requiredFields {
+		found := false
+		for _, r := range m.Rules {
+			found = found || r.Field == f
+		}
+		if !found {
+			missing = append(missing, f)
+		}
+	}
+	return missing
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// outputMode is the permission of the files mapping and template write:
+// they hold column names, no personal data.
+const outputMode = 0o644
+
+// writeOutput runs write on the command's standard output, or on the file
+// path when one is given; a failed write leaves no half-written file behind.
+func writeOutput(cmd *cobra.Command, path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(cmd.OutOrStdout())
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, outputMode)
+	if err != nil {
+		return &importer.ConfigError{Err: fmt.Errorf("--output: %w", err)}
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", path)
+	return nil
+}

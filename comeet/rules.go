@@ -148,6 +148,11 @@ func typesOrDefault(v, def []string) []string {
 // "DO_NOT_CONTACT"). It reports false for anything else.
 func CanonicalProspectStatus(s string) (string, bool) {
 	for _, want := range ProspectStatuses {
+		if s == want {
+			return want, true
+		}
+	}
+	for _, want := range ProspectStatuses {
 		if looseEqual(s, want) {
 			return want, true
 		}
@@ -237,9 +242,18 @@ func (r *Rules) Normalize(c *Candidate) {
 // trimCell removes white space and the invisible characters spreadsheets leave
 // at the ends of cells (BOM, zero-width space).
 func trimCell(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b' || r == '\u200c' || r == '\u200d'
-	})
+	// Nearly every cell starts and ends with a visible ASCII character: it
+	// is returned without a scan.
+	if s == "" || (isVisibleASCII(s[0]) && isVisibleASCII(s[len(s)-1])) {
+		return s
+	}
+	return strings.TrimFunc(s, isCellSpace)
+}
+
+func isVisibleASCII(b byte) bool { return b > ' ' && b < utf8.RuneSelf }
+
+func isCellSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b' || r == '\u200c' || r == '\u200d'
 }
 
 func normalizeEmail(s string) string {

@@ -36,7 +36,7 @@ type run struct {
 
 	seed    maphash.Seed
 	seen    keySet // duplicate keys inside the file
-	cleared int              // rows cleared for sending, for --limit
+	cleared int    // rows cleared for sending, for --limit
 	stats   stats
 }
 

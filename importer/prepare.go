@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -21,9 +22,10 @@ import (
 func (r *run) prepare(ctx context.Context, rec source.Record) *row {
 	rw := newRow(rec)
 	if rec.Err != nil {
-		rw.finish(report.Invalid, comeet.CodeMalformedRow, rec.Err.Error())
+		rw.finish(report.Invalid, recordCode(rec.Err), rec.Err.Error())
 		return rw
 	}
+	plainCells(rec.Fields)
 	cand, problems := r.binder.Candidate(rec.Fields)
 	if cand == nil {
 		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))
@@ -111,6 +113,26 @@ func fingerprint(c *comeet.Candidate) string {
 	b, _ := json.Marshal(ledger.SentOf(c)) // a struct of strings and numbers always marshals
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// recordCode is the error code of a record the source could not read into
+// cells: bytes that are not text, or a ragged row or broken quote.
+func recordCode(err error) string {
+	if errors.Is(err, source.ErrEncoding) {
+		return comeet.CodeInvalidEncoding
+	}
+	return comeet.CodeMalformedRow
+}
+
+// plainCells removes the apostrophe that report.Neutralize puts before a
+// cell starting like a formula (= + - @), so that a row of an errors file,
+// fixed and fed back, is sent as it was first read: "'+34 612 345 678"
+// goes out as "+34 612 345 678". The report writes the cells neutralized
+// again, so the errors file of the next run reads the same.
+func plainCells(fields []string) {
+	for i, f := range fields {
+		fields[i] = report.Deneutralize(f)
+	}
 }
 
 func firstCode(problems []comeet.Problem) string {

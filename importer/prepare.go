@@ -46,11 +46,14 @@ func (r *run) prepare(ctx context.Context, rec source.Record) *row {
 	if r.ledger != nil && r.skipKnown(ctx, rw) {
 		return rw
 	}
+	// validate applies --limit too, so that its report says row for row
+	// what import would do.
 	switch {
-	case r.cfg.DryRun:
-		rw.finish(report.Valid, "", "")
 	case r.cfg.Limit > 0 && r.cleared >= r.cfg.Limit:
 		rw.finish(report.Skipped, "", fmt.Sprintf("not sent: --limit %d reached", r.cfg.Limit))
+	case r.cfg.DryRun:
+		r.cleared++
+		rw.finish(report.Valid, "", "")
 	default:
 		r.cleared++
 	}

@@ -120,8 +120,6 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-
-
 // writeWorkbook writes the workbook sample: the same kind of rows as the
 // CSV samples, with the cell types a spreadsheet really has.
 func writeWorkbook(t *testing.T) string {

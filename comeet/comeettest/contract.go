@@ -5,7 +5,12 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/comeet-import/comeet-import/comeet"
 )
@@ -20,8 +25,8 @@ var prospectStatuses = map[string]bool{
 // returns the first refusal.
 func (s *Server) validate(c *comeet.Candidate) (answer, bool) {
 	checks := []func(*comeet.Candidate) (answer, bool){
-		checkRequired, s.checkPosition, checkContactFields, checkLinks,
-		checkProspectStatus, checkSourceContact, checkAddress, s.checkCustomFields, s.checkFileSizes,
+		checkRequired, s.checkPosition, s.checkStringSizes, checkContactFields, checkLinks,
+		checkProspectStatus, checkFileTypes, checkSourceContact, checkAddress, s.checkCustomFields, s.checkFileSizes,
 	}
 	for _, check := range checks {
 		if a, ok := check(c); !ok {
@@ -95,16 +100,82 @@ func checkSourceContact(c *comeet.Candidate) (answer, bool) {
 	return answer{}, true
 }
 
-// checkAddress checks the country's shape only (two upper-case letters);
-// the full ISO 3166 list is the local rules' business.
+// checkAddress checks the country against the regions of CLDR (through
+// golang.org/x/text/language), a source of ISO 3166 codes independent of the
+// list the local rules use. CLDR also knows a few reserved and transitional
+// codes (AC, CP, DG, EA, IC, TA, XK, ...) that are not assigned ISO 3166-1
+// codes: those the server accepts and the local rules refuse.
 func checkAddress(c *comeet.Candidate) (answer, bool) {
 	if c.Address == nil || c.Address.Country == "" {
 		return answer{}, true
 	}
 	cc := c.Address.Country
-	if len(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z' {
+	r, err := language.ParseRegion(cc)
+	if err != nil || !r.IsCountry() || r.String() != cc || r.Canonicalize() != r {
 		return refuse(http.StatusBadRequest, comeet.CodeIncorrectCountryCode,
 			"address.country %q is not an ISO 3166 code", cc)
+	}
+	return answer{}, true
+}
+
+// checkStringSizes refuses a text value longer than MaxStringLength
+// characters, when a limit is set. Comeet does not publish its limits.
+func (s *Server) checkStringSizes(c *comeet.Candidate) (answer, bool) {
+	limit := s.opts.MaxStringLength
+	if limit <= 0 {
+		return answer{}, true
+	}
+	for name, v := range shortStrings(c) {
+		if n := utf8.RuneCountInString(v); n > limit {
+			return refuse(http.StatusBadRequest, comeet.CodeStringSizeLimit,
+				"%s is %d characters long, over the limit of %d", name, n, limit)
+		}
+	}
+	return answer{}, true
+}
+
+// shortStrings are the fields a short text limit applies to: all but the
+// note, custom field values and URLs.
+func shortStrings(c *comeet.Candidate) map[string]string {
+	m := map[string]string{
+		"position_uid": c.PositionUID, "partner_candidate_id": c.PartnerCandidateID,
+		"first_name": c.FirstName, "middle_name": c.MiddleName, "last_name": c.LastName,
+		"email": c.Email, "phone": c.Phone, "mobile_phone": c.MobilePhone,
+		"national_id": c.NationalID, "salary_expectations": c.SalaryExpectations,
+	}
+	if sc := c.SourceContact; sc != nil {
+		m["source_contact.full_name"], m["source_contact.email"], m["source_contact.phone"] = sc.FullName, sc.Email, sc.Phone
+	}
+	if a := c.Address; a != nil {
+		m["address.city"], m["address.state"], m["address.zip"], m["address.street"] = a.City, a.State, a.Zip, a.Street
+	}
+	return m
+}
+
+// checkFileTypes refuses a resume or file whose extension is off the seed's
+// allow-list, and a picture that is not an image.
+func checkFileTypes(c *comeet.Candidate) (answer, bool) {
+	check := func(field string, f *comeet.File, allowed []string) (answer, bool) {
+		if f == nil {
+			return answer{}, true
+		}
+		ext := strings.ToLower(path.Ext(f.Name))
+		if !slices.Contains(allowed, ext) {
+			return refuse(http.StatusBadRequest, comeet.CodeInvalidFileType, "%s %q: file type not allowed", field, f.Name)
+		}
+		return answer{}, true
+	}
+	attachments := slices.Concat(comeet.ImageTypes, comeet.FileTypes)
+	if a, ok := check("resume", c.Resume, attachments); !ok {
+		return a, ok
+	}
+	if a, ok := check("picture", c.Picture, comeet.ImageTypes); !ok {
+		return a, ok
+	}
+	for _, f := range c.Files {
+		if a, ok := check("files", f, attachments); !ok {
+			return a, ok
+		}
 	}
 	return answer{}, true
 }
@@ -152,11 +223,22 @@ func webURL(s string) (*url.URL, bool) {
 	return u, true
 }
 
+// validLinkedIn accepts a LinkedIn profile: /in/<name>, /pub/<name> or
+// /profile/view?id=..., on linkedin.com or a subdomain of it.
 func validLinkedIn(s string) bool {
 	u, ok := webURL(s)
 	if !ok {
 		return false
 	}
 	host := strings.ToLower(u.Hostname())
-	return host == "linkedin.com" || strings.HasSuffix(host, ".linkedin.com")
+	if host != "linkedin.com" && !strings.HasSuffix(host, ".linkedin.com") {
+		return false
+	}
+	p := strings.ToLower(u.EscapedPath())
+	for _, prefix := range []string{"/in/", "/pub/"} {
+		if name, ok := strings.CutPrefix(p, prefix); ok {
+			return strings.Trim(name, "/") != ""
+		}
+	}
+	return strings.TrimSuffix(p, "/") == "/profile/view" && u.Query().Get("id") != ""
 }

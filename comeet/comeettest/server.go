@@ -64,6 +64,10 @@ type Options struct {
 	// MaxFileSize bounds each resume and file, decoded; over it is 403
 	// file_size_limit. DefaultMaxFileSize when zero.
 	MaxFileSize int64
+	// MaxStringLength bounds the short text fields (names, ids, email,
+	// phones, source contact, address parts) in characters; zero means no
+	// limit. Comeet answers string_size_limit but publishes no limits.
+	MaxStringLength int
 	// MaxBodySize bounds a body; DefaultMaxBodySize when zero.
 	MaxBodySize int64
 	// Now is the clock for tokens, the rate window and timestamps.

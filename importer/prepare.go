@@ -16,35 +16,47 @@ import (
 	"github.com/comeet-import/comeet-import/source"
 )
 
-// prepare takes a record through mapping, checks, attach and the ledger.
-// It returns a row that is either finished (invalid, skipped, valid) or
-// cleared for sending (outcome still empty).
-func (r *run) prepare(ctx context.Context, rec source.Record) *row {
-	rw := newRow(rec)
+// check takes a row through mapping, attach and the field rules: the
+// work that needs nothing but the row, so that rows are checked several at
+// a time. What it finds waits in rw.problems for admit; a row that cannot
+// be mapped at all is finished at once.
+func (r *run) check(rw *row) {
+	rec := rw.rec
 	if rec.Err != nil {
 		rw.finish(report.Invalid, recordCode(rec.Err), rec.Err.Error())
-		return rw
+		return
 	}
 	plainCells(rec.Fields)
 	cand, problems := r.binder.Candidate(rec.Fields)
 	if cand == nil {
 		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))
-		return rw
+		return
 	}
 	rw.cand = cand
 	r.cfg.Rules.Normalize(cand)
 	rw.describe()
 	problems = append(problems, r.attach.attach(cand)...)
-	problems = append(problems, r.cfg.Rules.Check(cand)...)
+	rw.problems = append(problems, r.cfg.Rules.Check(cand)...)
+}
+
+// admit decides, in input order, what becomes of a checked row: duplicates
+// inside the file, the ledger and --limit. It leaves the row finished
+// (invalid, skipped, valid) or cleared for sending (outcome still empty).
+func (r *run) admit(ctx context.Context, rw *row) {
+	if rw.res.Outcome != "" {
+		return
+	}
+	problems := rw.problems
 	if p, dup := r.duplicate(rw); dup {
 		problems = append(problems, p)
 	}
+	rw.problems = nil
 	if len(problems) > 0 {
 		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))
-		return rw
+		return
 	}
 	if r.ledger != nil && r.skipKnown(ctx, rw) {
-		return rw
+		return
 	}
 	// validate applies --limit too, so that its report says row for row
 	// what import would do.
@@ -57,7 +69,6 @@ func (r *run) prepare(ctx context.Context, rec source.Record) *row {
 	default:
 		r.cleared++
 	}
-	return rw
 }
 
 // duplicate reports a row whose (position_uid, partner_candidate_id) an

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -253,41 +252,49 @@ func (r *run) pipeline(ctx context.Context) error {
 	return nil
 }
 
-// produce reads every record, prepares it, queues it for the writer in
-// input order and hands the rows to send to the workers.
+// produce takes the checked rows in input order, admits each one, queues
+// it for the writer and hands the rows to send to the workers.
 func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) error {
-	for {
-		rec, err := r.src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", r.sourceName, err)
-		}
-		if runCtx.Err() != nil && r.cfg.Input == Stdin {
-			return nil // nothing more to report without blocking on a terminal
-		}
-		rw := r.prepare(runCtx, rec)
-		if rw.res.Outcome == "" {
-			if runCtx.Err() != nil {
-				r.stopped(rw, context.Cause(runCtx))
-			} else {
-				rw.done = make(chan struct{})
-			}
-		}
-		select {
-		case queue <- rw:
-		case <-gctx.Done():
-			return nil
-		}
-		if rw.done != nil {
-			select {
-			case jobs <- rw:
-			case <-gctx.Done():
+	batches, wait := r.readAhead(runCtx, gctx)
+	defer wait()
+	for b := range batches {
+		<-b.checked
+		for _, rw := range b.rows {
+			if !r.produceRow(runCtx, gctx, rw, queue, jobs) {
 				return nil
 			}
 		}
+		if b.err != nil {
+			return b.err
+		}
 	}
+	return nil
+}
+
+// produceRow admits one row and passes it on; it reports false when the
+// run is ending.
+func (r *run) produceRow(runCtx, gctx context.Context, rw *row, queue, jobs chan<- *row) bool {
+	r.admit(runCtx, rw)
+	if rw.res.Outcome == "" {
+		if runCtx.Err() != nil {
+			r.stopped(rw, context.Cause(runCtx))
+		} else {
+			rw.done = make(chan struct{})
+		}
+	}
+	select {
+	case queue <- rw:
+	case <-gctx.Done():
+		return false
+	}
+	if rw.done != nil {
+		select {
+		case jobs <- rw:
+		case <-gctx.Done():
+			return false
+		}
+	}
+	return true
 }
 
 // work sends rows until the jobs channel closes. After an interruption or

@@ -26,7 +26,7 @@ def row(i):
         country = "Israel"
     return ["11.11", f"AG-{i:08d}", first, last_name, email, f"05{i % 100000000:08d}",
             f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}",
-            STATUS[i % len(STATUS)], country, f"Imported from the agency system, batch {i // 1000}"]
+            STATUS[i % len(STATUS)], country, f"From the agency, batch {i // 1000}"]
 
 
 def main():

@@ -71,6 +71,10 @@ type Config struct {
 	Rules *comeet.Rules
 
 	Logger zerolog.Logger
+
+	// tuneClient, when set, adjusts the client's configuration before it
+	// is built: tests use it for a quick backoff between attempts.
+	tuneClient func(*comeet.Config)
 }
 
 // WithDefaults returns the config with every zero knob set to its default:

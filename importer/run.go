@@ -28,9 +28,10 @@ type run struct {
 	sourceName string
 	binder     *mapping.Binder
 	attach     *attacher
-	ledger     *ledger.Ledger // nil without a ledger
-	client     *comeet.Client // nil on a dry run
-	rate       *stopWaiter    // nil when unpaced
+	ledger     *ledger.Ledger   // nil without a ledger
+	client     *comeet.Client   // nil on a dry run
+	rate       *stopWaiter      // nil when unpaced
+	adaptive   *adaptiveLimiter // nil when unpaced
 	out        *report.Writer
 	closers    []func() error
 
@@ -64,6 +65,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 		Throttled:  r.stats.throttled,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 	}
+	sum.Slowdowns, sum.LowestPerMinute = r.adaptive.slowed()
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -184,8 +186,13 @@ func (r *run) openClient() error {
 		Logger:      r.log,
 	}
 	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
-		r.rate = &stopWaiter{lim: lim, stop: make(chan struct{})}
+		r.adaptive = newAdaptiveLimiter(lim, r.cfg.Concurrency, r.log)
+		r.rate = &stopWaiter{lim: r.adaptive, stop: make(chan struct{})}
 		cc.Limiter = r.rate
+		cc.Observe = r.adaptive.observe
+	}
+	if r.cfg.tuneClient != nil {
+		r.cfg.tuneClient(&cc)
 	}
 	c, err := comeet.NewClient(cc)
 	if err != nil {

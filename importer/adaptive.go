@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"math"
 	"sync"
 
 	"github.com/rs/zerolog"
@@ -137,4 +138,5 @@ func (a *adaptiveLimiter) slowed() (slowdowns int, lowestPerMinute float64) {
 	return a.pace.slowdowns, perMinute(a.pace.lowest)
 }
 
-func perMinute(perSecond float64) float64 { return perSecond * 60 }
+// perMinute converts a rate to requests a minute, to one decimal.
+func perMinute(perSecond float64) float64 { return math.Round(perSecond*600) / 10 }

@@ -77,12 +77,18 @@ func rigRows(from, to int) [][]string {
 	return rows
 }
 
-// writeInput writes the header and rows as the input file.
+// writeInput writes rigHeader and rows as the input file.
 func (g *rig) writeInput(rows [][]string) {
+	g.t.Helper()
+	g.writeInputWith(rigHeader, rows)
+}
+
+// writeInputWith writes header and rows as the input file.
+func (g *rig) writeInputWith(header []string, rows [][]string) {
 	g.t.Helper()
 	var b strings.Builder
 	w := csv.NewWriter(&b)
-	w.Write(rigHeader)
+	w.Write(header)
 	w.WriteAll(rows)
 	if err := os.WriteFile(g.cfg.Input, []byte(b.String()), 0o600); err != nil {
 		g.t.Fatal(err)

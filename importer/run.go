@@ -181,6 +181,7 @@ func (r *run) openClient() error {
 		Secret:      r.cfg.Secret,
 		MaxAttempts: r.cfg.MaxAttempts,
 		Timeout:     r.cfg.Timeout,
+		Backoff:     r.cfg.Backoff,
 		Logger:      r.log,
 	}
 	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
@@ -267,7 +268,9 @@ func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) err
 		if runCtx.Err() != nil && r.cfg.Input == Stdin {
 			return nil // nothing more to report without blocking on a terminal
 		}
-		rw := r.prepare(runCtx, rec)
+		// Preparing reads only local files and the ledger, and must finish
+		// even after an interruption, so every row still gets its line.
+		rw := r.prepare(context.WithoutCancel(runCtx), rec)
 		if rw.res.Outcome == "" {
 			if runCtx.Err() != nil {
 				r.stopped(rw, context.Cause(runCtx))

@@ -89,7 +89,7 @@ func TestReaderStreams(t *testing.T) {
 		if err != nil || rec.Err != nil {
 			t.Fatalf("row %d: %v %v", rec.Row, err, rec.Err)
 		}
-		if want := 2*rec.Row; rec.Line != want {
+		if want := 2 * rec.Row; rec.Line != want {
 			t.Fatalf("row %d: got line %d, want %d", rec.Row, rec.Line, want)
 		}
 		if rec.Row%(rows/4) == 0 {

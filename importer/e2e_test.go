@@ -381,3 +381,18 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestStdinInput(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := testConfig(Stdin, srv)
+	cfg.Stdin = strings.NewReader(testHeader + "\n" + strings.Join(testRows(3), "\n") + "\n")
+	cfg.ReportPath = filepath.Join(dir, "r.csv")
+	cfg.ErrorsPath = filepath.Join(dir, "e.csv")
+	cfg.FilesDir = dir
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	wantOutcomes(t, readReport(t, cfg.ReportPath), "created", "created", "created")
+}

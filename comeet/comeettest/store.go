@@ -24,7 +24,7 @@ type Received struct {
 	Method, Path string
 	APIKey       string            // the token's iss, when it had one
 	Candidate    *comeet.Candidate // the decoded POST body; nil when it did not decode
-	Status       int               // the status answered; 0 when the connection was reset
+	Status       int               // the status answered; 0 when none was (a reset, or the client left)
 	Code         string            // the error code answered, if any
 	CandidateUID string            // the candidate created, or named by a 409
 	Fault        FaultKind         // the fault applied, if any

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
@@ -115,6 +118,10 @@ func TestCreateCandidate(t *testing.T) {
 	got := stored.Candidate
 	if got.FirstName != "Bobby" || got.Address.City != "New York" || got.CustomFields["field1"] != "value1" {
 		t.Errorf("stored %+v, want the fields sent", got)
+	}
+	wantLength, _ := cand.ContentLength()
+	if got := h.srv.Requests()[0].ContentLength; got != wantLength {
+		t.Errorf("request Content-Length: got %d, want %d (not chunked)", got, wantLength)
 	}
 	if got.Resume.Size != cand.Resume.Size || got.Resume.SHA256 != cand.Resume.SHA256 {
 		t.Errorf("resume arrived as %d bytes %s, want %d bytes %s",
@@ -293,6 +300,40 @@ func TestCreateCandidateCanceled(t *testing.T) {
 	}
 }
 
+func TestCreateCandidateCanceledDuringBackoff(t *testing.T) {
+	h := newHarness(t, comeettest.Options{}, func(c *comeet.Config) { c.Sleep = nil }) // real waiting
+	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultThrottle, RetryAfter: "60"})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	reply, err := h.client.CreateCandidate(ctx, bobby(t))
+	if !errors.Is(err, context.DeadlineExceeded) || reply.Attempts != 1 || reply.Throttled != 1 {
+		t.Errorf("got (%+v, %v), want the deadline after 1 throttled attempt", reply, err)
+	}
+}
+
+func TestLogsHoldNoSecrets(t *testing.T) {
+	var logs bytes.Buffer
+	const key, secret = "customer-key-9f1", "partner-secret-77a"
+	h := newHarness(t, comeettest.Options{APIKeys: []string{key}, Secret: secret}, func(c *comeet.Config) {
+		c.APIKey, c.Secret = key, secret
+		c.Logger = zerolog.New(&logs).Level(zerolog.DebugLevel)
+	})
+	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultServerError, Count: 2},
+		comeettest.Fault{Kind: comeettest.FaultExpiredToken})
+	if _, err := h.client.CreateCandidate(context.Background(), bobby(t)); err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	if strings.Count(out, "\n") < 2 {
+		t.Fatalf("got logs %q, want a line per failed attempt", out)
+	}
+	for _, secretish := range []string{key, secret, "Bearer", "eyJ", "Bobby", "bobby@example.com"} {
+		if strings.Contains(out, secretish) {
+			t.Errorf("logs contain %q: %s", secretish, out)
+		}
+	}
+}
+
 func TestCreateCandidateFileChanged(t *testing.T) {
 	h := newHarness(t, comeettest.Options{}, nil)
 	cand := bobby(t)
@@ -442,4 +483,53 @@ func TestCheckWrongURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkCreateCandidate6MB sends candidates with a 6 MiB resume from 8
+// workers through the fake server in the same process, and reports the
+// process's peak resident memory: streaming keeps it flat however many rows.
+func BenchmarkCreateCandidate6MB(b *testing.B) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	client, err := comeet.NewClient(comeet.Config{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey,
+		Secret: comeettest.DefaultSecret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "cv.pdf")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("0123456789abcdef"), 6<<20/16), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	resume := &comeet.File{Name: "cv.pdf", Size: 6 << 20, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+	var next atomic.Int64
+	b.SetBytes(6 << 20)
+	b.SetParallelism(4) // 8 workers on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			cand := &comeet.Candidate{PositionUID: "1", FirstName: "A", LastName: "B", Resume: resume,
+				PartnerCandidateID: fmt.Sprintf("p%d", next.Add(1))}
+			if _, err := client.CreateCandidate(context.Background(), cand); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	if kib, ok := peakRSSKiB(); ok {
+		b.ReportMetric(float64(kib)/1024, "peak-rss-MiB")
+	}
+}
+
+// peakRSSKiB reads the process's peak resident set (Linux only).
+func peakRSSKiB() (int64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kib int64
+			_, err := fmt.Sscan(rest, &kib)
+			return kib, err == nil
+		}
+	}
+	return 0, false
 }

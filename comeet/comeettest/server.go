@@ -198,7 +198,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.closeMu.RUnlock()
 	defer s.inflight.Done()
 
-	rec := &Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now()}
+	rec := &Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now(), ContentLength: r.ContentLength}
 	defer func() { s.record(*rec) }()
 	fault := s.takeFault()
 	rec.Fault = fault.Kind

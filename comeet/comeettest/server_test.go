@@ -2,6 +2,7 @@ package comeettest
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -436,4 +437,17 @@ func FuzzDecoder(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestServeUntilCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, "127.0.0.1:0", Options{}) }()
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Serve: got %v, want nil after cancel", err)
+	}
+	if _, err := NewServerAt("127.0.0.1:notaport", Options{}); err == nil {
+		t.Errorf("NewServerAt with a bad address: got nil error")
+	}
 }

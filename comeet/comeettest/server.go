@@ -53,7 +53,8 @@ type Options struct {
 	// unknown one gets 400 invalid_custom_candidate_field.
 	CustomFields []string
 	// Rate requests per Per, counted per api key in a rolling window; a
-	// request over it gets 429 too_many_requests. Zero means unlimited.
+	// request over it gets 429 too_many_requests. Zero Rate means unlimited;
+	// Per defaults to a minute.
 	Rate int
 	Per  time.Duration
 	// RetryAfterHeader makes a rate-limit 429 carry Retry-After (the wait

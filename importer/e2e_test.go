@@ -396,3 +396,24 @@ func TestStdinInput(t *testing.T) {
 	}
 	wantOutcomes(t, readReport(t, cfg.ReportPath), "created", "created", "created")
 }
+
+// TestLedgerBelongsToOneAccount: a ledger filled against one server must not
+// make a run against another skip its rows.
+func TestLedgerBelongsToOneAccount(t *testing.T) {
+	sandbox := comeettest.NewServer(comeettest.Options{})
+	defer sandbox.Close()
+	other := comeettest.NewServer(comeettest.Options{})
+	defer other.Close()
+	input := writeInput(t, testHeader, testRows(2))
+	if _, err := Run(context.Background(), testConfig(input, sandbox)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), testConfig(input, other))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "another Comeet account") {
+		t.Fatalf("got %v, want a ConfigError about another account", err)
+	}
+	if n := len(other.Requests()); n != 0 {
+		t.Fatalf("sent %d requests to the other account", n)
+	}
+}

@@ -168,6 +168,12 @@ func (r *run) openLedger(ctx context.Context) error {
 		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
 	}
 	r.closers = append(r.closers, r.ledger.Close)
+	if r.cfg.DryRun {
+		return nil // a dry run may have no credentials to name the account
+	}
+	if err := r.ledger.BindAccount(ctx, ledger.AccountOf(r.cfg.BaseURL, r.cfg.APIKey)); err != nil {
+		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
+	}
 	return nil
 }
 

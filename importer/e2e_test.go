@@ -400,20 +400,21 @@ func TestStdinInput(t *testing.T) {
 // TestLedgerBelongsToOneAccount: a ledger filled against one server must not
 // make a run against another skip its rows.
 func TestLedgerBelongsToOneAccount(t *testing.T) {
-	sandbox := comeettest.NewServer(comeettest.Options{})
-	defer sandbox.Close()
-	other := comeettest.NewServer(comeettest.Options{})
-	defer other.Close()
+	srv := comeettest.NewServer(comeettest.Options{APIKeys: []string{comeettest.DefaultAPIKey, "other-customer"}})
+	defer srv.Close()
 	input := writeInput(t, testHeader, testRows(2))
-	if _, err := Run(context.Background(), testConfig(input, sandbox)); err != nil {
+	if _, err := Run(context.Background(), testConfig(input, srv)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Run(context.Background(), testConfig(input, other))
+	before := len(srv.Requests())
+	cfg := testConfig(input, srv)
+	cfg.APIKey = "other-customer"
+	_, err := Run(context.Background(), cfg)
 	var ce *ConfigError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "another Comeet account") {
 		t.Fatalf("got %v, want a ConfigError about another account", err)
 	}
-	if n := len(other.Requests()); n != 0 {
-		t.Fatalf("sent %d requests to the other account", n)
+	if n := len(srv.Requests()) - before; n != 0 {
+		t.Fatalf("sent %d requests for the other account", n)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 )
 
 // Account names the Comeet account that a ledger's entries were sent to.
@@ -21,10 +23,24 @@ type Account struct {
 	BaseURL string
 }
 
-// AccountOf returns the account for a base URL and an api key.
+// AccountOf returns the account for a base URL and an api key. Every
+// sandbox on this machine counts as one place, whatever its port: a sandbox
+// gets a new port each time it starts.
 func AccountOf(baseURL, apiKey string) Account {
-	sum := sha256.Sum256([]byte(baseURL + "\x00" + apiKey))
+	place := baseURL
+	if u, err := url.Parse(baseURL); err == nil && isLoopback(u.Hostname()) {
+		place = "loopback"
+	}
+	sum := sha256.Sum256([]byte(place + "\x00" + apiKey))
 	return Account{ID: hex.EncodeToString(sum[:16]), BaseURL: baseURL}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ErrOtherAccount is returned by BindAccount when the ledger was filled for

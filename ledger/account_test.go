@@ -56,4 +56,7 @@ func TestAccountOf(t *testing.T) {
 	if a != AccountOf("https://api.comeet.co", "k1") {
 		t.Fatal("AccountOf is not stable")
 	}
+	if AccountOf("http://127.0.0.1:8080", "k").ID != AccountOf("http://localhost:9999", "k").ID {
+		t.Fatal("two sandboxes on this machine got different accounts")
+	}
 }

@@ -112,7 +112,7 @@ func TestSharedBudgetSlowsThePoolDown(t *testing.T) {
 	g.writeInput(rigRows(1, rows))
 
 	sum, lines := g.mustRun()
-	wantOutcomes(t, lines, repeat(report.Created, rows)...)
+	wantRigOutcomes(t, lines, repeat(report.Created, rows)...)
 	if g.srv.Count429() == 0 {
 		t.Fatal("the server answered no 429: the test does not exercise a shared budget")
 	}
@@ -149,7 +149,7 @@ func TestNoSlowdownWithoutThrottling(t *testing.T) {
 	g.cfg.Rate = Rate{N: 40, Per: time.Second}
 	g.writeInput(rigRows(1, 10))
 	sum, lines := g.mustRun()
-	wantOutcomes(t, lines, repeat(report.Created, 10)...)
+	wantRigOutcomes(t, lines, repeat(report.Created, 10)...)
 	if sum.Slowdowns != 0 || strings.Contains(sum.String(), "slowed") {
 		t.Errorf("got %d slowdowns (%q), want none", sum.Slowdowns, sum)
 	}

@@ -66,15 +66,13 @@ type Config struct {
 	MaxAttempts  int
 	Timeout      time.Duration
 	Grace        time.Duration
+	// Backoff is the wait between attempts; nil means comeet.DefaultBackoff.
+	Backoff comeet.BackoffFunc
 
 	// Rules are the local checks; nil means comeet.DefaultRules().
 	Rules *comeet.Rules
 
 	Logger zerolog.Logger
-
-	// tuneClient, when set, adjusts the client's configuration before it
-	// is built: tests use it for a quick backoff between attempts.
-	tuneClient func(*comeet.Config)
 }
 
 // WithDefaults returns the config with every zero knob set to its default:

@@ -37,14 +37,14 @@ func TestRerunSendsNothingForCreatedOrConflictRows(t *testing.T) {
 	existing := g.seed(3)
 	g.writeInput(rigRows(1, 5))
 	_, first := g.mustRun()
-	wantOutcomes(t, first, report.Created, report.Created, report.Conflict, report.Created, report.Created)
+	wantRigOutcomes(t, first, report.Created, report.Created, report.Conflict, report.Created, report.Created)
 	if got := first[2]["candidate_uid"]; got != existing {
 		t.Errorf("conflict row: got uid %q, want the existing %q", got, existing)
 	}
 	postsBefore := g.posts()
 
 	sum, second := g.mustRun()
-	wantOutcomes(t, second, repeat(report.Skipped, 5)...)
+	wantRigOutcomes(t, second, repeat(report.Skipped, 5)...)
 	if got := g.posts() - postsBefore; got != 0 {
 		t.Errorf("re-run sent %d requests, want 0", got)
 	}
@@ -69,7 +69,7 @@ func TestRerunOfGrownFileSendsOnlyNewRows(t *testing.T) {
 
 	g.writeInput(rigRows(1, 6))
 	_, lines := g.mustRun()
-	wantOutcomes(t, lines, report.Skipped, report.Skipped, report.Skipped, report.Created, report.Created, report.Created)
+	wantRigOutcomes(t, lines, report.Skipped, report.Skipped, report.Skipped, report.Created, report.Created, report.Created)
 	if got := g.posts() - postsBefore; got != 3 {
 		t.Errorf("grown file: sent %d requests, want 3 (the new rows only)", got)
 	}
@@ -90,7 +90,7 @@ func TestRerunOfChangedRowIsSkippedWithReason(t *testing.T) {
 	rows[1][2] = "Renamed"
 	g.writeInput(rows)
 	_, lines := g.mustRun()
-	wantOutcomes(t, lines, report.Skipped, report.Skipped)
+	wantRigOutcomes(t, lines, report.Skipped, report.Skipped)
 	if msg := lines[0]["message"]; strings.Contains(msg, "changed") {
 		t.Errorf("unchanged row: got message %q, want no mention of a change", msg)
 	}
@@ -109,11 +109,11 @@ func TestRerunSendsFailedRowsAgain(t *testing.T) {
 	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultServerError})
 	g.writeInput(rigRows(1, 2))
 	_, first := g.mustRun()
-	wantOutcomes(t, first, report.Failed, report.Created)
+	wantRigOutcomes(t, first, report.Failed, report.Created)
 	postsBefore := g.posts()
 
 	_, second := g.mustRun()
-	wantOutcomes(t, second, report.Created, report.Skipped)
+	wantRigOutcomes(t, second, report.Created, report.Skipped)
 	if got := g.posts() - postsBefore; got != 1 {
 		t.Errorf("re-run sent %d requests, want 1 (the failed row)", got)
 	}
@@ -129,7 +129,7 @@ func TestRerunAfterRejectionCreatesNoSecondCandidate(t *testing.T) {
 	}
 
 	_, second := g.mustRun()
-	wantOutcomes(t, second, report.Skipped)
+	wantRigOutcomes(t, second, report.Skipped)
 	if got := g.srv.CreatedCount(rigKey(1)); got != 1 {
 		t.Fatalf("with the ledger: created %d times, want 1", got)
 	}
@@ -139,7 +139,7 @@ func TestRerunAfterRejectionCreatesNoSecondCandidate(t *testing.T) {
 	// the ledger exists.
 	g.cfg.NoLedger = true
 	_, third := g.mustRun()
-	wantOutcomes(t, third, report.Created)
+	wantRigOutcomes(t, third, report.Created)
 	if got := g.srv.CreatedCount(rigKey(1)); got != 2 {
 		t.Errorf("without the ledger: created %d times, want 2 (the danger the ledger prevents)", got)
 	}
@@ -150,7 +150,7 @@ func TestLostReplyIsRetriedAndReportedConflict(t *testing.T) {
 	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultLostReply})
 	g.writeInput(rigRows(1, 1))
 	_, lines := g.mustRun()
-	wantOutcomes(t, lines, report.Conflict)
+	wantRigOutcomes(t, lines, report.Conflict)
 	cands := g.srv.Candidates()
 	if len(cands) != 1 {
 		t.Fatalf("server holds %d candidates, want 1", len(cands))
@@ -166,7 +166,7 @@ func TestLostReplyIsRetriedAndReportedConflict(t *testing.T) {
 	}
 
 	_, again := g.mustRun()
-	wantOutcomes(t, again, report.Skipped)
+	wantRigOutcomes(t, again, report.Skipped)
 	if got := again[0]["candidate_uid"]; got != cands[0].UID {
 		t.Errorf("re-run: got uid %q, want %q", got, cands[0].UID)
 	}
@@ -189,7 +189,7 @@ func TestPendingEntryIsSentAgainAndConflicts(t *testing.T) {
 
 	g.writeInput(rigRows(1, 1))
 	_, lines := g.mustRun()
-	wantOutcomes(t, lines, report.Conflict)
+	wantRigOutcomes(t, lines, report.Conflict)
 	if got := lines[0]["candidate_uid"]; got != uid {
 		t.Errorf("got uid %q, want %q", got, uid)
 	}
@@ -221,7 +221,7 @@ func TestSecondRunOnSameLedgerIsRefused(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatalf("first run: %v", err)
 	}
-	wantOutcomes(t, g.report(), report.Created, report.Created)
+	wantRigOutcomes(t, g.report(), report.Created, report.Created)
 }
 
 // waitForLockHolder waits until a run has written its PID into the

@@ -170,6 +170,12 @@ func (r *run) openLedger(ctx context.Context) error {
 		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
 	}
 	r.closers = append(r.closers, r.ledger.Close)
+	if r.cfg.DryRun {
+		return nil // a dry run may have no credentials to name the account
+	}
+	if err := r.ledger.BindAccount(ctx, ledger.AccountOf(r.cfg.BaseURL, r.cfg.APIKey)); err != nil {
+		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
+	}
 	return nil
 }
 
@@ -183,6 +189,7 @@ func (r *run) openClient() error {
 		Secret:      r.cfg.Secret,
 		MaxAttempts: r.cfg.MaxAttempts,
 		Timeout:     r.cfg.Timeout,
+		Backoff:     r.cfg.Backoff,
 		Logger:      r.log,
 	}
 	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
@@ -190,9 +197,6 @@ func (r *run) openClient() error {
 		r.rate = &stopWaiter{lim: r.adaptive, stop: make(chan struct{})}
 		cc.Limiter = r.rate
 		cc.Observe = r.adaptive.observe
-	}
-	if r.cfg.tuneClient != nil {
-		r.cfg.tuneClient(&cc)
 	}
 	c, err := comeet.NewClient(cc)
 	if err != nil {
@@ -274,7 +278,9 @@ func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) err
 		if runCtx.Err() != nil && r.cfg.Input == Stdin {
 			return nil // nothing more to report without blocking on a terminal
 		}
-		rw := r.prepare(runCtx, rec)
+		// Preparing reads only local files and the ledger, and must finish
+		// even after an interruption, so every row still gets its line.
+		rw := r.prepare(context.WithoutCancel(runCtx), rec)
 		if rw.res.Outcome == "" {
 			if runCtx.Err() != nil {
 				r.stopped(rw, context.Cause(runCtx))

@@ -48,14 +48,8 @@ func newRig(t *testing.T, opts comeettest.Options) *rig {
 		Concurrency: 4,
 		Timeout:     5 * time.Second,
 		Logger:      zerolog.Nop(),
-		tuneClient:  quickRetries,
+		Backoff:     quickBackoff,
 	}}
-}
-
-// quickRetries keeps the retry policy but waits a millisecond between
-// attempts instead of seconds, so fault tests run in a moment.
-func quickRetries(cc *comeet.Config) {
-	cc.Backoff = func(int, time.Duration, float64) time.Duration { return time.Millisecond }
 }
 
 // rigRow is the input row of candidate n, without a resume.
@@ -162,8 +156,8 @@ func (g *rig) posts() int {
 	return n
 }
 
-// wantOutcomes checks the report line by line against the outcomes wanted.
-func wantOutcomes(t *testing.T, lines []map[string]string, want ...report.Outcome) {
+// wantRigOutcomes checks the report line by line against the outcomes wanted.
+func wantRigOutcomes(t *testing.T, lines []map[string]string, want ...report.Outcome) {
 	t.Helper()
 	if len(lines) != len(want) {
 		t.Fatalf("got %d report lines, want %d", len(lines), len(want))

@@ -86,7 +86,7 @@ func TestFilesStayInsideFilesDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	wantOutcomes(t, lines, report.Created, report.Invalid, report.Invalid, report.Invalid, report.Invalid, report.Invalid, report.Created)
+	wantRigOutcomes(t, lines, report.Created, report.Invalid, report.Invalid, report.Invalid, report.Invalid, report.Invalid, report.Created)
 	for _, l := range lines[1:6] {
 		if l["error_code"] != comeet.CodeFileNotFound {
 			t.Errorf("row %s: got error code %q, want %q", l["row"], l["error_code"], comeet.CodeFileNotFound)
@@ -148,7 +148,7 @@ func TestNoSecretsInLogsReportOrLedger(t *testing.T) {
 	}
 	// The faults all fall on the first row: a refused token, an HTML 503,
 	// and a lost reply that the retry's 409 resolves.
-	wantOutcomes(t, lines, report.Conflict, report.Invalid, report.Created)
+	wantRigOutcomes(t, lines, report.Conflict, report.Invalid, report.Created)
 	if logs.Len() == 0 || !strings.Contains(logs.String(), "retrying") {
 		t.Fatalf("the debug log has no retry line, so it proves little:\n%s", logs.String())
 	}

@@ -59,8 +59,11 @@ func (s Summary) String() string {
 		b.WriteString(" nothing to do")
 	}
 	if !s.DryRun {
-		fmt.Fprintf(&b, "; %d requests, %.0f%% of the allowed rate, %d throttled",
-			s.Sent, s.BudgetUsed*100, s.Throttled)
+		fmt.Fprintf(&b, "; %s", plural(s.Sent, "request"))
+		if s.Sent > 1 && s.BudgetUsed > 0 {
+			fmt.Fprintf(&b, ", %.0f%% of the allowed rate", s.BudgetUsed*100)
+		}
+		fmt.Fprintf(&b, ", %d throttled", s.Throttled)
 	}
 	if s.Slowdowns > 0 {
 		fmt.Fprintf(&b, "; slowed down %s after 429s, to %.0f/min at the lowest",
@@ -77,4 +80,11 @@ func times(n int) string {
 		return "twice"
 	}
 	return fmt.Sprintf("%d times", n)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -3,10 +3,12 @@ package importer
 import (
 	"context"
 	"errors"
-	"os"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
@@ -199,41 +201,51 @@ func TestPendingEntryIsSentAgainAndConflicts(t *testing.T) {
 }
 
 func TestSecondRunOnSameLedgerIsRefused(t *testing.T) {
-	g := newRig(t, comeettest.Options{Latency: 300 * time.Millisecond})
-	g.writeInput(rigRows(1, 2))
-	first := make(chan error, 1)
-	go func() {
-		_, err := Run(context.Background(), g.cfg)
-		first <- err
-	}()
-	waitForLockHolder(t, g.cfg.WithDefaults().LedgerPath)
+	g := newRig(t, comeettest.Options{})
+	// The first run talks to Comeet through a gate that holds its request
+	// until the test lets it go: while it waits, the run holds the ledger.
+	gate, arrived := make(chan struct{}), make(chan struct{}, 8)
+	var release sync.Once
+	open := func() { release.Do(func() { close(gate) }) }
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-gate
+		g.srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	t.Cleanup(open) // runs first: a failed test must not leave the gate shut
 
-	other := g.cfg
-	other.ReportPath = g.cfg.WithDefaults().ReportPath + ".second.csv"
-	other.ErrorsPath = g.cfg.WithDefaults().ErrorsPath + ".second.csv"
-	_, err := Run(context.Background(), other)
+	g.writeInput(rigRows(1, 2))
+	first := g.cfg
+	first.BaseURL = proxy.URL
+	first.ReportPath = filepath.Join(g.dir, "first.report.csv")
+	first.ErrorsPath = filepath.Join(g.dir, "first.errors.csv")
+	first.LedgerPath = g.cfg.WithDefaults().LedgerPath
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), first)
+		done <- err
+	}()
+	select {
+	case <-arrived:
+	case err := <-done:
+		t.Fatalf("the first run ended before sending: %v", err)
+	}
+
+	_, err := Run(context.Background(), g.cfg)
 	var ce *ConfigError
 	if !errors.As(err, &ce) || !errors.Is(err, ledger.ErrLocked) {
 		t.Errorf("second run: got %v, want a ConfigError wrapping ledger.ErrLocked", err)
 	} else if !strings.Contains(err.Error(), "another run is using the ledger") {
 		t.Errorf("second run: got %q, want it to mention the ledger's lock", err)
 	}
-	if err := <-first; err != nil {
+
+	open()
+	if err := <-done; err != nil {
 		t.Fatalf("first run: %v", err)
 	}
-	wantRigOutcomes(t, g.report(), report.Created, report.Created)
-}
-
-// waitForLockHolder waits until a run has written its PID into the
-// ledger's lock file, which it does once it holds the lock.
-func waitForLockHolder(t *testing.T, ledgerPath string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(ledgerPath + ".lock"); err == nil && len(b) > 0 {
-			return
-		}
-		time.Sleep(2 * time.Millisecond)
+	wantRigOutcomes(t, readCSVMaps(t, first.ReportPath), report.Created, report.Created)
+	if got := g.posts(); got != 2 {
+		t.Errorf("got %d requests in all, want 2 (the first run's)", got)
 	}
-	t.Fatal("no run took the ledger's lock within 10s")
 }

@@ -176,23 +176,7 @@ func testKillAndRerun(t *testing.T, bin string) {
 	args := []string{"import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4", "--log-level", "error", input}
 
 	start := time.Now()
-	rng := rand.New(rand.NewPCG(4, 2024))
-	kills := 0
-	for range 4 {
-		// Kill after a random number of answers, a moment after one, so
-		// the kill lands while requests and ledger writes are in flight.
-		target := len(srv.Requests()) + 1 + rng.IntN(10)
-		j := startJob(t, bin, args...)
-		waitForRequests(t, srv, target, j)
-		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
-		j.cmd.Process.Signal(syscall.SIGKILL)
-		<-j.done
-		if !j.killed() {
-			t.Logf("a run ended by itself (exit %d) before the kill", j.exitCode())
-			break
-		}
-		kills++
-	}
+	kills := killAtRandom(t, bin, srv, args, rand.New(rand.NewPCG(4, 2024)), 4)
 	if kills < 2 {
 		t.Fatalf("only %d runs were killed mid-way: the test proves little", kills)
 	}
@@ -201,8 +185,43 @@ func testKillAndRerun(t *testing.T, bin string) {
 	if final.exitCode() != exitOK {
 		t.Fatalf("final run: exit %d, want 0\n%s", final.exitCode(), final.output.String())
 	}
+	counts := checkFinalReport(t, readReport(t, filepath.Join(dir, "candidates.report.csv")))
+	for i := 1; i <= crashRows; i++ {
+		if got := srv.CreatedCount(crashKey(i)); got != 1 {
+			t.Errorf("%s: created %d times, want exactly 1", crashID(i), got)
+		}
+	}
+	t.Logf("%d kills, then a full run, in %s: final report %v; %d requests at the server",
+		kills, time.Since(start).Round(time.Millisecond), counts, len(srv.Requests()))
+}
 
-	lines := readReport(t, filepath.Join(dir, "candidates.report.csv"))
+// killAtRandom starts the import up to n times and kills each run with
+// SIGKILL after a random number of answers and a random moment more, so
+// the kill lands while requests and ledger writes are in flight. It returns
+// how many runs the kill ended (a run may finish first).
+func killAtRandom(t *testing.T, bin string, srv *comeettest.Server, args []string, rng *rand.Rand, n int) int {
+	t.Helper()
+	kills := 0
+	for range n {
+		target := len(srv.Requests()) + 1 + rng.IntN(10)
+		j := startJob(t, bin, args...)
+		waitForRequests(t, srv, target, j)
+		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+		j.cmd.Process.Signal(syscall.SIGKILL)
+		<-j.done
+		if !j.killed() {
+			t.Logf("a run ended by itself (exit %d) before the kill", j.exitCode())
+			return kills
+		}
+		kills++
+	}
+	return kills
+}
+
+// checkFinalReport checks that the report has one line per input row, in
+// order, each created, conflict or skipped, and returns the outcomes' counts.
+func checkFinalReport(t *testing.T, lines []map[string]string) map[string]int {
+	t.Helper()
 	if len(lines) != crashRows {
 		t.Fatalf("final report: got %d lines, want %d", len(lines), crashRows)
 	}
@@ -218,13 +237,7 @@ func testKillAndRerun(t *testing.T, bin string) {
 			t.Errorf("line %d: got row %s id %s, want row %d id %s", i+1, l["row"], l["partner_candidate_id"], i+1, crashID(i+1))
 		}
 	}
-	for i := 1; i <= crashRows; i++ {
-		if got := srv.CreatedCount(crashKey(i)); got != 1 {
-			t.Errorf("%s: created %d times, want exactly 1", crashID(i), got)
-		}
-	}
-	t.Logf("%d kills, then a full run in %s: final report %v; %d requests at the server",
-		kills, time.Since(start).Round(time.Millisecond), counts, len(srv.Requests()))
+	return counts
 }
 
 func testInterrupt(t *testing.T, bin string) {

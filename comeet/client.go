@@ -73,6 +73,11 @@ type Config struct {
 	// Logger gets one debug line per failed attempt: attempt number,
 	// status, error code and wait. Never a credential or candidate data.
 	Logger zerolog.Logger
+	// Observe, when set, is called after every attempt, from the goroutine
+	// that made it, with the answer's HTTP status (0 when none came) and
+	// whether it was a 429. Adaptive pacing uses it to slow down before
+	// the retry.
+	Observe func(status int, throttled bool)
 }
 
 // Client sends candidates to Comeet. It is safe for concurrent use by many
@@ -91,6 +96,7 @@ type Client struct {
 	rand          func() float64
 	sleep         func(ctx context.Context, d time.Duration) error
 	log           zerolog.Logger
+	observe       func(status int, throttled bool)
 }
 
 // Reply is what sending one candidate came to. It is filled in even when
@@ -130,6 +136,7 @@ func NewClient(cfg Config) (*Client, error) {
 		maxAttempts: cfg.MaxAttempts, timeout: cfg.Timeout,
 		checkRetry: cfg.CheckRetry, backoff: cfg.Backoff, maxRetryAfter: cfg.MaxRetryAfter,
 		now: cfg.Now, rand: cfg.Rand, sleep: cfg.Sleep, log: cfg.Logger,
+		observe: cfg.Observe,
 	}
 	c.setDefaults()
 	c.tokens = newTokenSource(cfg.APIKey, cfg.Secret, c.now)
@@ -335,8 +342,12 @@ func (c *Client) attempt(ctx context.Context, method, path, query string, b *bod
 	reply.Attempts++
 	res := c.send(ctx, method, path, query, b)
 	reply.Status = res.status
-	if res.apiErr != nil && res.apiErr.Throttled() {
+	throttled := res.apiErr != nil && res.apiErr.Throttled()
+	if throttled {
 		reply.Throttled++
+	}
+	if c.observe != nil {
+		c.observe(res.status, throttled)
 	}
 	return res, nil
 }

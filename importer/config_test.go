@@ -14,7 +14,7 @@ import (
 
 // TestConfigErrors checks that what no row can fix stops the run before
 // anything is read or written, as a *ConfigError that names the fault.
-func TestConfigErrors(t *testing.T) {
+func TestRunConfigErrors(t *testing.T) {
 	const header = "position_uid,partner_candidate_id,first_name,last_name,email\n"
 	const row = "11.11,C1,Dana,Levi,dana@example.com\n"
 	tests := []struct {

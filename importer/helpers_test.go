@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,6 +69,7 @@ func newTestServer(t *testing.T, opts comeettest.Options) *comeettest.Server {
 	if opts.MaxFileSize == 0 {
 		opts.MaxFileSize = testMaxFileSize
 	}
+	opts.CheckFileTypes = true
 	srv := comeettest.NewServer(opts)
 	t.Cleanup(srv.Close)
 	return srv
@@ -111,27 +111,4 @@ func countsLine(c report.Counts) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-// readReport reads a report into one map per line, keyed by column.
-func readReport(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("read report %s: %v", path, err)
-	}
-	var rows []map[string]string
-	for _, rec := range records[1:] {
-		m := map[string]string{}
-		for i, h := range records[0] {
-			m[h] = rec[i]
-		}
-		rows = append(rows, m)
-	}
-	return rows
 }

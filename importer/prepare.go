@@ -104,7 +104,9 @@ func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 // that the first one had arrived.
 func (r *run) skipKnown(ctx context.Context, rw *row) bool {
 	rw.hash = fingerprint(rw.cand)
-	e, ok, err := r.ledger.Get(ctx, rw.cand.Key())
+	// The ledger is a local file: an interruption does not cut its reading
+	// short, so a row already in Comeet is still reported skipped, not failed.
+	e, ok, err := r.ledger.Get(context.WithoutCancel(ctx), rw.cand.Key())
 	if err != nil {
 		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", err))
 		return true

@@ -27,9 +27,10 @@ type run struct {
 	sourceName string
 	binder     *mapping.Binder
 	attach     *attacher
-	ledger     *ledger.Ledger // nil without a ledger
-	client     *comeet.Client // nil on a dry run
-	rate       *stopWaiter    // nil when unpaced
+	ledger     *ledger.Ledger   // nil without a ledger
+	client     *comeet.Client   // nil on a dry run
+	rate       *stopWaiter      // nil when unpaced
+	adaptive   *adaptiveLimiter // nil when unpaced
 	out        *report.Writer
 	closers    []func() error
 
@@ -63,6 +64,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 		Throttled:  r.stats.throttled,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 	}
+	sum.Slowdowns, sum.LowestPerMinute = r.adaptive.slowed()
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -167,6 +169,12 @@ func (r *run) openLedger(ctx context.Context) error {
 		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
 	}
 	r.closers = append(r.closers, r.ledger.Close)
+	if r.cfg.DryRun {
+		return nil // a dry run may have no credentials to name the account
+	}
+	if err := r.ledger.BindAccount(ctx, ledger.AccountOf(r.cfg.BaseURL, r.cfg.APIKey)); err != nil {
+		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
+	}
 	return nil
 }
 
@@ -180,11 +188,14 @@ func (r *run) openClient() error {
 		Secret:      r.cfg.Secret,
 		MaxAttempts: r.cfg.MaxAttempts,
 		Timeout:     r.cfg.Timeout,
+		Backoff:     r.cfg.Backoff,
 		Logger:      r.log,
 	}
 	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
-		r.rate = &stopWaiter{lim: lim, stop: make(chan struct{})}
+		r.adaptive = newAdaptiveLimiter(lim, r.cfg.Concurrency, r.log)
+		r.rate = &stopWaiter{lim: r.adaptive, stop: make(chan struct{})}
 		cc.Limiter = r.rate
+		cc.Observe = r.adaptive.observe
 	}
 	c, err := comeet.NewClient(cc)
 	if err != nil {
@@ -274,7 +285,9 @@ func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) err
 // produceRow admits one row and passes it on; it reports false when the
 // run is ending.
 func (r *run) produceRow(runCtx, gctx context.Context, rw *row, queue, jobs chan<- *row) bool {
-	r.admit(runCtx, rw)
+	// Admitting reads only the ledger, and must finish even after an
+	// interruption, so every row still gets its line.
+	r.admit(context.WithoutCancel(runCtx), rw)
 	if rw.res.Outcome == "" {
 		if runCtx.Err() != nil {
 			r.stopped(rw, context.Cause(runCtx))

@@ -31,6 +31,11 @@ type Summary struct {
 	BudgetUsed float64
 	// DryRun is true for validate.
 	DryRun bool
+	// Slowdowns counts the times the pool slowed down because Comeet
+	// answered 429 although the requests were paced to the limit, and
+	// LowestPerMinute is the lowest rate it reached, in requests a minute.
+	Slowdowns       int
+	LowestPerMinute float64
 }
 
 // String renders the summary as one line, for example
@@ -54,8 +59,32 @@ func (s Summary) String() string {
 		b.WriteString(" nothing to do")
 	}
 	if !s.DryRun {
-		fmt.Fprintf(&b, "; %d requests, %.0f%% of the allowed rate, %d throttled",
-			s.Sent, s.BudgetUsed*100, s.Throttled)
+		fmt.Fprintf(&b, "; %s", plural(s.Sent, "request"))
+		if s.Sent > 1 && s.BudgetUsed > 0 {
+			fmt.Fprintf(&b, ", %.0f%% of the allowed rate", s.BudgetUsed*100)
+		}
+		fmt.Fprintf(&b, ", %d throttled", s.Throttled)
+	}
+	if s.Slowdowns > 0 {
+		fmt.Fprintf(&b, "; slowed down %s after 429s, to %.0f/min at the lowest",
+			times(s.Slowdowns), s.LowestPerMinute)
 	}
 	return b.String()
+}
+
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -58,17 +58,24 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
 	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
-	fs.StringVar(&c.BaseURL, "base-url", comeet.DefaultBaseURL, "Comeet API base URL (https; http only for a loopback sandbox)")
 	fs.StringVar(&f.rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION, shared by all workers; Comeet allows 100/60s")
 	fs.Float64Var(&c.SafetyMargin, "rate-margin", importer.DefaultSafetyMargin, "share of the rate left unused as a safety margin")
 	fs.IntVar(&c.Concurrency, "concurrency", importer.DefaultConcurrency, "workers sending at once")
 	fs.IntVar(&c.MaxAttempts, "max-attempts", comeet.DefaultMaxAttempts, "attempts per row for transient failures (429, 5xx, timeouts)")
 	fs.DurationVar(&c.Timeout, "timeout", comeet.DefaultTimeout, "time limit of one attempt")
-	fs.StringVar(&f.apiKeyFile, "api-key-file", "", "read the api key from this file instead of $"+envAPIKey)
-	fs.StringVar(&f.apiSecretFile, "api-secret-file", "", "read the partner secret from this file instead of $"+envSecret)
 	fs.StringVar(&f.logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	f.registerAccount(cmd)
 	c.DryRun = dryRun
+}
+
+// registerAccount registers the flags that reach the account: the base URL
+// and the files the credentials may be read from. check shares them.
+func (f *runFlags) registerAccount(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.cfg.BaseURL, "base-url", comeet.DefaultBaseURL, "Comeet API base URL (https; http only for a loopback sandbox)")
+	fs.StringVar(&f.apiKeyFile, "api-key-file", "", "read the api key from this file instead of $"+envAPIKey)
+	fs.StringVar(&f.apiSecretFile, "api-secret-file", "", "read the partner secret from this file instead of $"+envSecret)
 }
 
 // config turns the flags into an importer.Config, reporting the flag at

@@ -116,6 +116,8 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		newImportCmd(true),
 		newSandboxCmd(),
 		newDemoCmd(),
+		newCheckCmd(),
+		newHistoryCmd(),
 		newMappingCmd(),
 		newTemplateCmd(),
 	)

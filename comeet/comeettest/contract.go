@@ -26,7 +26,7 @@ var prospectStatuses = map[string]bool{
 func (s *Server) validate(c *comeet.Candidate) (answer, bool) {
 	checks := []func(*comeet.Candidate) (answer, bool){
 		checkRequired, s.checkPosition, s.checkStringSizes, checkContactFields, checkLinks,
-		checkProspectStatus, checkFileTypes, checkSourceContact, checkAddress, s.checkCustomFields, s.checkFileSizes,
+		checkProspectStatus, s.checkFileTypes, checkSourceContact, checkAddress, s.checkCustomFields, s.checkFileSizes,
 	}
 	for _, check := range checks {
 		if a, ok := check(c); !ok {
@@ -152,9 +152,13 @@ func shortStrings(c *comeet.Candidate) map[string]string {
 	return m
 }
 
-// checkFileTypes refuses a resume or file whose extension is off the seed's
-// allow-list, and a picture that is not an image.
-func checkFileTypes(c *comeet.Candidate) (answer, bool) {
+// checkFileTypes refuses, when Options.CheckFileTypes is set, a resume or
+// file whose extension is off the seed's allow-list, and a picture that is
+// not an image.
+func (s *Server) checkFileTypes(c *comeet.Candidate) (answer, bool) {
+	if !s.opts.CheckFileTypes {
+		return answer{}, true
+	}
 	check := func(field string, f *comeet.File, allowed []string) (answer, bool) {
 		if f == nil {
 			return answer{}, true

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/ledger"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// TestBinary builds the command and runs it as cron would: killed with
+// SIGKILL at random moments and run again, interrupted with SIGINT, and
+// for each exit code, against a fake Comeet in this process.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary: skipped with -short")
+	}
+	bin := buildBinary(t)
+	t.Run("kill -9 and run again", func(t *testing.T) { testKillAndRerun(t, bin) })
+	t.Run("SIGINT finishes in-flight rows", func(t *testing.T) { testInterrupt(t, bin) })
+	t.Run("exit codes", func(t *testing.T) { testExitCodes(t, bin) })
+}
+
+// buildBinary builds the command into a temporary folder. Under the race
+// detector it builds with -race, which reuses the packages the test build
+// already compiled.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "comeet-import")
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	start := time.Now()
+	out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Logf("built the binary in %s", time.Since(start).Round(time.Millisecond))
+	return bin
+}
+
+// job is the binary running in the background.
+type job struct {
+	cmd    *exec.Cmd
+	output bytes.Buffer
+	done   chan struct{}
+}
+
+func startJob(t *testing.T, bin string, args ...string) *job {
+	t.Helper()
+	j := &job{cmd: exec.Command(bin, args...), done: make(chan struct{})}
+	j.cmd.Env = envWithoutCredentials()
+	j.cmd.Stdout, j.cmd.Stderr = &j.output, &j.output
+	if err := j.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	go func() {
+		j.cmd.Wait()
+		close(j.done)
+	}()
+	return j
+}
+
+// exitCode is the job's exit status once done; -1 when a signal ended it.
+func (j *job) exitCode() int { return j.cmd.ProcessState.ExitCode() }
+
+func (j *job) killed() bool {
+	ws, ok := j.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// envWithoutCredentials is this process's environment without Comeet
+// credentials: with a loopback --base-url the binary uses the sandbox's. A
+// race-enabled binary would sleep a second at exit; it is told not to (a
+// race still makes it exit 66, which fails the exit code checks).
+func envWithoutCredentials() []string {
+	env := []string{"GORACE=atexit_sleep_ms=0"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, envAPIKey+"=") && !strings.HasPrefix(kv, envSecret+"=") &&
+			!strings.HasPrefix(kv, "GORACE=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// writeCandidates writes an input of n valid rows and returns its path.
+func writeCandidates(t *testing.T, dir string, n int) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"position_uid", "partner_candidate_id", "first_name", "last_name", "email"})
+	for i := 1; i <= n; i++ {
+		w.Write([]string{"11.11", crashID(i), "First", fmt.Sprintf("Last%d", i), fmt.Sprintf("c%d@example.com", i)})
+	}
+	w.Flush()
+	path := filepath.Join(dir, "candidates.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func crashID(i int) string { return fmt.Sprintf("K%04d", i) }
+
+func crashKey(i int) comeet.Key {
+	return comeet.Key{PositionUID: "11.11", PartnerCandidateID: crashID(i)}
+}
+
+// waitForRequests waits until the server has answered n requests in all,
+// or the job ends.
+func waitForRequests(t *testing.T, srv *comeettest.Server, n int, j *job) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for len(srv.Requests()) < n {
+		select {
+		case <-j.done:
+			return
+		case <-deadline:
+			t.Fatalf("the server got %d requests in 30s, want %d", len(srv.Requests()), n)
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// readReport reads the report's lines (header excluded).
+func readReport(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("report %s: %v\n%s", path, err, data)
+	}
+	var lines []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, name := range recs[0] {
+			m[name] = rec[i]
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+// crashRows is the size of the input the kill test imports.
+const crashRows = 60
+
+func testKillAndRerun(t *testing.T, bin string) {
+	srv := comeettest.NewServer(comeettest.Options{Latency: 5 * time.Millisecond})
+	defer srv.Close()
+	dir := t.TempDir()
+	input := writeCandidates(t, dir, crashRows)
+	args := []string{"import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4", "--log-level", "error", input}
+
+	start := time.Now()
+	kills := killAtRandom(t, bin, srv, args, rand.New(rand.NewPCG(4, 2024)), 4)
+	if kills < 2 {
+		t.Fatalf("only %d runs were killed mid-way: the test proves little", kills)
+	}
+	final := startJob(t, bin, args...)
+	<-final.done
+	if final.exitCode() != exitOK {
+		t.Fatalf("final run: exit %d, want 0\n%s", final.exitCode(), final.output.String())
+	}
+	counts := checkFinalReport(t, readReport(t, filepath.Join(dir, "candidates.report.csv")))
+	for i := 1; i <= crashRows; i++ {
+		if got := srv.CreatedCount(crashKey(i)); got != 1 {
+			t.Errorf("%s: created %d times, want exactly 1", crashID(i), got)
+		}
+	}
+	t.Logf("%d kills, then a full run, in %s: final report %v; %d requests at the server",
+		kills, time.Since(start).Round(time.Millisecond), counts, len(srv.Requests()))
+}
+
+// killAtRandom starts the import up to n times and kills each run with
+// SIGKILL after a random number of answers and a random moment more, so
+// the kill lands while requests and ledger writes are in flight. It returns
+// how many runs the kill ended (a run may finish first).
+func killAtRandom(t *testing.T, bin string, srv *comeettest.Server, args []string, rng *rand.Rand, n int) int {
+	t.Helper()
+	kills := 0
+	for range n {
+		target := len(srv.Requests()) + 1 + rng.IntN(10)
+		j := startJob(t, bin, args...)
+		waitForRequests(t, srv, target, j)
+		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+		j.cmd.Process.Signal(syscall.SIGKILL)
+		<-j.done
+		if !j.killed() {
+			t.Logf("a run ended by itself (exit %d) before the kill", j.exitCode())
+			return kills
+		}
+		kills++
+	}
+	return kills
+}
+
+// checkFinalReport checks that the report has one line per input row, in
+// order, each created, conflict or skipped, and returns the outcomes' counts.
+func checkFinalReport(t *testing.T, lines []map[string]string) map[string]int {
+	t.Helper()
+	if len(lines) != crashRows {
+		t.Fatalf("final report: got %d lines, want %d", len(lines), crashRows)
+	}
+	counts := map[string]int{}
+	for i, l := range lines {
+		counts[l["outcome"]]++
+		switch report.Outcome(l["outcome"]) {
+		case report.Created, report.Conflict, report.Skipped:
+		default:
+			t.Errorf("row %d: got %s (%s), want created, conflict or skipped", i+1, l["outcome"], l["message"])
+		}
+		if l["row"] != fmt.Sprint(i+1) || l["partner_candidate_id"] != crashID(i+1) {
+			t.Errorf("line %d: got row %s id %s, want row %d id %s", i+1, l["row"], l["partner_candidate_id"], i+1, crashID(i+1))
+		}
+	}
+	return counts
+}
+
+func testInterrupt(t *testing.T, bin string) {
+	const rows = 40
+	srv := comeettest.NewServer(comeettest.Options{Latency: 150 * time.Millisecond})
+	defer srv.Close()
+	dir := t.TempDir()
+	input := writeCandidates(t, dir, rows)
+	j := startJob(t, bin, "import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4", "--log-level", "error", input)
+	waitForRequests(t, srv, 4, j)
+	j.cmd.Process.Signal(os.Interrupt)
+	<-j.done
+	if got := j.exitCode(); got != exitInterrupted {
+		t.Fatalf("got exit %d, want %d\n%s", got, exitInterrupted, j.output.String())
+	}
+	lines := readReport(t, filepath.Join(dir, "candidates.report.csv"))
+	if len(lines) != rows {
+		t.Fatalf("got %d report lines, want %d (every row read)", len(lines), rows)
+	}
+	interrupted := 0
+	for i, l := range lines {
+		atServer := srv.CreatedCount(crashKey(i+1)) == 1
+		switch {
+		case l["outcome"] == string(report.Created) && atServer:
+		case l["outcome"] == string(report.Failed) && l["error_code"] == "interrupted" && !atServer:
+			interrupted++
+		default:
+			t.Errorf("row %d: got %s (%s), and at the server: %v; want created rows to be exactly those in Comeet, the others interrupted",
+				i+1, l["outcome"], l["message"], atServer)
+		}
+	}
+	if interrupted == 0 {
+		t.Error("no row was interrupted: the signal came too late to test anything")
+	}
+	if !strings.Contains(j.output.String(), "rows in") {
+		t.Errorf("no summary was printed:\n%s", j.output.String())
+	}
+}
+
+func testExitCodes(t *testing.T, bin string) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	base := []string{"import", "--base-url", srv.URL, "--rate", "none", "--log-level", "error"}
+	tests := []struct {
+		name     string
+		args     func(dir, input string) []string
+		badEmail bool
+		hold     bool // hold the ledger as another run would
+		wantCode int
+		wantText string
+	}{
+		{name: "clean run", wantCode: exitOK, wantText: "3 created",
+			args: func(_, in string) []string { return append(base, in) }},
+		{name: "an invalid row", badEmail: true, wantCode: exitRowsFailed, wantText: "1 invalid",
+			args: func(_, in string) []string { return append(base, in) }},
+		{name: "bad flag value", wantCode: exitConfig, wantText: "--rate",
+			args: func(_, in string) []string { return append(base, "--rate", "fast", in) }},
+		{name: "unknown flag", wantCode: exitConfig, wantText: "unknown flag",
+			args: func(_, in string) []string { return append(base, "--fast", in) }},
+		{name: "missing credentials", wantCode: exitConfig, wantText: envAPIKey,
+			args: func(_, in string) []string {
+				return []string{"import", "--base-url", "https://api.comeet.example", in}
+			}},
+		{name: "ledger held by another run", hold: true, wantCode: exitConfig, wantText: "another run is using the ledger",
+			args: func(_, in string) []string { return append(base, in) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			input := writeCandidates(t, dir, 3)
+			if tt.badEmail {
+				data, _ := os.ReadFile(input)
+				os.WriteFile(input, bytes.Replace(data, []byte("c2@example.com"), []byte("c2-at-example"), 1), 0o600)
+			}
+			if tt.hold {
+				l, err := ledger.Open(context.Background(), filepath.Join(dir, importer.DefaultLedgerName))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer l.Close()
+			}
+			before := len(srv.Requests())
+			cmd := exec.Command(bin, tt.args(dir, input)...)
+			cmd.Env = envWithoutCredentials()
+			out, err := cmd.CombinedOutput()
+			code := 0
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.wantCode {
+				t.Errorf("got exit %d, want %d\n%s", code, tt.wantCode, out)
+			}
+			if !strings.Contains(string(out), tt.wantText) {
+				t.Errorf("output does not mention %q:\n%s", tt.wantText, out)
+			}
+			if tt.wantCode == exitConfig && len(srv.Requests()) != before {
+				t.Errorf("a configuration error sent %d requests, want 0", len(srv.Requests())-before)
+			}
+		})
+	}
+}

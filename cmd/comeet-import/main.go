@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,18 @@ const exitCodesHelp = `Exit codes:
   2    usage or configuration error (flags, mapping, header, credentials): nothing sent
   130  interrupted: in-flight requests finished and the report was flushed`
 
+// defaultMemoryLimit is the soft limit given to Go's garbage collector
+// unless GOMEMLIMIT says otherwise. The run's live data is small (rows in
+// flight, the table of keys seen), but with the collector's default pacing
+// the heap grows to twice that between collections; a limit makes it collect
+// sooner, which keeps a million-row dry run under 64 MiB of RSS at no cost
+// in speed. It is soft: a run that truly needs more gets more.
+const defaultMemoryLimit = 40 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	os.Exit(run())
 }
 

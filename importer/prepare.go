@@ -58,9 +58,9 @@ func (r *run) prepare(ctx context.Context, rec source.Record) *row {
 // duplicate reports a row whose (position_uid, partner_candidate_id) an
 // earlier row of the same file already has: Comeet would answer the second
 // with a 409, or, if the first was rejected in between, create a duplicate.
-// Keys are remembered as 64-bit hashes so a million-row file costs a few
-// megabytes; a false match needs a hash collision (about one in 10^7 for
-// a million rows).
+// Keys are remembered as 64-bit hashes in a keySet, so a million-row file
+// costs some 18 MB; a false match needs a hash collision (about one in
+// 10^7 for a million rows).
 func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 	c := rw.cand
 	if c.PositionUID == "" || c.PartnerCandidateID == "" {
@@ -72,7 +72,7 @@ func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 	h.WriteByte(0)
 	h.WriteString(c.PartnerCandidateID)
 	sum := h.Sum64()
-	if first, ok := r.seen[sum]; ok {
+	if first, ok := r.seen.add(sum, int32(rw.rec.Row)); ok {
 		return comeet.Problem{
 			Field: "partner_candidate_id",
 			Code:  comeet.CodeDuplicateRow,
@@ -80,7 +80,6 @@ func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 				first, c.PositionUID, c.PartnerCandidateID),
 		}, true
 	}
-	r.seen[sum] = int32(rw.rec.Row)
 	return comeet.Problem{}, false
 }
 

@@ -35,8 +35,8 @@ type run struct {
 	closers    []func() error
 
 	seed    maphash.Seed
-	seen    map[uint64]int32 // duplicate keys inside the file
-	cleared int              // rows cleared for sending, for --limit
+	seen    *keySet // duplicate keys inside the file
+	cleared int     // rows cleared for sending, for --limit
 	stats   stats
 }
 
@@ -73,7 +73,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 // open opens every resource of the run in stage order; any failure is a
 // configuration error and closes what was already open.
 func open(ctx context.Context, cfg Config) (_ *run, err error) {
-	r := &run{cfg: cfg, log: cfg.Logger, seed: maphash.MakeSeed(), seen: map[uint64]int32{}}
+	r := &run{cfg: cfg, log: cfg.Logger, seed: maphash.MakeSeed(), seen: &keySet{}}
 	defer func() {
 		if err != nil {
 			r.close()

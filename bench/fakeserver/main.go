@@ -1,0 +1,58 @@
+// Command fakeserver serves the fake Comeet (comeettest) as a process of its
+// own, so the importer's memory and CPU are measured without it. It writes
+// its URL to -url-file once listening and, on SIGTERM or SIGINT, prints one
+// line of counts: requests=N created=N throttled=N.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/importer"
+)
+
+func main() {
+	var (
+		addr     = flag.String("addr", "127.0.0.1:0", "address to listen on")
+		rateFlag = flag.String("rate", "none", `rate limit as N/DURATION, or "none"`)
+		latency  = flag.Duration("latency", 0, "delay before every answer")
+		urlFile  = flag.String("url-file", "", "file to write the URL into once listening")
+	)
+	flag.Parse()
+	if err := run(*addr, *rateFlag, *latency, *urlFile); err != nil {
+		fmt.Fprintf(os.Stderr, "fakeserver: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, rateFlag string, latency time.Duration, urlFile string) error {
+	r, err := importer.ParseRate(rateFlag)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := comeettest.NewServerAt(addr, comeettest.Options{Rate: r.N, Per: r.Per, Latency: latency})
+	if err != nil {
+		return err
+	}
+	if urlFile != "" {
+		// Write then rename, so a reader never sees half a URL.
+		if err := os.WriteFile(urlFile+".tmp", []byte(srv.URL+"\n"), 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(urlFile+".tmp", urlFile); err != nil {
+			return err
+		}
+	}
+	<-ctx.Done()
+	srv.Close()
+	fmt.Printf("requests=%d created=%d throttled=%d\n", len(srv.Requests()), len(srv.Candidates()), srv.Count429())
+	return nil
+}

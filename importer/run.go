@@ -38,6 +38,8 @@ type run struct {
 	seen    *keySet // duplicate keys inside the file
 	cleared int     // rows cleared for sending, for --limit
 	stats   stats
+
+	progress progressFeed
 }
 
 // Run imports cfg.Input into Comeet, or with cfg.DryRun checks it, and
@@ -54,6 +56,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 	if err != nil {
 		return report.Summary{DryRun: cfg.DryRun, Counts: report.Counts{}}, err
 	}
+	r.openProgress(start)
 	runErr := r.pipeline(ctx)
 	closeErr := r.close()
 	sum := report.Summary{
@@ -63,6 +66,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 		Sent:       r.stats.requests,
 		Throttled:  r.stats.throttled,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
+		Unpaced:    cfg.Rate.Unlimited(),
 	}
 	if runErr == nil {
 		runErr = closeErr
@@ -322,6 +326,7 @@ func (r *run) write(queue <-chan *row) error {
 		if err := r.out.Write(&rw.res, rw.rec.Fields); err != nil {
 			return err
 		}
+		r.progress.row(r.out.Counts())
 	}
 	return nil
 }

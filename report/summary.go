@@ -29,6 +29,9 @@ type Summary struct {
 	// BudgetUsed is the share (0..1) of the allowed request rate that the
 	// run used while it was sending; 0 when nothing was sent.
 	BudgetUsed float64
+	// Unpaced is true when the run had no rate to keep to (a sandbox
+	// without a limit): the summary then states no share of it.
+	Unpaced bool
 	// DryRun is true for validate.
 	DryRun bool
 }
@@ -53,7 +56,11 @@ func (s Summary) String() string {
 	if total == 0 {
 		b.WriteString(" nothing to do")
 	}
-	if !s.DryRun {
+	switch {
+	case s.DryRun:
+	case s.Unpaced:
+		fmt.Fprintf(&b, "; %d requests, unpaced, %d throttled", s.Sent, s.Throttled)
+	default:
 		fmt.Fprintf(&b, "; %d requests, %.0f%% of the allowed rate, %d throttled",
 			s.Sent, s.BudgetUsed*100, s.Throttled)
 	}

@@ -8,8 +8,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -53,6 +55,31 @@ func run(addr, rateFlag string, latency time.Duration, urlFile string) error {
 	}
 	<-ctx.Done()
 	srv.Close()
-	fmt.Printf("requests=%d created=%d throttled=%d\n", len(srv.Requests()), len(srv.Candidates()), srv.Count429())
+	reqs := srv.Requests()
+	fmt.Printf("requests=%d created=%d throttled=%d", len(reqs), len(srv.Candidates()), srv.Count429())
+	if r.N > 0 {
+		fmt.Printf(" closest_window=%s", closestWindow(reqs, r.N).Round(time.Millisecond))
+	}
+	fmt.Println()
 	return nil
+}
+
+// closestWindow is the shortest time in which n+1 admitted requests
+// arrived: at or under the limit's window means one was over the limit;
+// how far above it tells how much room the pacing left.
+func closestWindow(reqs []comeettest.Received, n int) time.Duration {
+	var times []time.Time
+	for _, r := range reqs {
+		if r.Status != http.StatusTooManyRequests {
+			times = append(times, r.Time)
+		}
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	closest := time.Duration(-1)
+	for k := 0; k+n < len(times); k++ {
+		if d := times[k+n].Sub(times[k]); closest < 0 || d < closest {
+			closest = d
+		}
+	}
+	return closest
 }

@@ -306,16 +306,29 @@ func (b *body) reader() *bodyReader {
 // The first error is kept for the client, which sees the transport's
 // version of it otherwise.
 type bodyReader struct {
-	b        *body
-	i        int    // current part
-	text     []byte // text of the current part not yet read
-	inFile   bool   // the current part's text is done; its file is next
-	file     *fileReader
+	b *body
+
+	// readMu serialises Read and Close: the transport may close a body
+	// from another goroutine while it is being read.
+	readMu sync.Mutex
+	i      int    // current part
+	text   []byte // text of the current part not yet read
+	inFile bool   // the current part's text is done; its file is next
+	file   *fileReader
+	closed bool
+
 	mu       sync.Mutex
 	firstErr error
 }
 
+var errBodyClosed = errors.New("request body closed")
+
 func (r *bodyReader) Read(p []byte) (int, error) {
+	r.readMu.Lock()
+	defer r.readMu.Unlock()
+	if r.closed {
+		return 0, errBodyClosed
+	}
 	for {
 		if len(r.text) > 0 {
 			n := copy(p, r.text)
@@ -382,6 +395,9 @@ func (r *bodyReader) Err() error {
 
 // Close closes the file being read, if any.
 func (r *bodyReader) Close() error {
+	r.readMu.Lock()
+	defer r.readMu.Unlock()
+	r.closed = true
 	if r.file != nil {
 		r.file.Close()
 		r.file = nil

@@ -66,6 +66,8 @@ type Config struct {
 	MaxAttempts  int
 	Timeout      time.Duration
 	Grace        time.Duration
+	// Backoff is the wait between attempts; nil means comeet.DefaultBackoff.
+	Backoff comeet.BackoffFunc
 
 	// Rules are the local checks; nil means comeet.DefaultRules().
 	Rules *comeet.Rules

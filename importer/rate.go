@@ -62,6 +62,9 @@ func (r Rate) String() string {
 	if r.Unlimited() {
 		return "unlimited"
 	}
+	if r.Per%time.Second == 0 {
+		return fmt.Sprintf("%d/%ds", r.N, r.Per/time.Second)
+	}
 	return fmt.Sprintf("%d/%s", r.N, r.Per)
 }
 

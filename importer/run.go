@@ -66,7 +66,6 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 		Sent:       r.stats.requests,
 		Throttled:  r.stats.throttled,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
-		Unpaced:    cfg.Rate.Unlimited(),
 	}
 	if runErr == nil {
 		runErr = closeErr
@@ -172,6 +171,12 @@ func (r *run) openLedger(ctx context.Context) error {
 		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
 	}
 	r.closers = append(r.closers, r.ledger.Close)
+	if r.cfg.DryRun {
+		return nil // a dry run may have no credentials to name the account
+	}
+	if err := r.ledger.BindAccount(ctx, ledger.AccountOf(r.cfg.BaseURL, r.cfg.APIKey)); err != nil {
+		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
+	}
 	return nil
 }
 
@@ -185,6 +190,7 @@ func (r *run) openClient() error {
 		Secret:      r.cfg.Secret,
 		MaxAttempts: r.cfg.MaxAttempts,
 		Timeout:     r.cfg.Timeout,
+		Backoff:     r.cfg.Backoff,
 		Logger:      r.log,
 	}
 	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
@@ -271,7 +277,9 @@ func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) err
 		if runCtx.Err() != nil && r.cfg.Input == Stdin {
 			return nil // nothing more to report without blocking on a terminal
 		}
-		rw := r.prepare(runCtx, rec)
+		// Preparing reads only local files and the ledger, and must finish
+		// even after an interruption, so every row still gets its line.
+		rw := r.prepare(context.WithoutCancel(runCtx), rec)
 		if rw.res.Outcome == "" {
 			if runCtx.Err() != nil {
 				r.stopped(rw, context.Cause(runCtx))

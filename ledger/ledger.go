@@ -33,6 +33,7 @@ type Ledger struct {
 	now  func() time.Time
 	// pageSize is how many entries Each reads per query.
 	pageSize int
+	readOnly bool
 
 	get, begin, finish, page *sql.Stmt
 
@@ -82,7 +83,7 @@ func open(ctx context.Context, path string, readOnly bool) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize}
+	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly}
 	if err := l.setUp(ctx, readOnly); err != nil {
 		l.Close()
 		return nil, err

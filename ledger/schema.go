@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the schema this package writes, stored in the file's
 // PRAGMA user_version.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // applicationID marks the file as a comeet-import ledger (PRAGMA
 // application_id; the bytes spell "CILG").
@@ -42,6 +42,12 @@ var migrations = []string{
 		UNIQUE (position_uid, partner_candidate_id)
 	) STRICT;
 	CREATE INDEX entries_first_seen ON entries (first_seen, id);`,
+	// Version 2: facts about the ledger itself, such as the account its
+	// entries belong to.
+	`CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	) STRICT;`,
 }
 
 // errNotLedger is returned for a SQLite file that some other program wrote.

@@ -29,9 +29,6 @@ type Summary struct {
 	// BudgetUsed is the share (0..1) of the allowed request rate that the
 	// run used while it was sending; 0 when nothing was sent.
 	BudgetUsed float64
-	// Unpaced is true when the run had no rate to keep to (a sandbox
-	// without a limit): the summary then states no share of it.
-	Unpaced bool
 	// DryRun is true for validate.
 	DryRun bool
 }
@@ -56,13 +53,19 @@ func (s Summary) String() string {
 	if total == 0 {
 		b.WriteString(" nothing to do")
 	}
-	switch {
-	case s.DryRun:
-	case s.Unpaced:
-		fmt.Fprintf(&b, "; %d requests, unpaced, %d throttled", s.Sent, s.Throttled)
-	default:
-		fmt.Fprintf(&b, "; %d requests, %.0f%% of the allowed rate, %d throttled",
-			s.Sent, s.BudgetUsed*100, s.Throttled)
+	if !s.DryRun {
+		fmt.Fprintf(&b, "; %s", plural(s.Sent, "request"))
+		if s.Sent > 1 && s.BudgetUsed > 0 {
+			fmt.Fprintf(&b, ", %.0f%% of the allowed rate", s.BudgetUsed*100)
+		}
+		fmt.Fprintf(&b, ", %d throttled", s.Throttled)
 	}
 	return b.String()
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -49,11 +49,21 @@
 // # Workbooks
 //
 // An .xlsx sheet is read with excelize's streaming row iterator. Cells are
-// the text the user sees (number formats applied), except that a number
-// Excel would show in scientific notation is given in full. Line is the
+// the text the user sees (number formats applied: a phone number stored as
+// text keeps its leading zero, dates read as displayed), except that a number
+// whose format shows it in scientific notation (9.73E+11) is given in full
+// from the raw cell value. Line is the
 // spreadsheet row number. Short rows are padded to the header's width
 // (Excel leaves trailing empty cells out); more non-empty cells than the
 // header is an error of the record.
+//
+// # Records
+//
+// Every Record has its own Fields slice; a Record may be kept and passed to
+// other goroutines without copying. The cells of one record share one
+// string allocation, so keeping any cell keeps that record's text alive.
+// The reader itself holds at most a few times MaxRecordBytes, whatever the
+// size of the input.
 //
 // # Errors
 //

@@ -176,7 +176,7 @@ func (r *Reader) start() error {
 // without a byte-order mark.
 func (r *Reader) Header() []string { return r.header }
 
-// Encoding returns the text encoding in use, for logs.
+// Encoding returns the text encoding in use, for logs; "" for a workbook.
 func (r *Reader) Encoding() string { return r.encoding }
 
 // Delimiter returns the cell delimiter in use (0 for a workbook), for logs.

@@ -69,7 +69,8 @@ func answerHTML(status int) answer {
 }
 
 // drain reads what is left of the body, so the client is not cut off while
-// it is still sending and sees the answer instead of a broken pipe.
+// it is still sending and sees the answer instead of a broken pipe, and so
+// the server notices when the client goes away.
 func drain(r *http.Request) {
 	io.Copy(io.Discard, r.Body) //nolint:errcheck // best effort
 }

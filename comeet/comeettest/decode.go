@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -216,12 +217,26 @@ func (d *decoder) str() (string, error) {
 			return "", d.fail("string longer than %d bytes", maxStringLen)
 		}
 		if err == io.EOF {
-			return strings.ToValidUTF8(b.String(), "\uFFFD"), nil
+			return validUTF8(b.String()), nil
 		}
 		if err != nil {
 			return "", err
 		}
 	}
+}
+
+// validUTF8 replaces each invalid byte with U+FFFD, as encoding/json does.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		b.WriteRune(r) // RuneError for an invalid byte
+		i += size
+	}
+	return b.String()
 }
 
 // scalar reads a string, a number or a boolean as text (for custom fields).
@@ -256,11 +271,13 @@ func (d *decoder) number() (string, error) {
 			return "", d.fail("number too long")
 		}
 	}
-	if _, err := strconv.ParseFloat(b.String(), 64); err != nil {
+	if !jsonNumber.MatchString(b.String()) {
 		return "", d.fail("invalid number %q", b.String())
 	}
 	return b.String(), nil
 }
+
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 // skip reads any value and forgets it.
 func (d *decoder) skip(depth int) error {
@@ -389,30 +406,37 @@ func (s *stringReader) escape() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if utf16.IsSurrogate(r) {
-		r, err = s.lowSurrogate(r)
-		if err != nil {
-			return nil, err
-		}
+	if !utf16.IsSurrogate(r) {
+		return utf8.AppendRune(s.esc[:0], r), nil
 	}
-	return utf8.AppendRune(s.esc[:0], r), nil
+	return s.surrogatePair(r)
 }
 
 var simpleEscapes = map[byte]byte{
 	'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t',
 }
 
-func (s *stringReader) lowSurrogate(high rune) (rune, error) {
+// surrogatePair decodes a \uXXXX pair; like encoding/json it turns a lone
+// or broken half into U+FFFD and keeps a second escape that is no low half.
+func (s *stringReader) surrogatePair(high rune) ([]byte, error) {
+	out := s.esc[:0]
 	if p, _ := s.d.r.Peek(2); len(p) < 2 || p[0] != '\\' || p[1] != 'u' {
-		return utf8.RuneError, nil
+		return utf8.AppendRune(out, utf8.RuneError), nil
 	}
 	s.d.r.Discard(2)
 	s.d.off += 2
 	low, err := s.hex4()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return utf16.DecodeRune(high, low), nil
+	if r := utf16.DecodeRune(high, low); r != utf8.RuneError {
+		return utf8.AppendRune(out, r), nil
+	}
+	out = utf8.AppendRune(out, utf8.RuneError)
+	if utf16.IsSurrogate(low) {
+		low = utf8.RuneError
+	}
+	return utf8.AppendRune(out, low), nil
 }
 
 func (s *stringReader) hex4() (rune, error) {

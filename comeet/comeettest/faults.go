@@ -172,7 +172,7 @@ func (s *Server) takeFault() Fault {
 
 // answerFault answers the request as the fault says, or reports false when
 // the fault leaves the answering to the normal path.
-func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, rec *Received) bool {
+func (s *Server) answerFault(w http.ResponseWriter, f Fault, rec *Received) bool {
 	var a answer
 	switch f.Kind {
 	case FaultServerError:
@@ -188,13 +188,11 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, re
 	case FaultExpiredToken:
 		a = answerError(http.StatusUnauthorized, comeet.CodeTokenExpired, "token expired")
 	case FaultReset:
-		drain(r)
 		reset(w)
 		return true
 	default:
 		return false
 	}
-	drain(r)
 	a.write(w)
 	rec.Status, rec.Code = a.status, a.code
 	return true

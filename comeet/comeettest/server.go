@@ -53,7 +53,8 @@ type Options struct {
 	// unknown one gets 400 invalid_custom_candidate_field.
 	CustomFields []string
 	// Rate requests per Per, counted per api key in a rolling window; a
-	// request over it gets 429 too_many_requests. Zero means unlimited.
+	// request over it gets 429 too_many_requests. Zero Rate means unlimited;
+	// Per defaults to a minute.
 	Rate int
 	Per  time.Duration
 	// RetryAfterHeader makes a rate-limit 429 carry Retry-After (the wait
@@ -198,29 +199,41 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.closeMu.RUnlock()
 	defer s.inflight.Done()
 
-	rec := &Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now()}
+	rec := &Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now(), ContentLength: r.ContentLength}
 	defer func() { s.record(*rec) }()
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodySize)
 	fault := s.takeFault()
 	rec.Fault = fault.Kind
+	// Reading the whole body first lets the server notice a client that
+	// gives up during the delay, and then store nothing.
+	cand, bodyErr := s.readBody(r)
+	rec.Candidate = cand
 	if err := sleep(r.Context(), s.opts.Latency+fault.delay()); err != nil {
 		return
 	}
-	if s.answerFault(w, r, fault, rec) {
+	if s.answerFault(w, fault, rec) {
 		return
 	}
-	ans := s.route(r, rec)
+	ans := s.route(r, cand, bodyErr, rec)
 	rec.CandidateUID = ans.uid
 	if fault.Kind == FaultLostReply && ans.status < 300 {
 		ans = answerHTML(http.StatusBadGateway)
 	}
-	drain(r)
 	ans.write(w)
 	rec.Status, rec.Code = ans.status, ans.code
 }
 
+// readBody decodes a POST /candidates body and drains any other.
+func (s *Server) readBody(r *http.Request) (*comeet.Candidate, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, s.opts.MaxBodySize)
+	defer drain(r)
+	if r.Method != http.MethodPost || r.URL.Path != "/candidates" {
+		return nil, nil
+	}
+	return newDecoder(r.Body).candidate()
+}
+
 // route dispatches by method and path after the auth and rate checks.
-func (s *Server) route(r *http.Request, rec *Received) answer {
+func (s *Server) route(r *http.Request, cand *comeet.Candidate, bodyErr error, rec *Received) answer {
 	if r.URL.Path != "/candidates" {
 		return answerError(http.StatusNotFound, comeet.CodeNotFound, "no such endpoint")
 	}
@@ -238,20 +251,18 @@ func (s *Server) route(r *http.Request, rec *Received) answer {
 	if r.Method == http.MethodGet {
 		return s.list(r)
 	}
-	return s.create(r, key, rec)
+	return s.create(cand, bodyErr, key)
 }
 
-// create decodes, checks and stores one candidate.
-func (s *Server) create(r *http.Request, key string, rec *Received) answer {
-	cand, err := newDecoder(r.Body).candidate()
-	if err != nil {
+// create checks and stores one decoded candidate.
+func (s *Server) create(cand *comeet.Candidate, bodyErr error, key string) answer {
+	if bodyErr != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if errors.As(bodyErr, &tooLarge) {
 			return answerError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "request body too large")
 		}
-		return answerError(http.StatusBadRequest, CodeBadRequest, err.Error())
+		return answerError(http.StatusBadRequest, CodeBadRequest, bodyErr.Error())
 	}
-	rec.Candidate = cand
 	if ans, ok := s.validate(cand); !ok {
 		return ans
 	}

@@ -21,14 +21,15 @@ type Stored struct {
 
 // Received is one request as the server saw and answered it.
 type Received struct {
-	Method, Path string
-	APIKey       string            // the token's iss, when it had one
-	Candidate    *comeet.Candidate // the decoded POST body; nil when it did not decode
-	Status       int               // the status answered; 0 when the connection was reset
-	Code         string            // the error code answered, if any
-	CandidateUID string            // the candidate created, or named by a 409
-	Fault        FaultKind         // the fault applied, if any
-	Time         time.Time
+	Method, Path  string
+	APIKey        string            // the token's iss, when it had one
+	Candidate     *comeet.Candidate // the decoded POST body; nil when it did not decode
+	Status        int               // the status answered; 0 when none was (a reset, or the client left)
+	Code          string            // the error code answered, if any
+	CandidateUID  string            // the candidate created, or named by a 409
+	Fault         FaultKind         // the fault applied, if any
+	ContentLength int64             // the request's Content-Length; -1 when it was chunked
+	Time          time.Time
 }
 
 type state struct {

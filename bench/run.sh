@@ -157,17 +157,24 @@ yes_if() { awk "BEGIN { exit !($1) }" && echo yes || echo no; }
 mib() { calc "%.1f" "$1 / 1024"; }
 
 figure_rate() {
-	log "1. rate budget: $RATE_ROWS rows at $RATE_LIMIT"
+	log "1. rate budget: $RATE_ROWS rows at $RATE_LIMIT (default settings: ledger, workers, margin)"
 	gen "$WORK/rate" "$RATE_ROWS"
+	local ideal ratio
+	ideal=$(calc "%.1f" "$RATE_ROWS / ($RATE_N / $RATE_PER)")
 	start_server -rate "$RATE_LIMIT"
 	import_into rate "$WORK/rate" --rate "$RATE_LIMIT" --ledger "$WORK/rate.ledger.db"
 	stop_server
-	local ideal ratio
-	ideal=$(calc "%.1f" "$RATE_ROWS / ($RATE_N / $RATE_PER)")
 	ratio=$(calc "%.3f" "$WALL / $ideal")
 	row "1. Rate budget: $RATE_ROWS rows at $RATE_LIMIT" "≤ 1.03 × ideal ($ideal s)" "$WALL s" "$ratio × ideal" "$(yes_if "$ratio <= 1.03")"
 	row "1. Rate budget: 429 answers" "0" "$(stat throttled)" "–" "$(yes_if "$(stat throttled) == 0")"
-	row "1. Rate budget: shortest span of $((RATE_N + 1)) requests (info)" "> ${RATE_PER} s" "$(stat closest_window)" "$(summary_of rate | sed -n 's/.*, \([0-9]*%\) of the allowed rate.*/\1 of the allowed rate/p')" info
+	row "1. Rate budget: shortest span of $((RATE_N + 1)) requests; longest pause (info)" "> ${RATE_PER} s; ~$(calc "%.0f" "1000 * $RATE_PER / $RATE_N") ms" "$(stat closest_window); $(stat longest_gap)" "$(summary_of rate | sed -n 's/.*, \([0-9]*%\) of the allowed rate.*/\1 of the allowed rate/p')" info
+
+	log "1. (info) the same without the ledger: the pacing alone"
+	start_server -rate "$RATE_LIMIT"
+	import_into ratenoledger "$WORK/rate" --rate "$RATE_LIMIT" --no-ledger
+	stop_server
+	ratio=$(calc "%.3f" "$WALL / $ideal")
+	row "1. Rate budget without the ledger (info)" "≤ 1.03 × ideal ($ideal s)" "$WALL s, $(stat throttled) × 429" "$ratio × ideal" info
 }
 
 figure_latency() {
@@ -274,7 +281,7 @@ main() {
 		echo
 		echo "Import summaries:"
 		echo
-		for name in rate latency overhead withledger memory; do
+		for name in rate ratenoledger latency overhead withledger memory; do
 			echo "- $name: $(summary_of "$name")"
 		done
 		echo "- vegeta: $(cat "$WORK/vegeta.out")"

@@ -8,7 +8,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -58,28 +57,32 @@ func run(addr, rateFlag string, latency time.Duration, urlFile string) error {
 	reqs := srv.Requests()
 	fmt.Printf("requests=%d created=%d throttled=%d", len(reqs), len(srv.Candidates()), srv.Count429())
 	if r.N > 0 {
-		fmt.Printf(" closest_window=%s", closestWindow(reqs, r.N).Round(time.Millisecond))
+		closest, gap := closestWindow(reqs, r.N)
+		fmt.Printf(" closest_window=%s longest_gap=%s", closest.Round(time.Millisecond), gap.Round(time.Millisecond))
 	}
 	fmt.Println()
 	return nil
 }
 
-// closestWindow is the shortest time in which n+1 admitted requests
-// arrived: at or under the limit's window means one was over the limit;
-// how far above it tells how much room the pacing left.
-func closestWindow(reqs []comeettest.Received, n int) time.Duration {
-	var times []time.Time
+// closestWindow is the shortest time in which n+1 requests arrived, as
+// the server stamped them: at or under the limit's window means the client
+// sent one too many; how far above it tells how much room the pacing left.
+// gap is the longest time between two requests: far above the pacing
+// interval, the client had nothing ready to send.
+func closestWindow(reqs []comeettest.Received, n int) (closest, gap time.Duration) {
+	times := make([]time.Time, 0, len(reqs))
 	for _, r := range reqs {
-		if r.Status != http.StatusTooManyRequests {
-			times = append(times, r.Time)
-		}
+		times = append(times, r.Time)
 	}
 	slices.SortFunc(times, time.Time.Compare)
-	closest := time.Duration(-1)
+	closest = -1
 	for k := 0; k+n < len(times); k++ {
 		if d := times[k+n].Sub(times[k]); closest < 0 || d < closest {
 			closest = d
 		}
 	}
-	return closest
+	for k := 1; k < len(times); k++ {
+		gap = max(gap, times[k].Sub(times[k-1]))
+	}
+	return closest, gap
 }

@@ -73,6 +73,9 @@ type Config struct {
 	Rules *comeet.Rules
 
 	Logger zerolog.Logger
+	// Progress, when set, is called after every row is written to the
+	// report, always from the same goroutine; it must return quickly.
+	Progress func(Progress)
 }
 
 // WithDefaults returns the config with every zero knob set to its default:

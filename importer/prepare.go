@@ -74,9 +74,9 @@ func (r *run) admit(ctx context.Context, rw *row) {
 // duplicate reports a row whose (position_uid, partner_candidate_id) an
 // earlier row of the same file already has: Comeet would answer the second
 // with a 409, or, if the first was rejected in between, create a duplicate.
-// Keys are remembered as 64-bit hashes (a keySet) so a million-row file
-// costs about 20 MB; a false match needs a hash collision (about one in 10^7 for
-// a million rows).
+// Keys are remembered as 64-bit hashes in a keySet, so a million-row file
+// costs some 18 MB; a false match needs a hash collision (about one in
+// 10^7 for a million rows).
 func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 	c := rw.cand
 	if c.PositionUID == "" || c.PartnerCandidateID == "" {
@@ -87,7 +87,8 @@ func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 	h.WriteString(c.PositionUID)
 	h.WriteByte(0)
 	h.WriteString(c.PartnerCandidateID)
-	if first := r.seen.add(h.Sum64(), int32(rw.rec.Row)); first != 0 {
+	sum := h.Sum64()
+	if first, ok := r.seen.add(sum, int32(rw.rec.Row)); ok {
 		return comeet.Problem{
 			Field: "partner_candidate_id",
 			Code:  comeet.CodeDuplicateRow,

@@ -21,7 +21,13 @@ var DefaultRate = Rate{N: 100, Per: 60 * time.Second}
 
 // DefaultSafetyMargin is the share of the rate left unused, so that jitter in
 // when requests reach the server never puts 101 of them into one window.
-const DefaultSafetyMargin = 0.01
+// With a burst of one, any 101 requests leave Per/(1-margin) apart, so the
+// margin is the slack a request may lose on its way relative to the one
+// sent 100 requests later: 1.2 s of Comeet's 60 s window. Measured against
+// the fake Comeet at 100 per 2 s (bench/run.sh), a busy two-core machine
+// loses up to 30 ms on that way; 1% (20 ms there) drew a few 429s, 2%
+// (41 ms) none, and the run still takes only 1.02 times the ideal.
+const DefaultSafetyMargin = 0.02
 
 // ParseRate reads "N/DURATION" ("100/60s", "100/1m", "5/1s"); "0" or "none"
 // means unpaced (for a sandbox without a limit).

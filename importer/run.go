@@ -35,9 +35,11 @@ type run struct {
 	closers    []func() error
 
 	seed    maphash.Seed
-	seen    keySet // duplicate keys inside the file
-	cleared int    // rows cleared for sending, for --limit
+	seen    *keySet // duplicate keys inside the file
+	cleared int     // rows cleared for sending, for --limit
 	stats   stats
+
+	progress progressFeed
 }
 
 // Run imports cfg.Input into Comeet, or with cfg.DryRun checks it, and
@@ -54,6 +56,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 	if err != nil {
 		return report.Summary{DryRun: cfg.DryRun, Counts: report.Counts{}}, err
 	}
+	r.openProgress(start)
 	runErr := r.pipeline(ctx)
 	closeErr := r.close()
 	sum := report.Summary{
@@ -74,7 +77,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 // open opens every resource of the run in stage order; any failure is a
 // configuration error and closes what was already open.
 func open(ctx context.Context, cfg Config) (_ *run, err error) {
-	r := &run{cfg: cfg, log: cfg.Logger, seed: maphash.MakeSeed()}
+	r := &run{cfg: cfg, log: cfg.Logger, seed: maphash.MakeSeed(), seen: &keySet{}}
 	defer func() {
 		if err != nil {
 			r.close()
@@ -342,6 +345,7 @@ func (r *run) write(queue <-chan *row) error {
 		if err := r.out.Write(&rw.res, rw.rec.Fields); err != nil {
 			return err
 		}
+		r.progress.row(r.out.Counts())
 	}
 	return nil
 }

@@ -36,11 +36,12 @@ Rows that would be sent are reported "valid".
 	}
 	f.register(cmd, dryRun)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		f.levelGiven = cmd.Flags().Changed("log-level")
 		cfg, err := f.config(args[0])
 		if err != nil {
 			return err
 		}
-		return runImport(cmd, cfg)
+		return runImport(cmd, cfg, f.display)
 	}
 	return cmd
 }
@@ -53,10 +54,14 @@ func exactlyOneFile(cmd *cobra.Command, args []string) error {
 }
 
 // runImport runs the import and prints the summary; the error it returns
-// carries the exit code.
-func runImport(cmd *cobra.Command, cfg importer.Config) error {
+// carries the exit code. display, when not nil, is finished before the
+// summary is printed.
+func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay) error {
 	cfg = cfg.WithDefaults()
 	sum, err := importer.Run(cmd.Context(), cfg)
+	if display != nil {
+		display.finish()
+	}
 	var ce *importer.ConfigError
 	if errors.As(err, &ce) {
 		return err

@@ -35,6 +35,9 @@ type runFlags struct {
 	apiSecretFile string
 	logFormat     string
 	logLevel      string
+	levelGiven    bool // --log-level was on the command line
+	progress      string
+	display       progressDisplay // nil for --progress none
 	resumeTypes   string
 	customFields  []string
 	maxFileSize   int64
@@ -64,7 +67,8 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.IntVar(&c.MaxAttempts, "max-attempts", comeet.DefaultMaxAttempts, "attempts per row for transient failures (429, 5xx, timeouts)")
 	fs.DurationVar(&c.Timeout, "timeout", comeet.DefaultTimeout, "time limit of one attempt")
 	fs.StringVar(&f.logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
-	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error (default warn under a progress bar)")
+	fs.StringVar(&f.progress, "progress", progressAuto, "progress display: bar, log (a line every "+progressInterval.String()+"), none; auto is a bar on a terminal, log otherwise")
 	f.registerAccount(cmd)
 	c.DryRun = dryRun
 }
@@ -100,7 +104,7 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	if c.Rules, err = f.rules(); err != nil {
 		return c, usageError{err}
 	}
-	if c.Logger, err = newLogger(f.logFormat, f.logLevel, os.Stderr); err != nil {
+	if err := f.setProgress(&c); err != nil {
 		return c, usageError{err}
 	}
 	if !c.DryRun {
@@ -219,6 +223,43 @@ func parseDelimiter(s string) (rune, error) {
 		return '|', nil
 	}
 	return 0, fmt.Errorf(`--delimiter %q: want one of "," ";" "tab" "|"`, s)
+}
+
+// setProgress chooses the progress display and builds the logger. Under a
+// bar, log lines are written through it, and the rows' info lines give way
+// to the bar unless --log-level asks for them.
+func (f *runFlags) setProgress(c *importer.Config) error {
+	terminal := isatty.IsTerminal(os.Stderr.Fd())
+	mode, err := resolveProgress(f.progress, terminal)
+	if err != nil {
+		return err
+	}
+	format, level := f.logFormat, f.logLevel
+	if format == "" && terminal {
+		format = "console"
+	}
+	var out io.Writer = os.Stderr
+	var bar *barProgress
+	if mode == progressBar {
+		bar = newBarProgress(os.Stderr, c.DryRun)
+		out = bar
+		if !f.levelGiven {
+			level = "warn"
+		}
+	}
+	if c.Logger, err = newLogger(format, level, out); err != nil {
+		return err
+	}
+	switch mode {
+	case progressBar:
+		f.display = bar
+	case progressLog:
+		f.display = newLogProgress(c.Logger)
+	}
+	if f.display != nil {
+		c.Progress = f.display.update
+	}
+	return nil
 }
 
 // newLogger builds the zerolog logger: console on a terminal, JSON lines

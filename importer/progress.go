@@ -1,0 +1,156 @@
+package importer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// Progress is how far a run has come. Run hands it to Config.Progress after
+// every row it writes to the report.
+type Progress struct {
+	// Done is the number of rows finished and written to the report.
+	Done int
+	// Total is the number of records in the input, counted before the run
+	// (quoted line breaks allowed for, blank lines not); 0 when unknown:
+	// standard input or a workbook.
+	Total int
+	// Counts are the rows per outcome so far. The map is the report's own:
+	// read it during the call only, and copy it to keep it.
+	Counts report.Counts
+	// Elapsed is the time since the run started.
+	Elapsed time.Duration
+	// Allowed is the rate the run may send at, in requests per second with
+	// the safety margin taken off; 0 when unpaced or on a dry run.
+	Allowed float64
+}
+
+// ETA estimates the time left, and reports false when it cannot tell (the
+// total is unknown, or nothing is done yet). A paced run cannot beat its
+// budget: the rows left that will be sent (in the share sent so far) take
+// at least that many requests at the allowed rate. It is slower than that
+// when the sends are slow (big uploads) or the rows are few: then the
+// pace seen so far wins.
+func (p Progress) ETA() (time.Duration, bool) {
+	if p.Total <= 0 || p.Done <= 0 || p.Elapsed <= 0 {
+		return 0, false
+	}
+	left := float64(max(p.Total-p.Done, 0))
+	seen := left * p.Elapsed.Seconds() / float64(p.Done)
+	if p.Allowed <= 0 {
+		return seconds(seen), true
+	}
+	sent := p.Counts[report.Created] + p.Counts[report.Conflict] + p.Counts[report.Failed]
+	budget := left * float64(sent) / float64(p.Done) / p.Allowed
+	return seconds(max(seen, budget)), true
+}
+
+func seconds(s float64) time.Duration {
+	return time.Duration(s * float64(time.Second)).Round(time.Second)
+}
+
+// progressFeed builds the Progress values of a run and hands them on; the
+// report writer alone calls it, once per row, so it must stay cheap.
+type progressFeed struct {
+	fn    func(Progress)
+	p     Progress
+	start time.Time
+}
+
+func (f *progressFeed) row(counts report.Counts) {
+	if f.fn == nil {
+		return
+	}
+	f.p.Done++
+	f.p.Counts = counts
+	f.p.Elapsed = time.Since(f.start)
+	f.fn(f.p)
+}
+
+// openProgress prepares the feed: it counts the input's records when
+// someone listens and the input is a delimited file. A count that fails
+// leaves the total unknown; the run goes on.
+func (r *run) openProgress(start time.Time) {
+	f := progressFeed{fn: r.cfg.Progress, start: start}
+	if f.fn == nil {
+		return
+	}
+	if !r.cfg.DryRun && !r.cfg.Rate.Unlimited() {
+		f.p.Allowed = r.cfg.Rate.PerSecond() * (1 - r.cfg.SafetyMargin)
+	}
+	// A workbook has no delimiter; standard input cannot be read twice.
+	if r.cfg.Input != Stdin && r.src.Delimiter() != 0 {
+		n, err := countRecordsFile(r.cfg.Input)
+		if err != nil {
+			r.log.Warn().Err(err).Msg("progress: the total is unknown")
+		}
+		f.p.Total = n
+	}
+	r.progress = f
+}
+
+func countRecordsFile(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("count rows: %w", err)
+	}
+	defer f.Close()
+	n, err := countRecords(f)
+	if err != nil {
+		return 0, fmt.Errorf("count rows of %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// countRecords counts the data records of delimited text: line breaks
+// outside quotes, the header's excluded. Quotes toggle (an escaped "" closes
+// and reopens), so it needs no parsing and runs at memory speed, and its
+// count is what the reader finds save for blank lines.
+func countRecords(r io.Reader) (int, error) {
+	buf := make([]byte, 256<<10)
+	var lines int
+	var quoted, open bool // inside quotes; the last line has no break yet
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			lines += countBreaks(buf[:n], &quoted)
+			open = buf[n-1] != '\n'
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if open {
+		lines++
+	}
+	return max(lines-1, 0), nil
+}
+
+// countBreaks counts the line feeds of b that are outside quotes, carrying
+// the quoted state across calls.
+func countBreaks(b []byte, quoted *bool) int {
+	n := 0
+	for len(b) > 0 {
+		q := bytes.IndexByte(b, '"')
+		if *quoted {
+			if q < 0 {
+				return n
+			}
+		} else if q < 0 {
+			return n + bytes.Count(b, []byte{'\n'})
+		} else {
+			n += bytes.Count(b[:q], []byte{'\n'})
+		}
+		*quoted = !*quoted
+		b = b[q+1:]
+	}
+	return n
+}

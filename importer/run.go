@@ -220,10 +220,10 @@ func (r *run) close() error {
 	return errors.Join(errs...)
 }
 
-// queueSize bounds how far the reader runs ahead of the slowest row still
-// in flight: enough to keep every worker fed, small enough that memory does
-// not grow with the file.
-func queueSize(workers int) int { return 4*workers + 256 }
+// queueBatches bounds how far the reader runs ahead of the slowest row
+// still in flight, in batches of checkBatchSize rows: enough to keep every
+// worker fed, small enough that memory does not grow with the file.
+func queueBatches(workers int) int { return 2 + (4*workers)/checkBatchSize }
 
 // pipeline runs the producer, the workers and the report writer until the
 // input ends, the run is interrupted, or something breaks.
@@ -239,7 +239,7 @@ func (r *run) pipeline(ctx context.Context) error {
 		time.AfterFunc(r.cfg.Grace, cancelSend)
 	})()
 
-	queue := make(chan *row, queueSize(r.cfg.Concurrency))
+	queue := make(chan *batch, queueBatches(r.cfg.Concurrency))
 	jobs := make(chan *row, r.cfg.Concurrency)
 	g, gctx := errgroup.WithContext(context.Background())
 	g.Go(func() error {
@@ -266,17 +266,25 @@ func (r *run) pipeline(ctx context.Context) error {
 	return nil
 }
 
-// produce takes the checked rows in input order, admits each one, queues
-// it for the writer and hands the rows to send to the workers.
-func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) error {
+// produce takes the checked batches in input order, admits each row, hands
+// the rows to send to the workers and queues the batch for the writer.
+func (r *run) produce(runCtx, gctx context.Context, queue chan<- *batch, jobs chan<- *row) error {
 	batches, wait := r.readAhead(runCtx, gctx)
 	defer wait()
+	// Admitting reads only the ledger, and must finish even after an
+	// interruption, so every row still gets its line.
+	admitCtx := context.WithoutCancel(runCtx)
 	for b := range batches {
 		<-b.checked
 		for _, rw := range b.rows {
-			if !r.produceRow(runCtx, gctx, rw, queue, jobs) {
+			if !r.produceRow(runCtx, admitCtx, gctx, rw, jobs) {
 				return nil
 			}
+		}
+		select {
+		case queue <- b:
+		case <-gctx.Done():
+			return nil
 		}
 		if b.err != nil {
 			return b.err
@@ -285,32 +293,26 @@ func (r *run) produce(runCtx, gctx context.Context, queue, jobs chan<- *row) err
 	return nil
 }
 
-// produceRow admits one row and passes it on; it reports false when the
-// run is ending.
-func (r *run) produceRow(runCtx, gctx context.Context, rw *row, queue, jobs chan<- *row) bool {
-	// Admitting reads only the ledger, and must finish even after an
-	// interruption, so every row still gets its line.
-	r.admit(context.WithoutCancel(runCtx), rw)
-	if rw.res.Outcome == "" {
-		if runCtx.Err() != nil {
-			r.stopped(rw, context.Cause(runCtx))
-		} else {
-			rw.done = make(chan struct{})
-		}
+// produceRow admits one row and hands it to a worker if it is to be sent;
+// it reports false when the run is ending.
+func (r *run) produceRow(runCtx, admitCtx, gctx context.Context, rw *row, jobs chan<- *row) bool {
+	r.admit(admitCtx, rw)
+	if rw.res.Outcome != "" {
+		return true
 	}
+	if runCtx.Err() != nil {
+		r.stopped(rw, context.Cause(runCtx))
+		return true
+	}
+	rw.done = make(chan struct{})
 	select {
-	case queue <- rw:
+	case jobs <- rw:
+		return true
 	case <-gctx.Done():
+		r.stopped(rw, context.Cause(gctx))
+		close(rw.done)
 		return false
 	}
-	if rw.done != nil {
-		select {
-		case jobs <- rw:
-		case <-gctx.Done():
-			return false
-		}
-	}
-	return true
 }
 
 // work sends rows until the jobs channel closes. After an interruption or
@@ -336,16 +338,18 @@ func (r *run) stopped(rw *row, cause error) {
 }
 
 // write writes the rows in input order, waiting for each one in flight.
-func (r *run) write(queue <-chan *row) error {
-	for rw := range queue {
-		if rw.done != nil {
-			<-rw.done
+func (r *run) write(queue <-chan *batch) error {
+	for b := range queue {
+		for _, rw := range b.rows {
+			if rw.done != nil {
+				<-rw.done
+			}
+			r.logRow(rw)
+			if err := r.out.Write(&rw.res, rw.rec.Fields); err != nil {
+				return err
+			}
+			r.progress.row(r.out.Counts())
 		}
-		r.logRow(rw)
-		if err := r.out.Write(&rw.res, rw.rec.Fields); err != nil {
-			return err
-		}
-		r.progress.row(r.out.Counts())
 	}
 	return nil
 }

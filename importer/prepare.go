@@ -37,6 +37,19 @@ func (r *run) check(rw *row) {
 	rw.describe()
 	problems = append(problems, r.attach.attach(cand)...)
 	rw.problems = append(problems, r.cfg.Rules.Check(cand)...)
+	rw.keyHash = keyHash(r.seed, cand)
+}
+
+// keyHash is the 64-bit hash of the candidate's (position_uid,
+// partner_candidate_id), computed with the checks, on every CPU, so that
+// the duplicate check in input order only has to look it up.
+func keyHash(seed maphash.Seed, c *comeet.Candidate) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.WriteString(c.PositionUID)
+	h.WriteByte(0)
+	h.WriteString(c.PartnerCandidateID)
+	return h.Sum64()
 }
 
 // admit decides, in input order, what becomes of a checked row: duplicates
@@ -82,13 +95,7 @@ func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 	if c.PositionUID == "" || c.PartnerCandidateID == "" {
 		return comeet.Problem{}, false
 	}
-	var h maphash.Hash
-	h.SetSeed(r.seed)
-	h.WriteString(c.PositionUID)
-	h.WriteByte(0)
-	h.WriteString(c.PartnerCandidateID)
-	sum := h.Sum64()
-	if first, ok := r.seen.add(sum, int32(rw.rec.Row)); ok {
+	if first, ok := r.seen.add(rw.keyHash, int32(rw.rec.Row)); ok {
 		return comeet.Problem{
 			Field: "partner_candidate_id",
 			Code:  comeet.CodeDuplicateRow,

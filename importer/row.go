@@ -14,6 +14,8 @@ type row struct {
 	cand *comeet.Candidate
 	res  report.Result
 	hash string // the ledger's fingerprint of what would be sent
+	// keyHash is the hash of the candidate's key, for the duplicate check.
+	keyHash uint64
 	// problems are what check found, for admit to report.
 	problems []comeet.Problem
 	// done is nil for a row finished by the producer, and is closed by the

@@ -31,14 +31,14 @@ const (
 // Writer writes the report and the errors file. It is not safe for
 // concurrent use: one goroutine feeds it rows in input order.
 type Writer struct {
-	report    *csv.Writer
+	report    *bufio.Writer
+	line      []byte
 	errs      *csv.Writer // nil when no errors file is wanted
 	closers   []io.Closer
 	width     int // cells per errors-file line
 	codeCol   int
 	msgCol    int
 	counts    Counts
-	buf       []string
 	errBuf    []string
 	wroteErrs bool
 	errHeader []string
@@ -85,8 +85,8 @@ func createFile(path string) (*os.File, error) {
 // none). The report's header is written at once; the errors file's header is
 // written with its first row, so a clean run leaves it empty.
 func NewWriter(report, errs io.Writer, inputHeader []string) *Writer {
-	w := &Writer{report: csv.NewWriter(bufio.NewWriterSize(report, writeBuffer)), counts: Counts{}}
-	w.report.Write(Header)
+	w := &Writer{report: bufio.NewWriterSize(report, writeBuffer), counts: Counts{}}
+	w.report.WriteString(strings.Join(Header, ",") + "\n")
 	if errs != nil {
 		w.errs = csv.NewWriter(bufio.NewWriterSize(errs, writeBuffer))
 		w.errHeader, w.codeCol, w.msgCol = errorsHeader(inputHeader)
@@ -116,8 +116,8 @@ func errorsHeader(input []string) (header []string, codeCol, msgCol int) {
 // not be read into cells.
 func (w *Writer) Write(r *Result, fields []string) error {
 	w.counts[r.Outcome]++
-	w.buf = neutralizeAll(r.appendRecord(w.buf[:0]))
-	if err := w.report.Write(w.buf); err != nil {
+	w.line = r.appendLine(w.line[:0])
+	if _, err := w.report.Write(w.line); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if w.errs == nil || !r.Outcome.NeedsAttention() {
@@ -159,8 +159,7 @@ func (w *Writer) Counts() Counts { return w.counts }
 // Close flushes both files, syncs them to disk and closes them.
 func (w *Writer) Close() error {
 	var errs []error
-	w.report.Flush()
-	errs = append(errs, w.report.Error())
+	errs = append(errs, w.report.Flush())
 	if w.errs != nil {
 		w.errs.Flush()
 		errs = append(errs, w.errs.Error())

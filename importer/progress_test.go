@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/comeet-import/comeet-import/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/report"
 )
 

@@ -70,6 +70,8 @@ func (r *run) readAhead(runCtx, gctx context.Context) (_ <-chan *batch, wait fun
 // input has ended or failed (b.err).
 func (r *run) readBatch(runCtx context.Context) (b *batch, more bool) {
 	b = &batch{rows: make([]*row, 0, checkBatchSize), checked: make(chan struct{})}
+	// The batch's rows live and die together, so they share one allocation.
+	slab := make([]row, checkBatchSize)
 	for len(b.rows) < checkBatchSize {
 		if runCtx.Err() != nil && r.cfg.Input == Stdin {
 			return b, false // nothing more to report without blocking on a terminal
@@ -82,7 +84,9 @@ func (r *run) readBatch(runCtx context.Context) (b *batch, more bool) {
 			b.err = fmt.Errorf("read %s: %w", r.sourceName, err)
 			return b, false
 		}
-		b.rows = append(b.rows, newRow(rec))
+		rw := &slab[len(b.rows)]
+		rw.init(rec)
+		b.rows = append(b.rows, rw)
 	}
 	return b, true
 }

@@ -23,8 +23,9 @@ type row struct {
 	done chan struct{}
 }
 
-func newRow(rec source.Record) *row {
-	return &row{rec: rec, res: report.Result{Row: rec.Row, Line: rec.Line}}
+// init makes rw the fresh row of rec.
+func (rw *row) init(rec source.Record) {
+	*rw = row{rec: rec, res: report.Result{Row: rec.Row, Line: rec.Line}}
 }
 
 // finish sets the row's outcome; message explains it to a person.

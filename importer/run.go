@@ -266,8 +266,10 @@ func (r *run) pipeline(ctx context.Context) error {
 	return nil
 }
 
-// produce takes the checked batches in input order, admits each row, hands
-// the rows to send to the workers and queues the batch for the writer.
+// produce takes the checked batches in input order, admits their rows,
+// queues each batch for the writer and hands its rows to send to the
+// workers. The batch is queued before its rows go to the workers, so the
+// writer reports each row as soon as it is answered.
 func (r *run) produce(runCtx, gctx context.Context, queue chan<- *batch, jobs chan<- *row) error {
 	batches, wait := r.readAhead(runCtx, gctx)
 	defer wait()
@@ -277,13 +279,14 @@ func (r *run) produce(runCtx, gctx context.Context, queue chan<- *batch, jobs ch
 	for b := range batches {
 		<-b.checked
 		for _, rw := range b.rows {
-			if !r.produceRow(runCtx, admitCtx, gctx, rw, jobs) {
-				return nil
-			}
+			r.admitRow(runCtx, admitCtx, rw)
 		}
 		select {
 		case queue <- b:
 		case <-gctx.Done():
+			return nil
+		}
+		if !r.dispatch(gctx, b, jobs) {
 			return nil
 		}
 		if b.err != nil {
@@ -293,26 +296,39 @@ func (r *run) produce(runCtx, gctx context.Context, queue chan<- *batch, jobs ch
 	return nil
 }
 
-// produceRow admits one row and hands it to a worker if it is to be sent;
-// it reports false when the run is ending.
-func (r *run) produceRow(runCtx, admitCtx, gctx context.Context, rw *row, jobs chan<- *row) bool {
+// admitRow decides a checked row's fate; a row to send gets its done
+// channel, which the worker that sends it closes.
+func (r *run) admitRow(runCtx, admitCtx context.Context, rw *row) {
 	r.admit(admitCtx, rw)
-	if rw.res.Outcome != "" {
-		return true
-	}
-	if runCtx.Err() != nil {
+	switch {
+	case rw.res.Outcome != "":
+	case runCtx.Err() != nil:
 		r.stopped(rw, context.Cause(runCtx))
-		return true
+	default:
+		rw.done = make(chan struct{})
 	}
-	rw.done = make(chan struct{})
-	select {
-	case jobs <- rw:
-		return true
-	case <-gctx.Done():
-		r.stopped(rw, context.Cause(gctx))
-		close(rw.done)
-		return false
+}
+
+// dispatch hands the batch's rows to send to the workers; it reports false
+// when the run is ending because the writer failed.
+func (r *run) dispatch(gctx context.Context, b *batch, jobs chan<- *row) bool {
+	for i, rw := range b.rows {
+		if rw.done == nil {
+			continue
+		}
+		select {
+		case jobs <- rw:
+		case <-gctx.Done():
+			for _, rest := range b.rows[i:] {
+				if rest.done != nil {
+					r.stopped(rest, context.Cause(gctx))
+					close(rest.done)
+				}
+			}
+			return false
+		}
 	}
+	return true
 }
 
 // work sends rows until the jobs channel closes. After an interruption or

@@ -53,13 +53,13 @@ func TestAgreement(t *testing.T) {
 	input := filepath.Join("testdata", "agreement.csv")
 	dry := dryConfig(t, input)
 	mustRun(t, dry)
-	validated := readReport(t, dry.ReportPath)
+	validated := readCSVMaps(t, dry.ReportPath)
 
 	opts := comeettest.Options{MaxStringLength: testMaxStringLength}
 	server := serverVerdicts(t, importConfig(dryConfig(t, input), newTestServer(t, opts)))
 	imp := importConfig(dryConfig(t, input), newTestServer(t, opts))
 	mustRun(t, imp)
-	imported := readReport(t, imp.ReportPath)
+	imported := readCSVMaps(t, imp.ReportPath)
 
 	if len(validated) != len(server) || len(validated) != len(imported) {
 		t.Fatalf("got %d rows validated, %d posted, %d imported; want the same number", len(validated), len(server), len(imported))

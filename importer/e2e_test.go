@@ -65,32 +65,6 @@ func quickBackoff(_ int, retryAfter time.Duration, _ float64) time.Duration {
 	return time.Millisecond
 }
 
-// readReport reads the report and returns its data lines as maps by column.
-func readReport(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("read report: %v", err)
-	}
-	if len(recs) == 0 {
-		t.Fatal("report is empty, want a header")
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = rec[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 func outcomes(lines []map[string]string) []string {
 	var out []string
 	for _, l := range lines {
@@ -183,7 +157,7 @@ func TestImportFaults(t *testing.T) {
 			if _, err := Run(context.Background(), cfg); err != nil {
 				t.Fatalf("Run: %v", err)
 			}
-			tt.check(t, srv, readReport(t, cfg.WithDefaults().ReportPath))
+			tt.check(t, srv, readCSVMaps(t, cfg.WithDefaults().ReportPath))
 		})
 	}
 }
@@ -204,7 +178,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if gap := reqs[1].Time.Sub(reqs[0].Time); gap < 900*time.Millisecond {
 		t.Fatalf("got a retry %v after the 429, want about 1s (Retry-After: 1)", gap)
 	}
-	wantOutcomes(t, readReport(t, cfg.WithDefaults().ReportPath), "created")
+	wantOutcomes(t, readCSVMaps(t, cfg.WithDefaults().ReportPath), "created")
 }
 
 func TestEveryRowOneLineInOrder(t *testing.T) {
@@ -233,7 +207,7 @@ func TestEveryRowOneLineInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := readReport(t, cfg.WithDefaults().ReportPath)
+	lines := readCSVMaps(t, cfg.WithDefaults().ReportPath)
 	want := make([]string, 0, len(rows))
 	for range 20 {
 		want = append(want, "created")
@@ -259,7 +233,7 @@ func TestEveryRowOneLineInOrder(t *testing.T) {
 		t.Errorf("got summary counts %v", sum.Counts)
 	}
 	// The errors file holds the five invalid rows, ready to fix and feed back.
-	errLines := readReport(t, cfg.WithDefaults().ErrorsPath)
+	errLines := readCSVMaps(t, cfg.WithDefaults().ErrorsPath)
 	if len(errLines) != 5 || errLines[0]["partner_candidate_id"] != "BAD" || errLines[0]["error_code"] != "invalid_email" {
 		t.Errorf("got errors file %v", errLines)
 	}
@@ -274,7 +248,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantOutcomes(t, readReport(t, cfg.WithDefaults().ReportPath), "valid", "valid", "valid", "invalid")
+	wantOutcomes(t, readCSVMaps(t, cfg.WithDefaults().ReportPath), "valid", "valid", "valid", "invalid")
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("dry run sent %d requests, want 0", n)
 	}
@@ -293,7 +267,7 @@ func TestAuthFailureStopsRun(t *testing.T) {
 	if !errors.Is(err, ErrAuth) {
 		t.Fatalf("got %v, want ErrAuth", err)
 	}
-	lines := readReport(t, cfg.WithDefaults().ReportPath)
+	lines := readCSVMaps(t, cfg.WithDefaults().ReportPath)
 	if len(lines) != 10 {
 		t.Fatalf("got %d report lines, want 10", len(lines))
 	}
@@ -323,7 +297,7 @@ func TestInterruptedRunReportsEveryRow(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
-	lines := readReport(t, cfg.WithDefaults().ReportPath)
+	lines := readCSVMaps(t, cfg.WithDefaults().ReportPath)
 	if len(lines) != 40 {
 		t.Fatalf("got %d report lines, want 40", len(lines))
 	}
@@ -394,7 +368,7 @@ func TestStdinInput(t *testing.T) {
 	if _, err := Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	wantOutcomes(t, readReport(t, cfg.ReportPath), "created", "created", "created")
+	wantOutcomes(t, readCSVMaps(t, cfg.ReportPath), "created", "created", "created")
 }
 
 // TestLedgerBelongsToOneAccount: a ledger filled against one server must not

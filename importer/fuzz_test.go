@@ -30,7 +30,7 @@ func FuzzValidate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("got error %v, want a report or a *ConfigError", err)
 		}
-		rows := readReport(t, cfg.ReportPath)
+		rows := readCSVMaps(t, cfg.ReportPath)
 		if len(rows) != sum.Counts.Total() {
 			t.Fatalf("got %d report lines, want %d (the rows counted)", len(rows), sum.Counts.Total())
 		}

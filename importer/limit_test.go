@@ -39,7 +39,7 @@ func TestLimit(t *testing.T) {
 			}
 			cfg.Limit = 2
 			mustRun(t, cfg)
-			rows := readReport(t, cfg.ReportPath)
+			rows := readCSVMaps(t, cfg.ReportPath)
 			var got []report.Outcome
 			for _, r := range rows {
 				got = append(got, report.Outcome(r["outcome"]))

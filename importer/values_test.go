@@ -72,7 +72,7 @@ func TestErrorsFileRoundTrip(t *testing.T) {
 	again.ErrorsPath = filepath.Join(dir, "fixed.errors.csv")
 	mustRun(t, again)
 
-	rows := readReport(t, again.ReportPath)
+	rows := readCSVMaps(t, again.ReportPath)
 	if len(rows) != 1 || rows[0]["outcome"] != "created" {
 		t.Fatalf("got report %v, want the fixed row created", rows)
 	}

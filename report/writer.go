@@ -48,14 +48,14 @@ type Writer struct {
 // errors file, both with FileMode. inputHeader is the input's header, which
 // the errors file repeats.
 func Create(reportPath, errorsPath string, inputHeader []string) (*Writer, error) {
-	rf, err := createFile(reportPath)
+	rf, err := CreateFile(reportPath)
 	if err != nil {
 		return nil, err
 	}
 	var ef io.Writer
 	closers := []io.Closer{rf}
 	if errorsPath != "" {
-		f, err := createFile(errorsPath)
+		f, err := CreateFile(errorsPath)
 		if err != nil {
 			rf.Close()
 			return nil, err
@@ -68,7 +68,10 @@ func Create(reportPath, errorsPath string, inputHeader []string) (*Writer, error
 	return w, nil
 }
 
-func createFile(path string) (*os.File, error) {
+// CreateFile creates (or truncates) path with FileMode, whatever the mode
+// of a file that was already there: everything the tool writes about
+// candidates holds personal data.
+func CreateFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("create %q: %w", path, err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/importer"
 	"github.com/comeet-import/comeet-import/ledger"
 )
 
@@ -51,8 +52,8 @@ func readHistory(t *testing.T, data string) [][]string {
 	if err != nil {
 		t.Fatalf("history is not CSV: %v\n%s", err, data)
 	}
-	if len(recs) == 0 || !slices.Equal(recs[0], historyHeader) {
-		t.Fatalf("history header: got %v, want %v", recs[0], historyHeader)
+	if len(recs) == 0 || !slices.Equal(recs[0], importer.HistoryHeader) {
+		t.Fatalf("history header: got %v, want %v", recs[0], importer.HistoryHeader)
 	}
 	return recs
 }
@@ -78,7 +79,7 @@ func TestHistoryExportsTheLedger(t *testing.T) {
 	if len(recs) != 4 {
 		t.Fatalf("got %d history lines, want 3 entries and a header", len(recs))
 	}
-	col := func(rec []string, name string) string { return rec[slices.Index(historyHeader, name)] }
+	col := func(rec []string, name string) string { return rec[slices.Index(importer.HistoryHeader, name)] }
 	wantIDs := []string{"'+123", "B2", "C3"}
 	wantOutcomes := []string{"created", "conflict", "created"}
 	for i, rec := range recs[1:] {

@@ -170,32 +170,28 @@ func (s *Server) takeFault() Fault {
 	return Fault{}
 }
 
-// answerFault answers the request as the fault says, or reports false when
-// the fault leaves the answering to the normal path.
-func (s *Server) answerFault(w http.ResponseWriter, f Fault, rec *Received) bool {
-	var a answer
+// faultAnswer is the answer the fault gives, or ok false when the fault
+// leaves the answering to the normal path. A reset has no answer: the
+// caller closes the connection instead.
+func (s *Server) faultAnswer(f Fault) (a answer, ok bool) {
 	switch f.Kind {
 	case FaultServerError:
-		a = s.serverError(f)
+		return s.serverError(f), true
 	case FaultThrottle:
 		s.mu.Lock()
 		s.state.count429++
 		s.mu.Unlock()
 		a = s.throttled()
 		a.retryAfter = f.RetryAfter
+		return a, true
 	case FaultHTMLPage:
-		a = answerHTML(http.StatusBadGateway)
+		return answerHTML(http.StatusBadGateway), true
 	case FaultExpiredToken:
-		a = answerError(http.StatusUnauthorized, comeet.CodeTokenExpired, "token expired")
+		return answerError(http.StatusUnauthorized, comeet.CodeTokenExpired, "token expired"), true
 	case FaultReset:
-		reset(w)
-		return true
-	default:
-		return false
+		return answer{}, true
 	}
-	a.write(w)
-	rec.Status, rec.Code = a.status, a.code
-	return true
+	return answer{}, false
 }
 
 func (s *Server) serverError(f Fault) answer {

@@ -207,8 +207,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.closeMu.RUnlock()
 	defer s.inflight.Done()
 
-	rec := &Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now(), ContentLength: r.ContentLength}
-	defer func() { s.record(*rec) }()
+	rec := Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now(), ContentLength: r.ContentLength}
 	fault := s.takeFault()
 	rec.Fault = fault.Kind
 	// Reading the whole body first lets the server notice a client that
@@ -216,18 +215,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cand, bodyErr := s.readBody(r)
 	rec.Candidate = cand
 	if err := sleep(r.Context(), s.opts.Latency+fault.delay()); err != nil {
+		s.record(rec)
 		return
 	}
-	if s.answerFault(w, fault, rec) {
-		return
+	ans, faulted := s.faultAnswer(fault)
+	if !faulted {
+		ans = s.route(r, cand, bodyErr, &rec)
+		rec.CandidateUID = ans.uid
+		if fault.Kind == FaultLostReply && ans.status < 300 {
+			ans = answerHTML(http.StatusBadGateway)
+		}
 	}
-	ans := s.route(r, cand, bodyErr, rec)
-	rec.CandidateUID = ans.uid
-	if fault.Kind == FaultLostReply && ans.status < 300 {
-		ans = answerHTML(http.StatusBadGateway)
+	rec.Status, rec.Code = ans.status, ans.code
+	// The request is on record before the client can see an answer, so a
+	// test that inspects the server after its client returns sees it.
+	s.record(rec)
+	if fault.Kind == FaultReset {
+		reset(w)
+		return
 	}
 	ans.write(w)
-	rec.Status, rec.Code = ans.status, ans.code
 }
 
 // readBody decodes a POST /candidates body and drains any other.

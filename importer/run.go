@@ -84,6 +84,9 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			err = asConfigError(err)
 		}
 	}()
+	if err := checkOutputs(cfg); err != nil {
+		return nil, err
+	}
 	if err := r.openSource(); err != nil {
 		return nil, err
 	}

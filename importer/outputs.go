@@ -1,0 +1,47 @@
+package importer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// checkOutputs refuses a run whose report, errors file or ledger would
+// overwrite the input, the mapping or each other: creating the report
+// truncates its file, and a mistyped --report must not wipe the
+// spreadsheet it is about to read.
+func checkOutputs(cfg Config) error {
+	type named struct{ flag, path string }
+	outputs := []named{{"--report", cfg.ReportPath}, {"--errors", cfg.ErrorsPath}}
+	if !cfg.NoLedger {
+		outputs = append(outputs, named{"--ledger", cfg.LedgerPath})
+	}
+	inputs := []named{{"--mapping", cfg.MappingFile}}
+	if cfg.Input != Stdin {
+		inputs = append(inputs, named{"the input", cfg.Input})
+	}
+	for i, o := range outputs {
+		if o.path == "" {
+			continue
+		}
+		for _, other := range append(inputs, outputs[i+1:]...) {
+			if other.path != "" && samePath(o.path, other.path) {
+				return fmt.Errorf("%s %s is also %s: give each its own file", o.flag, o.path, other.flag)
+			}
+		}
+	}
+	return nil
+}
+
+// samePath reports whether a and b name one file: the same clean absolute
+// path, or, when both exist, the same file on disk (links included).
+func samePath(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}

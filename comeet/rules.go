@@ -608,7 +608,7 @@ func nearestHint(key string, names []string) string {
 		if len(n) > maxHintLength {
 			continue
 		}
-		d := editDistance(strings.ToLower(key), strings.ToLower(n))
+		d := EditDistance(strings.ToLower(key), strings.ToLower(n))
 		if bestD < 0 || d < bestD {
 			best, bestD = n, d
 		}
@@ -619,9 +619,14 @@ func nearestHint(key string, names []string) string {
 	return fmt.Sprintf("; did you mean %q?", best)
 }
 
-// editDistance is the Levenshtein distance between a and b in runes.
-func editDistance(a, b string) int {
+// EditDistance is the optimal string alignment distance between a and b,
+// in runes: insertions, deletions, substitutions and swaps of neighbours
+// each cost one, so "frist" is one edit from "first". It ranks the "did you
+// mean" hints for custom field names here and for field and column names in
+// mappings.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -635,8 +640,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

@@ -3,6 +3,8 @@ package mapping
 import (
 	"strings"
 	"unicode"
+
+	"github.com/comeet-import/comeet-import/comeet"
 )
 
 // trim removes surrounding white space, including no-break spaces and the
@@ -60,30 +62,5 @@ func hintDistance(n string) int {
 	return 1
 }
 
-// distance is the optimal string alignment distance between a and b:
-// insertions, deletions, substitutions and transpositions of neighbours each
-// cost one, so "frist" is one edit from "first".
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
+// distance is comeet.EditDistance: swaps of neighbours count as one edit.
+func distance(a, b string) int { return comeet.EditDistance(a, b) }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/ledger"
 	"github.com/comeet-import/comeet-import/report"
 )
 
@@ -390,4 +391,26 @@ func TestLedgerBelongsToOneAccount(t *testing.T) {
 	if n := len(srv.Requests()) - before; n != 0 {
 		t.Fatalf("sent %d requests for the other account", n)
 	}
+}
+
+// TestDryRunChecksTheLedgersAccount: validate with an api key refuses a
+// ledger filled for another account instead of reporting its rows skipped.
+func TestDryRunChecksTheLedgersAccount(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	input := writeInput(t, testHeader, testRows(2))
+	if _, err := Run(context.Background(), testConfig(input, srv)); err != nil {
+		t.Fatal(err)
+	}
+	dry := testConfig(input, srv)
+	dry.DryRun = true
+	dry.APIKey = "other-customer"
+	if _, err := Run(context.Background(), dry); !errors.Is(err, ledger.ErrOtherAccount) {
+		t.Fatalf("got %v, want ErrOtherAccount", err)
+	}
+	dry.APIKey = ""
+	if _, err := Run(context.Background(), dry); err != nil {
+		t.Fatalf("without an api key: got %v, want the dry run to go on", err)
+	}
+	wantOutcomes(t, readCSVMaps(t, dry.WithDefaults().ReportPath), "skipped", "skipped")
 }

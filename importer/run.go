@@ -175,8 +175,8 @@ func (r *run) openLedger(ctx context.Context) error {
 		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)
 	}
 	r.closers = append(r.closers, r.ledger.Close)
-	if r.cfg.DryRun {
-		return nil // a dry run may have no credentials to name the account
+	if r.cfg.DryRun && r.cfg.APIKey == "" {
+		return nil // without an api key a dry run cannot name the account
 	}
 	if err := r.ledger.BindAccount(ctx, ledger.AccountOf(r.cfg.BaseURL, r.cfg.APIKey)); err != nil {
 		return fmt.Errorf("--ledger %s: %w", r.cfg.LedgerPath, err)

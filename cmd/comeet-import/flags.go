@@ -111,6 +111,12 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 		if err := f.credentials(&c); err != nil {
 			return c, err
 		}
+		return c, nil
+	}
+	// A dry run needs no credentials, but an api key, when there is one,
+	// tells whose ledger an existing one is.
+	if c.APIKey, err = secretFrom(f.apiKeyFile, envAPIKey, "--api-key-file"); err != nil {
+		return c, &importer.ConfigError{Err: err}
 	}
 	return c, nil
 }

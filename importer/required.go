@@ -7,25 +7,11 @@ import (
 	"github.com/comeet-import/comeet-import/mapping"
 )
 
-// requiredFields are the fields Comeet refuses a candidate without.
-var requiredFields = []string{"position_uid", "partner_candidate_id", "first_name", "last_name"}
-
 // requireMapped refuses a mapping that leaves a required field without a
 // column or a default: every row would be invalid for the same reason, and
 // that is a configuration error, not ten thousand row errors.
 func requireMapped(m *mapping.Mapping) error {
-	have := map[string]bool{}
-	for _, rule := range m.Rules {
-		if rule.Column != "" || rule.Default != "" {
-			have[rule.Field] = true
-		}
-	}
-	var missing []string
-	for _, f := range requiredFields {
-		if !have[f] {
-			missing = append(missing, f)
-		}
-	}
+	missing := m.Unfed()
 	if len(missing) == 0 {
 		return nil
 	}

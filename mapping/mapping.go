@@ -229,3 +229,24 @@ func checkRepeat(r Rule, i int, first map[string]int, locate func(int, error) er
 	where := strings.TrimSuffix(locate(prev, errors.New("")).Error(), ": ")
 	return fmt.Errorf("field %s is given twice (first on %s); only links and files take several", r.Field, where)
 }
+
+// RequiredFields are the fields Comeet refuses a candidate without.
+var RequiredFields = []string{"position_uid", "partner_candidate_id", "first_name", "last_name"}
+
+// Unfed returns the required fields that no rule of m feeds with a column
+// or a default, in RequiredFields order: every row would lack them.
+func (m *Mapping) Unfed() []string {
+	fed := map[string]bool{}
+	for _, r := range m.Rules {
+		if r.Column != "" || r.Default != "" {
+			fed[r.Field] = true
+		}
+	}
+	var missing []string
+	for _, f := range RequiredFields {
+		if !fed[f] {
+			missing = append(missing, f)
+		}
+	}
+	return missing
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -264,5 +265,17 @@ func TestTemplate(t *testing.T) {
 		if r.Field != r.Column {
 			t.Errorf("got rule %q, want the column named as its field", r)
 		}
+	}
+}
+
+func TestUnfed(t *testing.T) {
+	m := &Mapping{Rules: []Rule{
+		{Field: "position_uid", Default: "11.11"},
+		{Field: "first_name", Column: "First"},
+		{Field: "last_name"}, // neither column nor default feeds it
+	}}
+	got := m.Unfed()
+	if want := []string{"partner_candidate_id", "last_name"}; !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
 	}
 }

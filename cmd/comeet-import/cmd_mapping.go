@@ -87,27 +87,10 @@ func proposeMapping(input string, opts source.Options, out, notes io.Writer) err
 	if len(unplaced) > 0 {
 		fmt.Fprintf(notes, "columns not placed (add a line for each one you want sent): %s\n", quoteList(unplaced))
 	}
-	if missing := missingRequired(m); len(missing) > 0 {
+	if missing := m.Unfed(); len(missing) > 0 {
 		fmt.Fprintf(notes, "required fields no column feeds (give each a column or a default): %s\n", strings.Join(missing, ", "))
 	}
 	return nil
-}
-
-// requiredFields are the fields Comeet refuses a candidate without.
-var requiredFields = []string{"position_uid", "partner_candidate_id", "first_name", "last_name"}
-
-func missingRequired(m *mapping.Mapping) []string {
-	var missing []string
-	for _, f := range requiredFields {
-		found := false
-		for _, r := range m.Rules {
-			found = found || r.Field == f
-		}
-		if !found {
-			missing = append(missing, f)
-		}
-	}
-	return missing
 }
 
 func quoteList(names []string) string {

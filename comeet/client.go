@@ -70,6 +70,11 @@ type Config struct {
 	Now   func() time.Time
 	Rand  func() float64
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Timer starts the time limit of one attempt: expired is closed when
+	// the attempt must give up, and stop releases the timer. nil means a
+	// timer of Timeout on the real clock; a test passes one it fires
+	// itself, so that "this attempt timed out" never races the machine.
+	Timer func(d time.Duration) (expired <-chan struct{}, stop func())
 	// Logger gets one debug line per failed attempt: attempt number,
 	// status, error code and wait. Never a credential or candidate data.
 	Logger zerolog.Logger
@@ -95,6 +100,7 @@ type Client struct {
 	now           func() time.Time
 	rand          func() float64
 	sleep         func(ctx context.Context, d time.Duration) error
+	timer         func(d time.Duration) (<-chan struct{}, func())
 	log           zerolog.Logger
 	observe       func(status int, throttled bool)
 }
@@ -135,7 +141,7 @@ func NewClient(cfg Config) (*Client, error) {
 		endpoint: endpoint, http: cfg.HTTPClient, limiter: cfg.Limiter,
 		maxAttempts: cfg.MaxAttempts, timeout: cfg.Timeout,
 		checkRetry: cfg.CheckRetry, backoff: cfg.Backoff, maxRetryAfter: cfg.MaxRetryAfter,
-		now: cfg.Now, rand: cfg.Rand, sleep: cfg.Sleep, log: cfg.Logger,
+		now: cfg.Now, rand: cfg.Rand, sleep: cfg.Sleep, timer: cfg.Timer, log: cfg.Logger,
 		observe: cfg.Observe,
 	}
 	c.setDefaults()
@@ -170,6 +176,41 @@ func (c *Client) setDefaults() {
 	}
 	if c.sleep == nil {
 		c.sleep = sleepContext
+	}
+	if c.timer == nil {
+		c.timer = realTimer
+	}
+}
+
+// realTimer is the attempt timer on the real clock.
+func realTimer(d time.Duration) (<-chan struct{}, func()) {
+	expired := make(chan struct{})
+	t := time.AfterFunc(d, func() { close(expired) })
+	return expired, func() { t.Stop() }
+}
+
+// errAttemptTimeout ends an attempt that ran out of time. It wraps
+// context.DeadlineExceeded, so the retry policy treats it as a timeout.
+var errAttemptTimeout = fmt.Errorf("attempt timed out: %w", context.DeadlineExceeded)
+
+// withAttemptLimit returns ctx limited to one attempt's time: when the
+// timer expires, the context is cancelled with errAttemptTimeout as its
+// cause.
+func (c *Client) withAttemptLimit(ctx context.Context) (context.Context, func()) {
+	actx, cancel := context.WithCancelCause(ctx)
+	expired, stop := c.timer(c.timeout)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-expired:
+			cancel(errAttemptTimeout)
+		case <-done:
+		}
+	}()
+	return actx, func() {
+		close(done)
+		stop()
+		cancel(nil)
 	}
 }
 
@@ -358,7 +399,7 @@ func (c *Client) send(ctx context.Context, method, path, query string, b *body) 
 	if err != nil {
 		return attemptResult{err: err}
 	}
-	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	actx, cancel := c.withAttemptLimit(ctx)
 	defer cancel()
 	req, src, err := c.newRequest(actx, method, path, query, token, b)
 	if err != nil {
@@ -368,6 +409,10 @@ func (c *Client) send(ctx context.Context, method, path, query string, b *body) 
 	if err != nil {
 		if bodyErr := src.Err(); bodyErr != nil {
 			err = bodyErr
+		} else if cause := context.Cause(actx); errors.Is(cause, errAttemptTimeout) {
+			// Not the transport's "context canceled": a timeout is no
+			// interruption.
+			err = fmt.Errorf("%w after %s", cause, c.timeout)
 		}
 		return attemptResult{err: err, token: token}
 	}

@@ -268,15 +268,56 @@ func TestCreateCandidateLostReplyThenConflict(t *testing.T) {
 	}
 }
 
+// gatedTimer is an attempt timer the test fires: the first attempt's limit
+// expires when fire is closed, later attempts never run out of time.
+func gatedTimer(fire <-chan struct{}) func(time.Duration) (<-chan struct{}, func()) {
+	var calls atomic.Int64
+	return func(time.Duration) (<-chan struct{}, func()) {
+		if calls.Add(1) == 1 {
+			return fire, func() {}
+		}
+		return nil, func() {}
+	}
+}
+
+// The first attempt is held at the server until its time limit expires;
+// the client gives up on it and the second attempt creates the candidate.
+// Nothing races a clock: the limit expires only once the server holds the
+// request, and the held request is never stored.
 func TestCreateCandidateTimeoutRetried(t *testing.T) {
-	h := newHarness(t, comeettest.Options{}, func(c *comeet.Config) { c.Timeout = 100 * time.Millisecond })
-	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultSlow, Delay: 5 * time.Second})
+	arrived := make(chan struct{})
+	h := newHarness(t, comeettest.Options{}, func(c *comeet.Config) { c.Timer = gatedTimer(arrived) })
+	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultHold, Arrived: sync.OnceFunc(func() { close(arrived) })})
 	reply, err := h.client.CreateCandidate(context.Background(), bobby(t))
 	if err != nil {
 		t.Fatalf("CreateCandidate: %v", err)
 	}
-	if reply.Attempts != 2 {
-		t.Errorf("got %d attempts, want 2", reply.Attempts)
+	if reply.Attempts != 2 || reply.Created == nil || reply.Created.UID == "" {
+		t.Errorf("got %d attempts and %+v, want 2 attempts and a created candidate", reply.Attempts, reply.Created)
+	}
+	if got := len(h.srv.Candidates()); got != 1 {
+		t.Errorf("got %d candidates stored, want 1", got)
+	}
+	if waits := h.sleeps.Waits(); len(waits) != 1 {
+		t.Errorf("got waits %v, want one backoff after the timeout", waits)
+	}
+}
+
+// An attempt that runs out of time on its last try is a timeout, not an
+// interruption: the importer tells the two apart.
+func TestCreateCandidateTimeoutIsNotCanceled(t *testing.T) {
+	arrived := make(chan struct{})
+	h := newHarness(t, comeettest.Options{}, func(c *comeet.Config) {
+		c.Timer = gatedTimer(arrived)
+		c.MaxAttempts = 1
+	})
+	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultHold, Arrived: sync.OnceFunc(func() { close(arrived) })})
+	reply, err := h.client.CreateCandidate(context.Background(), bobby(t))
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want a deadline error that is not context.Canceled", err)
+	}
+	if reply.Attempts != 1 || len(h.srv.Candidates()) != 0 {
+		t.Errorf("got %d attempts and %d stored, want 1 attempt and nothing stored", reply.Attempts, len(h.srv.Candidates()))
 	}
 }
 
@@ -300,14 +341,28 @@ func TestCreateCandidateCanceled(t *testing.T) {
 	}
 }
 
+// A cancellation during the wait before a retry ends the wait at once. The
+// wait is held at a gate (it returns only when the context ends), and the
+// test cancels once the client is waiting: no deadline races the machine.
 func TestCreateCandidateCanceledDuringBackoff(t *testing.T) {
-	h := newHarness(t, comeettest.Options{}, func(c *comeet.Config) { c.Sleep = nil }) // real waiting
-	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultThrottle, RetryAfter: "60"})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var waited []time.Duration
+	h := newHarness(t, comeettest.Options{}, func(c *comeet.Config) {
+		c.Sleep = func(ctx context.Context, d time.Duration) error {
+			waited = append(waited, d) // the client's own goroutine
+			cancel()
+			<-ctx.Done()
+			return ctx.Err()
+		}
+	})
+	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultThrottle, RetryAfter: "60"})
 	reply, err := h.client.CreateCandidate(ctx, bobby(t))
-	if !errors.Is(err, context.DeadlineExceeded) || reply.Attempts != 1 || reply.Throttled != 1 {
-		t.Errorf("got (%+v, %v), want the deadline after 1 throttled attempt", reply, err)
+	if !errors.Is(err, context.Canceled) || reply.Attempts != 1 || reply.Throttled != 1 {
+		t.Errorf("got (%+v, %v), want context.Canceled after 1 throttled attempt", reply, err)
+	}
+	if len(waited) != 1 || waited[0] < 60*time.Second {
+		t.Errorf("got waits %v, want one of at least the 60 s Retry-After", waited)
 	}
 }
 

@@ -239,6 +239,10 @@ func (r *run) pipeline(ctx context.Context) error {
 	defer cancelSend()
 	defer context.AfterFunc(runCtx, func() {
 		r.rate.halt()
+		if ctx.Err() != nil {
+			r.log.Warn().Dur("grace", r.cfg.Grace).
+				Msg("interrupted: sending nothing more; requests already on the wire may finish within the grace period")
+		}
 		time.AfterFunc(r.cfg.Grace, cancelSend)
 	})()
 

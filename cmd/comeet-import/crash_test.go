@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -62,8 +63,26 @@ func buildBinary(t *testing.T) string {
 // job is the binary running in the background.
 type job struct {
 	cmd    *exec.Cmd
-	output bytes.Buffer
+	output syncBuffer
 	done   chan struct{}
+}
+
+// syncBuffer is the job's output, safe to read while the process writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startJob(t *testing.T, bin string, args ...string) *job {
@@ -127,17 +146,34 @@ func crashKey(i int) comeet.Key {
 	return comeet.Key{PositionUID: "11.11", PartnerCandidateID: crashID(i)}
 }
 
+// waitFor waits until cond holds or the job ends. The minute is only a
+// guard against a hang, never a pace the test relies on.
+func waitFor(t *testing.T, j *job, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for !cond() {
+		select {
+		case <-j.done:
+			t.Fatalf("the job ended before %s:\n%s", what, j.output.String())
+		case <-deadline:
+			t.Fatalf("no %s within a minute:\n%s", what, j.output.String())
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
 // waitForRequests waits until the server has answered n requests in all,
 // or the job ends.
 func waitForRequests(t *testing.T, srv *comeettest.Server, n int, j *job) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
+	// Only a guard against a hang: a busy machine may take long to start.
+	deadline := time.After(2 * time.Minute)
 	for len(srv.Requests()) < n {
 		select {
 		case <-j.done:
 			return
 		case <-deadline:
-			t.Fatalf("the server got %d requests in 30s, want %d", len(srv.Requests()), n)
+			t.Fatalf("the server got %d requests in 2 minutes, want %d", len(srv.Requests()), n)
 		case <-time.After(time.Millisecond):
 		}
 	}
@@ -242,13 +278,34 @@ func checkFinalReport(t *testing.T, lines []map[string]string) map[string]int {
 
 func testInterrupt(t *testing.T, bin string) {
 	const rows = 40
-	srv := comeettest.NewServer(comeettest.Options{Latency: 150 * time.Millisecond})
+	srv := comeettest.NewServer(comeettest.Options{})
 	defer srv.Close()
+	// The first four rows are answered; from the fifth on, requests are held
+	// at the server until the job has said it is interrupted. So the signal
+	// always comes while rows are on the wire and others wait, whatever the
+	// machine's speed.
+	release := make(chan struct{})
+	let := sync.OnceFunc(func() { close(release) })
+	defer let()
+	held := make(chan struct{})
+	srv.Inject(comeettest.Fault{Kind: comeettest.FaultNone, Count: 4},
+		comeettest.Fault{Kind: comeettest.FaultHold, Count: rows, Release: release,
+			Arrived: sync.OnceFunc(func() { close(held) })})
 	dir := t.TempDir()
 	input := writeCandidates(t, dir, rows)
-	j := startJob(t, bin, "import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4", "--log-level", "error", input)
-	waitForRequests(t, srv, 4, j)
+	j := startJob(t, bin, "import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4",
+		"--log-level", "warn", "--log-format", "json", "--progress", "none", input)
+	waitFor(t, j, "a request held at the server", func() bool {
+		select {
+		case <-held:
+			return true
+		default:
+			return false
+		}
+	})
 	j.cmd.Process.Signal(os.Interrupt)
+	waitFor(t, j, "the job to log its interruption", func() bool { return strings.Contains(j.output.String(), "interrupted") })
+	let() // nothing is sent after the interruption: the held requests may go
 	<-j.done
 	if got := j.exitCode(); got != exitInterrupted {
 		t.Fatalf("got exit %d, want %d\n%s", got, exitInterrupted, j.output.String())

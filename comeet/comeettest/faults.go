@@ -1,6 +1,7 @@
 package comeettest
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -32,12 +33,18 @@ const (
 	// FaultLostReply handles the request normally (the candidate IS
 	// created) but answers 502: the client cannot know it succeeded.
 	FaultLostReply
+	// FaultHold keeps the request waiting until Release is closed, then
+	// answers normally. A client that gives up first (its attempt timed
+	// out, or it was cancelled) leaves nothing stored. It is the gate a
+	// test holds a "slow" server at instead of racing a deadline.
+	FaultHold
 )
 
 var faultNames = map[FaultKind]string{
 	FaultNone: "none", FaultServerError: "server-error", FaultThrottle: "throttle",
 	FaultReset: "reset", FaultSlow: "slow", FaultHTMLPage: "html-page",
 	FaultExpiredToken: "expired-token", FaultLostReply: "lost-reply",
+	FaultHold: "hold",
 }
 
 func (k FaultKind) String() string {
@@ -61,6 +68,13 @@ type Fault struct {
 	RetryAfter string
 	// Delay is FaultSlow's wait.
 	Delay time.Duration
+	// Release ends FaultHold's wait when it is closed; a nil Release holds
+	// the request until the client gives up or the server closes.
+	Release <-chan struct{}
+	// Arrived, when set, is called once per request that takes this fault,
+	// as soon as its body has been read: a test learns that the request is
+	// in the server's hands without polling.
+	Arrived func()
 }
 
 func (f Fault) delay() time.Duration {
@@ -68,6 +82,27 @@ func (f Fault) delay() time.Duration {
 		return f.Delay
 	}
 	return 0
+}
+
+// wait holds a request as the fault says, on top of the server's latency:
+// FaultSlow for its Delay, FaultHold until Release. It returns ctx's error
+// when the client gave up (or the server closed) first.
+func (f Fault) wait(ctx context.Context, latency time.Duration) error {
+	if f.Arrived != nil {
+		f.Arrived()
+	}
+	if err := sleep(ctx, latency+f.delay()); err != nil {
+		return err
+	}
+	if f.Kind != FaultHold {
+		return nil
+	}
+	select {
+	case <-f.Release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Inject queues faults. Every request, whatever its path, takes the next one

@@ -214,7 +214,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// gives up during the delay, and then store nothing.
 	cand, bodyErr := s.readBody(r)
 	rec.Candidate = cand
-	if err := sleep(r.Context(), s.opts.Latency+fault.delay()); err != nil {
+	if err := fault.wait(r.Context(), s.opts.Latency); err != nil {
 		s.record(rec)
 		return
 	}

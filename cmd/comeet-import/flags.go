@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -169,7 +167,7 @@ func (f *runFlags) credentials(c *importer.Config) error {
 	if c.Secret, err = secretFrom(f.apiSecretFile, envSecret, "--api-secret-file"); err != nil {
 		return &importer.ConfigError{Err: err}
 	}
-	if c.APIKey == "" && c.Secret == "" && isLoopbackURL(c.BaseURL) {
+	if c.APIKey == "" && c.Secret == "" && comeet.IsLoopbackURL(c.BaseURL) {
 		c.APIKey, c.Secret = comeettest.DefaultAPIKey, comeettest.DefaultSecret
 		c.Logger.Info().Msg("no credentials given: using the sandbox's, since --base-url is on this machine")
 		return nil
@@ -200,19 +198,6 @@ func secretFrom(file, env, flag string) (string, error) {
 		return "", fmt.Errorf("%s %s: the file is empty", flag, file)
 	}
 	return s, nil
-}
-
-func isLoopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func parseDelimiter(s string) (rune, error) {

@@ -239,8 +239,12 @@ func (r *Rules) Normalize(c *Candidate) {
 	normalizeCustomFields(c.CustomFields)
 }
 
-// trimCell removes white space and the invisible characters spreadsheets leave
-// at the ends of cells (BOM, zero-width space).
+// TrimCell removes white space and the invisible characters spreadsheets
+// leave at the ends of cells (BOM, zero-width space, zero-width joiner and
+// non-joiner). It is the one trim of a cell: the mapping trims with it
+// too, so the rules and the mapping agree on what an empty cell is.
+func TrimCell(s string) string { return trimCell(s) }
+
 func trimCell(s string) string {
 	// Nearly every cell starts and ends with a visible ASCII character: it
 	// is returned without a scan.

@@ -97,7 +97,8 @@ func transportCause(err error) string {
 	return CauseNetwork
 }
 
-// answerCause classifies a non-2xx answer, from its code first.
+// answerCause names the likely culprit of a non-2xx answer: the code of a
+// refused token says which credential, and otherwise the answer's Kind.
 func answerCause(e *APIError) string {
 	switch e.Code {
 	case CodeUnknownAPIKey:
@@ -107,15 +108,19 @@ func answerCause(e *APIError) string {
 	case CodeTokenExpired:
 		return CauseClock
 	}
-	switch {
-	case e.Status == http.StatusUnauthorized, e.Status == http.StatusForbidden:
+	if e.Status == http.StatusNotFound {
+		// The check's request names no id, so a 404, whatever its code
+		// (KindInvalid for "unknown id"), says the path is not the API's.
+		return CauseURL
+	}
+	switch e.Kind() {
+	case KindAuth, KindForbidden:
 		return CauseCredentials
-	case e.Throttled():
+	case KindThrottled:
 		return CauseThrottled
-	case e.Status >= 500:
+	case KindTransient:
 		return CauseServer
-	case e.Status >= 300 && e.Status < 400, e.Status == http.StatusNotFound,
-		e.Status == http.StatusMethodNotAllowed:
+	case KindNoEndpoint:
 		return CauseURL
 	}
 	return CauseUnexpected

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -241,21 +240,13 @@ func checkBaseURL(raw string) (string, error) {
 	case u.RawQuery != "" || u.Fragment != "":
 		return "", fmt.Errorf("base url %q: a query or fragment is not allowed", raw)
 	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
 	case u.Scheme == "http":
 		return "", fmt.Errorf("base url %q: https is required (plain http only to a loopback host)", raw)
 	default:
 		return "", fmt.Errorf("base url %q: scheme %q is not https", raw, u.Scheme)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkCredential(name, v string) error {

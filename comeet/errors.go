@@ -76,64 +76,132 @@ var dataCodes = map[string]bool{
 	CodeInvalidFileType: true,
 }
 
-// Retryable reports whether the same request may succeed later: a 429, a 5xx
-// (with or without a JSON body), or a 408. The error code decides before the
-// status does, so a documented data error is never retried whatever its status.
-func (e *APIError) Retryable() bool {
-	switch {
-	case e.Code == CodeTooManyRequests:
-		return true
-	case dataCodes[e.Code] || e.Code == CodeCandidatePostConflict || e.Code == CodeNoPermission:
-		return false
-	}
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout ||
-		e.Status >= 500
+// ErrorKind is what a failed answer means for the request that got it, and
+// so what a caller does next: the one classification of Comeet's answers
+// that the importer, the retry policy and the connection check share.
+type ErrorKind int
+
+// The kinds of failed answer, from Kind.
+const (
+	// KindUnexpected is an answer none of the others explains (a 1xx or 2xx
+	// decoded as an error).
+	KindUnexpected ErrorKind = iota
+	// KindConflict: the candidate already exists in the position (409);
+	// CandidateUID names it.
+	KindConflict
+	// KindInvalid: the request itself is wrong (a documented data code, or a
+	// 4xx that no other kind claims): fix the row, sending it again gives
+	// the same answer.
+	KindInvalid
+	// KindAuth: the credentials were refused (a 401 other than
+	// duplicate_candidate). Every later request would be refused too.
+	KindAuth
+	// KindForbidden: the credentials were accepted but may not do this (a
+	// 403 no_permission, or a 403 without a code). Comeet's permissions
+	// belong to the api key, not to a row, so every later request would be
+	// refused too: callers stop sending, as for KindAuth, rather than spend
+	// the whole request budget collecting the same refusal row after row.
+	KindForbidden
+	// KindThrottled: the request budget is spent (429); retry after waiting.
+	KindThrottled
+	// KindTransient: the server failed or timed out (5xx, 408); the same
+	// request may succeed later.
+	KindTransient
+	// KindNoEndpoint: something answered without Comeet's JSON, with a
+	// redirect, 404 or 405: the base URL does not name Comeet's API.
+	KindNoEndpoint
+)
+
+var kindNames = [...]string{
+	KindUnexpected: "unexpected", KindConflict: "conflict", KindInvalid: "invalid",
+	KindAuth: "auth", KindForbidden: "forbidden", KindThrottled: "throttled",
+	KindTransient: "transient", KindNoEndpoint: "no_endpoint",
 }
+
+func (k ErrorKind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("ErrorKind(%d)", int(k))
+}
+
+// StopsRun reports whether every later request with the same credentials
+// would get the same refusal, so a run stops sending.
+func (k ErrorKind) StopsRun() bool { return k == KindAuth || k == KindForbidden }
+
+// Retryable reports whether the same request may succeed later.
+func (k ErrorKind) Retryable() bool { return k == KindThrottled || k == KindTransient }
+
+// authCodes are the codes of refused credentials (see the Code constants).
+var authCodes = map[string]bool{
+	CodeUnauthorized: true, CodeTokenExpired: true, CodeInvalidSignature: true, CodeUnknownAPIKey: true,
+}
+
+// Kind classifies the answer: by its error code first, since 401 and 403
+// are overloaded (duplicate_candidate is a 401 about the data,
+// file_size_limit a 403 about the data), then by its status. It never looks
+// at the message text. A 4xx without a code other than 401, 403, 404, 405,
+// 408, 409 and 429 is KindInvalid: the request was refused as it is. An
+// unknown code is decided by the status like no code at all, except that a
+// 404 or 405 with Comeet's JSON is about the data (an unknown id), not the
+// URL.
+func (e *APIError) Kind() ErrorKind {
+	switch {
+	case e.Code == CodeCandidatePostConflict:
+		return KindConflict
+	case e.Code == CodeTooManyRequests:
+		return KindThrottled
+	case dataCodes[e.Code]:
+		return KindInvalid
+	case e.Code == CodeNoPermission:
+		return KindForbidden
+	case authCodes[e.Code]:
+		return KindAuth
+	}
+	switch s := e.Status; {
+	case s == http.StatusUnauthorized:
+		return KindAuth
+	case s == http.StatusForbidden:
+		return KindForbidden
+	case s == http.StatusConflict:
+		return KindConflict
+	case s == http.StatusTooManyRequests:
+		return KindThrottled
+	case s == http.StatusRequestTimeout, s >= 500:
+		return KindTransient
+	case (s == http.StatusNotFound || s == http.StatusMethodNotAllowed) && e.Code == "",
+		s >= 300 && s < 400:
+		return KindNoEndpoint
+	case s >= 400:
+		return KindInvalid
+	}
+	return KindUnexpected
+}
+
+// Retryable reports whether the same request may succeed later: a 429, a 5xx
+// or a 408 (see Kind).
+func (e *APIError) Retryable() bool { return e.Kind().Retryable() }
 
 // Temporary is Retryable under the name net.Error made familiar.
 func (e *APIError) Temporary() bool { return e.Retryable() }
 
-// Conflict reports a 409 candidate_post_conflict: the candidate already
-// exists in the position and CandidateUID names it.
-func (e *APIError) Conflict() bool {
-	return e.Code == CodeCandidatePostConflict ||
-		(e.Code == "" && e.Status == http.StatusConflict)
-}
+// Conflict reports a 409: the candidate already exists in the position and
+// CandidateUID names it.
+func (e *APIError) Conflict() bool { return e.Kind() == KindConflict }
 
-// Throttled reports a 429: the account's request budget is spent.
+// Throttled reports a 429: the account's request budget is spent. It looks
+// at the status too, whatever the code, since a 429 always means the budget.
 func (e *APIError) Throttled() bool {
-	return e.Code == CodeTooManyRequests || e.Status == http.StatusTooManyRequests
+	return e.Kind() == KindThrottled || e.Status == http.StatusTooManyRequests
 }
 
-// Auth reports a failure of the credentials rather than of the row: a 401
-// other than duplicate_candidate (which Comeet also sends as 401), or a 403
-// no_permission. Every later row would fail the same way.
-func (e *APIError) Auth() bool {
-	switch e.Status {
-	case http.StatusUnauthorized:
-		return e.Code != CodeDuplicateCandidate
-	case http.StatusForbidden:
-		return e.Code == CodeNoPermission
-	}
-	return false
-}
+// Auth reports a failure of the credentials rather than of the row
+// (KindAuth or KindForbidden): every later row would fail the same way.
+func (e *APIError) Auth() bool { return e.Kind().StopsRun() }
 
-// Invalid reports that Comeet refused the row's data (a documented 4xx data
-// code, or a 400/404/413/422 without one): fix the row, do not retry it.
-func (e *APIError) Invalid() bool {
-	if dataCodes[e.Code] {
-		return true
-	}
-	if e.Code != "" {
-		return false
-	}
-	switch e.Status {
-	case http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge,
-		http.StatusUnprocessableEntity:
-		return true
-	}
-	return false
-}
+// Invalid reports that Comeet refused the row's data: fix the row, do not
+// retry it.
+func (e *APIError) Invalid() bool { return e.Kind() == KindInvalid }
 
 // tokenRejected reports a 401 that a freshly minted token may cure.
 func (e *APIError) tokenRejected() bool {

@@ -72,7 +72,9 @@ func TestAPIErrorClassification(t *testing.T) {
 		{"too many requests", APIError{Status: 429, Code: CodeTooManyRequests}, true, false, false, false, true},
 		{"html 502", APIError{Status: 502, Body: "<html>"}, true, false, false, false, false},
 		{"bare 400", APIError{Status: 400}, false, false, false, true, false},
-		{"unknown 400 code", APIError{Status: 400, Code: "something_new"}, false, false, false, false, false},
+		// An unknown code on a 400 is still a refusal of the request as it is
+		// (Kind decides by the status when the code says nothing it knows).
+		{"unknown 400 code", APIError{Status: 400, Code: "something_new"}, false, false, false, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +86,58 @@ func TestAPIErrorClassification(t *testing.T) {
 			}
 			if e.Temporary() != e.Retryable() {
 				t.Errorf("Temporary %v differs from Retryable %v", e.Temporary(), e.Retryable())
+			}
+		})
+	}
+}
+
+func TestAPIErrorKind(t *testing.T) {
+	tests := []struct {
+		name string
+		err  APIError
+		want ErrorKind
+	}{
+		{"conflict", APIError{Status: 409, Code: CodeCandidatePostConflict, CandidateUID: "1"}, KindConflict},
+		{"409 without code", APIError{Status: 409}, KindConflict},
+		{"409 with an unknown code", APIError{Status: 409, Code: "new"}, KindConflict},
+		{"data code", APIError{Status: 400, Code: CodeInvalidEmail}, KindInvalid},
+		{"data code on a 5xx is still data", APIError{Status: 500, Code: CodeRequiredField}, KindInvalid},
+		{"duplicate_candidate is a 401 about the data", APIError{Status: 401, Code: CodeDuplicateCandidate}, KindInvalid},
+		{"file_size_limit is a 403 about the data", APIError{Status: 403, Code: CodeFileSizeLimit}, KindInvalid},
+		{"malicious_file", APIError{Status: 403, Code: CodeMaliciousFile}, KindInvalid},
+		{"position_not_found", APIError{Status: 404, Code: CodePositionNotFound}, KindInvalid},
+		{"bare 400", APIError{Status: 400, Body: "<html>"}, KindInvalid},
+		{"bare 413", APIError{Status: 413}, KindInvalid},
+		{"bare 422", APIError{Status: 422}, KindInvalid},
+		{"unknown code on a 400", APIError{Status: 400, Code: "something_new"}, KindInvalid},
+		{"unknown code on a 404 names an unknown id", APIError{Status: 404, Code: "candidate_not_found"}, KindInvalid},
+		{"bare 401", APIError{Status: 401}, KindAuth},
+		{"expired token", APIError{Status: 401, Code: CodeTokenExpired}, KindAuth},
+		{"unknown api key", APIError{Status: 401, Code: CodeUnknownAPIKey}, KindAuth},
+		{"invalid signature", APIError{Status: 401, Code: CodeInvalidSignature}, KindAuth},
+		{"unknown code on a 401", APIError{Status: 401, Code: "new"}, KindAuth},
+		{"no_permission", APIError{Status: 403, Code: CodeNoPermission}, KindForbidden},
+		{"no_permission whatever the status", APIError{Status: 500, Code: CodeNoPermission}, KindForbidden},
+		{"bare 403", APIError{Status: 403}, KindForbidden},
+		{"too many requests", APIError{Status: 429, Code: CodeTooManyRequests}, KindThrottled},
+		{"bare 429", APIError{Status: 429}, KindThrottled},
+		{"bare 408", APIError{Status: 408}, KindTransient},
+		{"html 502", APIError{Status: 502, Body: "<html>"}, KindTransient},
+		{"unknown code on a 503", APIError{Status: 503, Code: "maintenance"}, KindTransient},
+		{"bare 404", APIError{Status: 404, Body: "<html>"}, KindNoEndpoint},
+		{"bare 405", APIError{Status: 405}, KindNoEndpoint},
+		{"redirect", APIError{Status: 302}, KindNoEndpoint},
+		{"no status", APIError{}, KindUnexpected},
+		{"message text decides nothing", APIError{Status: 400, Message: "unauthorized: too many requests"}, KindInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.err
+			if got := e.Kind(); got != tt.want {
+				t.Errorf("Kind() = %v, want %v", got, tt.want)
+			}
+			if got, want := e.Retryable(), tt.want == KindThrottled || tt.want == KindTransient; got != want {
+				t.Errorf("Retryable() = %v, want %v", got, want)
 			}
 		})
 	}

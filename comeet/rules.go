@@ -239,8 +239,12 @@ func (r *Rules) Normalize(c *Candidate) {
 	normalizeCustomFields(c.CustomFields)
 }
 
-// trimCell removes white space and the invisible characters spreadsheets leave
-// at the ends of cells (BOM, zero-width space).
+// TrimCell removes white space and the invisible characters spreadsheets
+// leave at the ends of cells (BOM, zero-width space, zero-width joiner and
+// non-joiner). It is the one trim of a cell: the mapping trims with it
+// too, so the rules and the mapping agree on what an empty cell is.
+func TrimCell(s string) string { return trimCell(s) }
+
 func trimCell(s string) string {
 	// Nearly every cell starts and ends with a visible ASCII character: it
 	// is returned without a scan.
@@ -374,28 +378,28 @@ func (r *Rules) Check(c *Candidate) []Problem {
 		return []Problem{{Code: CodeRequiredField, Message: "no candidate"}}
 	}
 	k := ruleChecker{lim: r.limits()}
-	k.required("position_uid", c.PositionUID)
-	k.required("partner_candidate_id", c.PartnerCandidateID)
-	k.required("first_name", c.FirstName)
-	k.short("middle_name", c.MiddleName)
-	k.required("last_name", c.LastName)
-	k.email("email", c.Email)
-	k.short("phone", c.Phone)
-	k.short("mobile_phone", c.MobilePhone)
-	k.short("national_id", c.NationalID)
+	k.required(FieldPositionUID, c.PositionUID)
+	k.required(FieldPartnerCandidateID, c.PartnerCandidateID)
+	k.required(FieldFirstName, c.FirstName)
+	k.short(FieldMiddleName, c.MiddleName)
+	k.required(FieldLastName, c.LastName)
+	k.email(FieldEmail, c.Email)
+	k.short(FieldPhone, c.Phone)
+	k.short(FieldMobilePhone, c.MobilePhone)
+	k.short(FieldNationalID, c.NationalID)
 	k.linkedIn(c.LinkedInURL)
-	k.short("salary_expectations", c.SalaryExpectations)
+	k.short(FieldSalaryExpectations, c.SalaryExpectations)
 	k.prospectStatus(c.ProspectStatus)
-	k.file(ruleField{base: "resume", i: -1}, c.Resume, k.lim.resume)
-	k.file(ruleField{base: "picture", i: -1}, c.Picture, k.lim.pic)
+	k.file(ruleField{base: FieldResume, i: -1}, c.Resume, k.lim.resume)
+	k.file(ruleField{base: FieldPicture, i: -1}, c.Picture, k.lim.pic)
 	k.links(c.Links)
 	for i, f := range c.Files {
-		k.file(ruleField{base: "files", i: i}, f, k.lim.files)
+		k.file(ruleField{base: FieldFiles, i: i}, f, k.lim.files)
 	}
 	k.sourceContact(c.SourceContact)
 	k.address(c.Address)
 	k.customFields(c.CustomFields)
-	k.length(ruleField{base: "note", i: -1}, c.Note, k.lim.note)
+	k.length(ruleField{base: FieldNote, i: -1}, c.Note, k.lim.note)
 	return k.ps
 }
 
@@ -470,10 +474,10 @@ func (k *ruleChecker) linkedIn(v string) {
 		return
 	}
 	if !validLinkedInURL(v) {
-		k.add(ruleField{base: "linkedin_url", i: -1}, CodeInvalidLinkedInURL,
+		k.add(ruleField{base: FieldLinkedInURL, i: -1}, CodeInvalidLinkedInURL,
 			"%q is not a LinkedIn profile URL (https://www.linkedin.com/in/<name>)%s", clipValue(v), schemeHint(v))
 	}
-	k.length(ruleField{base: "linkedin_url", i: -1}, v, k.lim.url)
+	k.length(ruleField{base: FieldLinkedInURL, i: -1}, v, k.lim.url)
 }
 
 func (k *ruleChecker) prospectStatus(v string) {
@@ -484,13 +488,13 @@ func (k *ruleChecker) prospectStatus(v string) {
 	if s, ok := CanonicalProspectStatus(v); ok {
 		hint = fmt.Sprintf("; did you mean %q?", s)
 	}
-	k.add(ruleField{base: "prospect_status", i: -1}, CodeInvalidProspectStatus,
+	k.add(ruleField{base: FieldProspectStatus, i: -1}, CodeInvalidProspectStatus,
 		"%q is not one of %s%s", clipValue(v), quotedValues(ProspectStatuses), hint)
 }
 
 func (k *ruleChecker) links(links []Link) {
 	for i, l := range links {
-		f := ruleField{base: "links", i: i}
+		f := ruleField{base: FieldLinks, i: i}
 		switch {
 		case l.URL == "":
 			k.add(f, CodeInvalidURL, "is empty")
@@ -542,12 +546,12 @@ func (k *ruleChecker) sourceContact(sc *SourceContact) {
 	if sc == nil || *sc == (SourceContact{}) {
 		return
 	}
-	k.required("source_contact.full_name", sc.FullName)
+	k.required(FieldSourceFullName, sc.FullName)
 	if sc.Email == "" {
-		k.add(ruleField{base: "source_contact.email", i: -1}, CodeRequiredField, "is required when a source contact is given")
+		k.add(ruleField{base: FieldSourceEmail, i: -1}, CodeRequiredField, "is required when a source contact is given")
 	}
-	k.email("source_contact.email", sc.Email)
-	k.short("source_contact.phone", sc.Phone)
+	k.email(FieldSourceEmail, sc.Email)
+	k.short(FieldSourcePhone, sc.Phone)
 }
 
 func (k *ruleChecker) address(a *Address) {
@@ -555,14 +559,14 @@ func (k *ruleChecker) address(a *Address) {
 		return
 	}
 	if a.Country != "" && !ValidCountry(a.Country) {
-		k.add(ruleField{base: "address.country", i: -1}, CodeIncorrectCountryCode,
+		k.add(ruleField{base: FieldCountry, i: -1}, CodeIncorrectCountryCode,
 			"%q is not an ISO 3166-1 alpha-2 country code%s", clipValue(a.Country), countryHint(a.Country))
 	}
-	k.short("address.country", a.Country)
-	k.short("address.city", a.City)
-	k.short("address.state", a.State)
-	k.short("address.zip", a.Zip)
-	k.short("address.street", a.Street)
+	k.short(FieldCountry, a.Country)
+	k.short(FieldCity, a.City)
+	k.short(FieldState, a.State)
+	k.short(FieldZip, a.Zip)
+	k.short(FieldStreet, a.Street)
 }
 
 func countryHint(s string) string {

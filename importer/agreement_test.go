@@ -120,15 +120,15 @@ func (r *run) postUnchecked(ctx context.Context, fields []string, recErr error) 
 		return verdictNotSendable
 	}
 	plainCells(fields)
-	cand, _ := r.binder.Candidate(fields)
+	cand, _ := r.pool.checker.binder.Candidate(fields)
 	if cand == nil {
 		return verdictNotSendable
 	}
 	r.cfg.Rules.Normalize(cand)
-	if problems := r.attach.attach(cand); len(problems) > 0 {
+	if problems := r.pool.checker.files.Attach(cand); len(problems) > 0 {
 		return verdictNotSendable
 	}
-	_, err := r.client.CreateCandidate(ctx, cand)
+	_, err := r.pool.sender.client.CreateCandidate(ctx, cand)
 	var ae *comeet.APIError
 	switch {
 	case err == nil:

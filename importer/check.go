@@ -1,92 +1,110 @@
 package importer
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"runtime"
-	"sync"
+	"errors"
+	"hash/maphash"
+	"strings"
+
+	"github.com/comeet-import/comeet-import/attach"
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/mapping"
+	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/source"
 )
 
-// checkBatchSize is how many records a checker takes at a time: enough
-// that handing them over costs little beside the checks, few enough that
-// the rows waiting in memory stay a few hundred.
-const checkBatchSize = 128
-
-// batch is a run of consecutive records on their way through the checkers.
-type batch struct {
-	rows []*row
-	// err is the read error that ended the input after these rows.
-	err error
-	// checked is closed once every row has been checked.
-	checked chan struct{}
+// checker turns a record into a candidate and its problems: mapping, the
+// referenced files and the field rules, the work that needs nothing but the
+// row, so that rows are checked several at a time. It touches no ledger and
+// no network; it is safe for concurrent use.
+type checker struct {
+	binder *mapping.Binder
+	files  *attach.Files
+	rules  *comeet.Rules
+	seed   maphash.Seed // for keyHash, shared with the admitter's keySet
 }
 
-// readAhead reads the input in batches and has them checked by one
-// goroutine per CPU, while the batches come out in input order: the checks
-// (mapping, rules, file look-ups) are most of a dry run's work, and each
-// needs nothing but its row. The goroutines end when the input does or
-// gctx is done; wait waits for them, so that the source and the files
-// directory are no longer in use.
-func (r *run) readAhead(runCtx, gctx context.Context) (_ <-chan *batch, wait func()) {
-	checkers := runtime.GOMAXPROCS(0)
-	ordered := make(chan *batch, 2*checkers)
-	work := make(chan *batch, checkers)
-	var wg sync.WaitGroup
-	for range checkers {
-		wg.Go(func() {
-			for b := range work {
-				for _, rw := range b.rows {
-					r.check(rw)
-				}
-				close(b.checked)
-			}
-		})
+// check fills in rw's candidate and problems for the admitter. A row that
+// cannot be mapped at all is finished at once (invalid).
+func (k *checker) check(rw *row) {
+	rec := rw.rec
+	if rec.Err != nil {
+		rw.finish(report.Invalid, recordCode(rec.Err), rec.Err.Error())
+		return
 	}
-	wg.Go(func() {
-		defer close(ordered)
-		defer close(work)
-		for more := true; more; {
-			var b *batch
-			b, more = r.readBatch(runCtx)
-			// A batch goes to the checkers before it is queued in order, so
-			// every batch produce waits for is already being checked.
-			select {
-			case work <- b:
-			case <-gctx.Done():
-				return
-			}
-			select {
-			case ordered <- b:
-			case <-gctx.Done():
-				return
-			}
-		}
-	})
-	return ordered, wg.Wait
+	plainCells(rec.Fields)
+	cand, problems := k.binder.Candidate(rec.Fields)
+	if cand == nil {
+		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))
+		return
+	}
+	rw.cand = cand
+	k.rules.Normalize(cand)
+	rw.describe()
+	problems = append(problems, k.files.Attach(cand)...)
+	problems = append(problems, k.rules.Check(cand)...)
+	rw.problems = k.located(rec.Fields, problems)
+	rw.keyHash = keyHash(k.seed, cand)
 }
 
-// readBatch reads up to checkBatchSize records; more is false once the
-// input has ended or failed (b.err).
-func (r *run) readBatch(runCtx context.Context) (b *batch, more bool) {
-	b = &batch{rows: make([]*row, 0, checkBatchSize), checked: make(chan struct{})}
-	// The batch's rows live and die together, so they share one allocation.
-	slab := make([]row, checkBatchSize)
-	for len(b.rows) < checkBatchSize {
-		if runCtx.Err() != nil && r.cfg.Input == Stdin {
-			return b, false // nothing more to report without blocking on a terminal
-		}
-		rec, err := r.src.Next()
-		if err == io.EOF {
-			return b, false
-		}
-		if err != nil {
-			b.err = fmt.Errorf("read %s: %w", r.sourceName, err)
-			return b, false
-		}
-		rw := &slab[len(b.rows)]
-		rw.init(rec)
-		b.rows = append(b.rows, rw)
+// located gives each problem the input column its field came from.
+func (k *checker) located(fields []string, ps []comeet.Problem) []problem {
+	if len(ps) == 0 {
+		return nil
 	}
-	return b, true
+	out := make([]problem, len(ps))
+	for i, p := range ps {
+		col := -1
+		if p.Field != "" {
+			col = k.binder.ColumnOf(fields, p.Field)
+		}
+		out[i] = problem{Problem: p, Column: col}
+	}
+	return out
+}
+
+// keyHash is the 64-bit hash of the candidate's (position_uid,
+// partner_candidate_id), computed with the checks, on every CPU, so that
+// the duplicate check in input order only has to look it up.
+func keyHash(seed maphash.Seed, c *comeet.Candidate) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.WriteString(c.PositionUID)
+	h.WriteByte(0)
+	h.WriteString(c.PartnerCandidateID)
+	return h.Sum64()
+}
+
+// recordCode is the error code of a record the source could not read into
+// cells: bytes that are not text, or a ragged row or broken quote.
+func recordCode(err error) string {
+	if errors.Is(err, source.ErrEncoding) {
+		return comeet.CodeInvalidEncoding
+	}
+	return comeet.CodeMalformedRow
+}
+
+// plainCells removes the apostrophe that report.Neutralize puts before a
+// cell starting like a formula (= + - @), so that a row of an errors file,
+// fixed and fed back, is sent as it was first read: "'+34 612 345 678"
+// goes out as "+34 612 345 678". The report writes the cells neutralized
+// again, so the errors file of the next run reads the same.
+func plainCells(fields []string) {
+	for i, f := range fields {
+		fields[i] = source.Deneutralize(f)
+	}
+}
+
+func firstCode(problems []comeet.Problem) string {
+	if len(problems) == 0 {
+		return comeet.CodeMalformedRow
+	}
+	return problems[0].Code
+}
+
+func joinProblems(problems []comeet.Problem) string {
+	parts := make([]string, len(problems))
+	for i, p := range problems {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, "; ")
 }

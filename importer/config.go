@@ -4,7 +4,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -82,6 +81,10 @@ type Config struct {
 
 // WithDefaults returns the config with every zero knob set to its default:
 // the paths derived from the input, the rate margin, the workers, the rules.
+// This is the one place a run's defaults are applied; Run applies it, and
+// the client's own knobs (MaxAttempts, Timeout, Backoff) are left for
+// comeet.NewClient to default. The base URL is defaulted here too, because
+// the ledger's account is named after it.
 func (c Config) WithDefaults() Config {
 	if c.Input == "" {
 		c.Input = Stdin
@@ -94,10 +97,10 @@ func (c Config) WithDefaults() Config {
 		c.FilesDir = filepath.Dir(base)
 	}
 	if c.ReportPath == "" {
-		c.ReportPath = trimInputExt(base) + ".report.csv"
+		c.ReportPath = source.TrimExt(base) + ".report.csv"
 	}
 	if c.ErrorsPath == "" {
-		c.ErrorsPath = trimInputExt(base) + ".errors.csv"
+		c.ErrorsPath = source.TrimExt(base) + ".errors.csv"
 	}
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)
@@ -111,12 +114,6 @@ func (c Config) WithDefaults() Config {
 	if c.Concurrency <= 0 {
 		c.Concurrency = DefaultConcurrency
 	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = comeet.DefaultMaxAttempts
-	}
-	if c.Timeout <= 0 {
-		c.Timeout = comeet.DefaultTimeout
-	}
 	if c.Grace <= 0 {
 		c.Grace = DefaultGrace
 	}
@@ -129,13 +126,17 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// trimInputExt turns "in/candidates.csv" into "in/candidates", so the report
-// is "in/candidates.report.csv".
-func trimInputExt(p string) string {
-	ext := filepath.Ext(p)
-	switch strings.ToLower(ext) {
-	case ".csv", ".tsv", ".txt", ".xlsx":
-		return strings.TrimSuffix(p, ext)
+// Paths are the files a run resolved: where it wrote its report and errors
+// file, and the ledger it kept (empty with NoLedger).
+type Paths struct {
+	Report, Errors, Ledger string
+}
+
+// paths are the resolved config's paths.
+func (c Config) paths() Paths {
+	p := Paths{Report: c.ReportPath, Errors: c.ErrorsPath}
+	if !c.NoLedger {
+		p.Ledger = c.LedgerPath
 	}
 	return p
 }

@@ -1,9 +1,30 @@
-// Package importer is the run: it wires the stages of DESIGN.md together,
-// source -> mapping -> checks -> ledger -> attach -> pool -> comeet client ->
-// report, for both import and validate (which stops before the network).
+// Package importer is the run, for both import and validate (which stops
+// before the network). Each stage is a small type with one job, in a file
+// of its own, and a row (row.go) carries its state from stage to stage:
 //
-// A row's failure is data in its report line, never a reason to stop: only a
-// broken source, a configuration error, failed authentication or an
-// interruption end a run early, and even then every row read so far gets its
-// line in the report.
+//	check.go  checker   record -> comeet.Candidate + problems: mapping,
+//	                    the referenced files (package attach), the rules.
+//	                    Touches no ledger, runs on every CPU.
+//	admit.go  admitter  in input order: duplicates inside the file, the
+//	                    ledger (skipKnown, fingerprint), the limit. Returns
+//	                    a decision: send, valid, skip, invalid, fail.
+//	send.go   sender    a row to Comeet through a small creator interface,
+//	                    the ledger around it, the stats; the answer becomes
+//	                    the row's outcome by comeet.APIError.Kind.
+//	pool.go   pool      the goroutines and the only owner of contexts: the
+//	                    reader and checkers, the producer that admits, the
+//	                    workers that send, the writer that reports in order.
+//	run.go    Run       opens the stages, runs the pool, closes; returns
+//	                    the summary and the paths it resolved.
+//
+// Where a change goes: updating a changed row (PATCH) is a new admitter
+// decision (an entry the ledger knows, whose fingerprint changed) and a
+// sender method for it; files from a .zip are an attach.New over the
+// archive's fs.FS in run.go; an errors workbook with highlighted cells reads
+// the row's problems, each with its API field and input column.
+//
+// A row's failure is data in its report line, never a reason to stop: only
+// a broken source, a configuration error (a *ConfigError, naming the
+// Setting at fault), refused credentials or an interruption end a run
+// early, and even then every row read so far gets its line in the report.
 package importer

@@ -331,7 +331,7 @@ func TestConfigErrors(t *testing.T) {
 		want   string
 	}{
 		{"missing required column", "partner_candidate_id,first_name,last_name", []string{"A,B,C"}, nil, "position_uid"},
-		{"files dir missing", testHeader, testRows(1), func(c *Config) { c.FilesDir = "/does/not/exist" }, "--files-dir"},
+		{"files dir missing", testHeader, testRows(1), func(c *Config) { c.FilesDir = "/does/not/exist" }, string(SettingFilesDir)},
 		{"http to a remote host", testHeader, testRows(1), func(c *Config) { c.BaseURL = "http://example.com" }, "https"},
 		{"mapping file missing", testHeader, testRows(1), func(c *Config) { c.MappingFile = "/does/not/exist.csv" }, "mapping"},
 	}

@@ -82,7 +82,7 @@ func mustRun(t *testing.T, cfg Config) report.Summary {
 	if err != nil {
 		t.Fatalf("Run(%s): %v", cfg.Input, err)
 	}
-	return sum
+	return sum.Summary
 }
 
 func readFile(t *testing.T, path string) string {

@@ -31,7 +31,7 @@ type History struct {
 func OpenHistory(ctx context.Context, path string) (*History, error) {
 	l, err := ledger.OpenReadOnly(ctx, path)
 	if err != nil {
-		return nil, &ConfigError{Err: fmt.Errorf("--ledger: %w", err)}
+		return nil, settingError(SettingLedger, "", err)
 	}
 	return &History{l: l}, nil
 }

@@ -1,24 +1,26 @@
 package importer
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 )
 
 // checkOutputs refuses a run whose report, errors file or ledger would
 // overwrite the input, the mapping or each other: creating the report
-// truncates its file, and a mistyped --report must not wipe the
+// truncates its file, and a mistyped report path must not wipe the
 // spreadsheet it is about to read.
 func checkOutputs(cfg Config) error {
-	type named struct{ flag, path string }
-	outputs := []named{{"--report", cfg.ReportPath}, {"--errors", cfg.ErrorsPath}}
-	if !cfg.NoLedger {
-		outputs = append(outputs, named{"--ledger", cfg.LedgerPath})
+	type named struct {
+		setting Setting
+		path    string
 	}
-	inputs := []named{{"--mapping", cfg.MappingFile}}
+	outputs := []named{{SettingReport, cfg.ReportPath}, {SettingErrors, cfg.ErrorsPath}}
+	if !cfg.NoLedger {
+		outputs = append(outputs, named{SettingLedger, cfg.LedgerPath})
+	}
+	inputs := []named{{SettingMapping, cfg.MappingFile}}
 	if cfg.Input != Stdin {
-		inputs = append(inputs, named{"the input", cfg.Input})
+		inputs = append(inputs, named{SettingInput, cfg.Input})
 	}
 	for i, o := range outputs {
 		if o.path == "" {
@@ -26,7 +28,7 @@ func checkOutputs(cfg Config) error {
 		}
 		for _, other := range append(inputs, outputs[i+1:]...) {
 			if other.path != "" && samePath(o.path, other.path) {
-				return fmt.Errorf("%s %s is also %s: give each its own file", o.flag, o.path, other.flag)
+				return &ConfigError{Setting: o.setting, Path: o.path, Also: other.setting}
 			}
 		}
 	}

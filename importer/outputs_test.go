@@ -19,22 +19,22 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 	tests := []struct {
 		name string
 		edit func(c *Config)
-		want string
+		want Setting // the setting named as the other file's
 	}{
-		{"report is the input", func(c *Config) { c.ReportPath = c.Input }, "--report"},
+		{"report is the input", func(c *Config) { c.ReportPath = c.Input }, SettingReport},
 		{"errors is the input via another spelling", func(c *Config) {
 			c.ErrorsPath = filepath.Join(filepath.Dir(c.Input), ".", filepath.Base(c.Input))
-		}, "--errors"},
+		}, SettingErrors},
 		{"report is the errors file", func(c *Config) {
 			c.ReportPath = filepath.Join(filepath.Dir(c.Input), "out.csv")
 			c.ErrorsPath = c.ReportPath
-		}, "--errors"},
+		}, SettingErrors},
 		{"errors is the mapping", func(c *Config) {
 			c.MappingFile = filepath.Join(filepath.Dir(c.Input), "m.csv")
 			os.WriteFile(c.MappingFile, []byte("field,column,default\nposition_uid,position_uid,\n"), 0o600)
 			c.ErrorsPath = c.MappingFile
-		}, "--mapping"},
-		{"ledger is the input", func(c *Config) { c.LedgerPath = c.Input }, "--ledger"},
+		}, SettingMapping},
+		{"ledger is the input", func(c *Config) { c.LedgerPath = c.Input }, SettingLedger},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,8 +45,8 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 			tt.edit(&cfg)
 			_, err := Run(context.Background(), cfg)
 			var ce *ConfigError
-			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("got %v, want a ConfigError naming %s", err, tt.want)
+			if !errors.As(err, &ce) || (ce.Setting != tt.want && ce.Also != tt.want) || !strings.Contains(err.Error(), string(tt.want)) {
+				t.Fatalf("got %v (%+v), want a ConfigError naming %s", err, ce, tt.want)
 			}
 			if after, _ := os.ReadFile(input); string(after) != string(before) {
 				t.Fatal("the input changed")

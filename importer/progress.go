@@ -8,7 +8,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/source"
 )
 
 // Progress is how far a run has come. Run hands it to Config.Progress after
@@ -72,28 +75,28 @@ func (f *progressFeed) row(counts report.Counts) {
 	f.fn(f.p)
 }
 
-// openProgress prepares the feed: it counts the input's records when
-// someone listens and the input is a delimited file. A count that fails
-// leaves the total unknown; the run goes on.
-func (r *run) openProgress(start time.Time) {
-	f := progressFeed{fn: r.cfg.Progress, start: start}
+// newProgressFeed prepares the feed of a run reading src: it counts the
+// input's records when someone listens and the input is a delimited file. A
+// count that fails leaves the total unknown; the run goes on.
+func newProgressFeed(cfg Config, src *source.Reader, log zerolog.Logger, start time.Time) *progressFeed {
+	f := &progressFeed{fn: cfg.Progress, start: start}
 	if f.fn == nil {
-		return
+		return f
 	}
-	if !r.cfg.DryRun && !r.cfg.Rate.Unlimited() {
-		f.p.Allowed = r.cfg.Rate.PerSecond() * (1 - r.cfg.SafetyMargin)
+	if !cfg.DryRun && !cfg.Rate.Unlimited() {
+		f.p.Allowed = cfg.Rate.PerSecond() * (1 - cfg.SafetyMargin)
 	}
 	// A workbook has no delimiter; standard input cannot be read twice; and
 	// a dry run, which goes through a million rows in a second or two, would
 	// spend a tenth of its time reading the file twice to count it.
-	if !r.cfg.DryRun && r.cfg.Input != Stdin && r.src.Delimiter() != 0 {
-		n, err := countRecordsFile(r.cfg.Input)
+	if !cfg.DryRun && cfg.Input != Stdin && src.Delimiter() != 0 {
+		n, err := countRecordsFile(cfg.Input)
 		if err != nil {
-			r.log.Warn().Err(err).Msg("progress: the total is unknown")
+			log.Warn().Err(err).Msg("progress: the total is unknown")
 		}
 		f.p.Total = n
 	}
-	r.progress = f
+	return f
 }
 
 func countRecordsFile(path string) (int, error) {

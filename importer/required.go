@@ -15,7 +15,7 @@ func requireMapped(m *mapping.Mapping) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("no column or default feeds %s: give a mapping with --mapping "+
+	return settingError(SettingMapping, "", fmt.Errorf("no column or default feeds %s: give a mapping "+
 		"(`comeet-import mapping FILE` proposes one), or name the columns after the API fields",
-		strings.Join(missing, ", "))
+		strings.Join(missing, ", ")))
 }

@@ -2,25 +2,39 @@ package importer
 
 import (
 	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/ledger"
 	"github.com/comeet-import/comeet-import/report"
 	"github.com/comeet-import/comeet-import/source"
 )
 
-// row is one input record on its way through the stages. The producer
-// fills in what can be known without the network; a worker completes the
-// rows that are sent and closes done.
+// row is one input record on its way through the stages, and all they learn
+// about it: the checker fills in the candidate and its problems, the
+// admitter what would be sent and its decision, the sender Comeet's answer.
+// The outcome, once set, is final.
 type row struct {
 	rec  source.Record
 	cand *comeet.Candidate
 	res  report.Result
-	hash string // the ledger's fingerprint of what would be sent
+	// problems are what the checker found, each with its input column, for
+	// the admitter to report (and an errors workbook to highlight).
+	problems []problem
+	// sent is what goes on the wire as the ledger records it, computed once
+	// by the admitter when there is a ledger; hash is its fingerprint.
+	sent ledger.Sent
+	hash string
 	// keyHash is the hash of the candidate's key, for the duplicate check.
 	keyHash uint64
-	// problems are what check found, for admit to report.
-	problems []comeet.Problem
 	// done is nil for a row finished by the producer, and is closed by the
 	// worker that sends it otherwise.
 	done chan struct{}
+}
+
+// problem is a comeet.Problem with the input column its field came from:
+// Column is the index of the cell in the record, -1 when no cell fed the
+// field (a default, or a problem of the whole row).
+type problem struct {
+	comeet.Problem
+	Column int
 }
 
 // init makes rw the fresh row of rec.
@@ -32,6 +46,12 @@ func (rw *row) init(rec source.Record) {
 func (rw *row) finish(o report.Outcome, code, message string) {
 	rw.res.Outcome, rw.res.ErrorCode, rw.res.Message = o, code, message
 }
+
+// finished reports whether the row has its outcome.
+func (rw *row) finished() bool { return rw.res.Outcome != "" }
+
+// outcome is the row's outcome; empty while it is still on its way.
+func (rw *row) outcome() report.Outcome { return rw.res.Outcome }
 
 // describe copies the identifying fields of the candidate into the result.
 func (rw *row) describe() {

@@ -101,7 +101,7 @@ func (g *rig) writeFile(name string, data []byte) {
 func (g *rig) run() (report.Summary, []map[string]string, error) {
 	g.t.Helper()
 	sum, err := Run(context.Background(), g.cfg)
-	return sum, g.report(), err
+	return sum.Summary, g.report(), err
 }
 
 // mustRun imports the input and fails the test on a run error.

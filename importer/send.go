@@ -6,38 +6,58 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/ledger"
 	"github.com/comeet-import/comeet-import/report"
 )
 
-// send posts one row and records the answer in the row and the ledger.
-// The request runs on sendCtx, which an interruption cancels only after the
-// grace period, so a request already on the wire is seen to its answer.
-func (r *run) send(sendCtx context.Context, rw *row) (fatal error) {
-	if r.ledger != nil {
-		if err := r.ledger.Begin(sendCtx, r.entry(rw, ledger.StatePending)); err != nil {
+// creator is the part of comeet.Client the sender needs.
+type creator interface {
+	CreateCandidate(ctx context.Context, c *comeet.Candidate) (comeet.Reply, error)
+}
+
+// sender posts rows to Comeet and records each answer in the row and the
+// ledger: a row's pending entry is on disk before its POST leaves, so a
+// crash in between leaves a trace a re-run reads. It is safe for concurrent
+// use by the workers.
+type sender struct {
+	client creator
+	ledger *ledger.Ledger // nil without a ledger
+	stats  *stats
+	source string // the input's name, for the ledger
+	log    zerolog.Logger
+}
+
+// send posts one row and records the answer. ctx is the request's: an
+// interruption cancels it only after the grace period, so a request already
+// on the wire is seen to its answer. It returns ErrAuth when Comeet refused
+// the credentials, which stops the run.
+func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
+	if s.ledger != nil {
+		if err := s.ledger.Begin(ctx, s.entry(rw, ledger.StatePending)); err != nil {
 			rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
 			return nil
 		}
 	}
-	r.stats.started(time.Now())
-	reply, err := r.client.CreateCandidate(sendCtx, rw.cand)
-	r.stats.finished(time.Now(), reply)
-	fatal = r.record(rw, reply, err)
-	if r.ledger != nil {
-		e := r.entry(rw, ledger.StateDone)
+	s.stats.started(time.Now())
+	reply, err := s.client.CreateCandidate(ctx, rw.cand)
+	s.stats.finished(time.Now(), reply)
+	fatal = record(rw, reply, err)
+	if s.ledger != nil {
+		e := s.entry(rw, ledger.StateDone)
 		e.Response = reply.Created
-		if err := r.ledger.Finish(sendCtx, e); err != nil {
-			r.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the answer failed; a re-run will send this row again and get a conflict")
+		if err := s.ledger.Finish(ctx, e); err != nil {
+			s.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the answer failed; a re-run will send this row again and get a conflict")
 		}
 	}
 	return fatal
 }
 
 // record turns Comeet's answer into the row's outcome. It returns ErrAuth
-// when the credentials were refused, which stops the run.
-func (r *run) record(rw *row, reply comeet.Reply, err error) error {
+// when the answer stops the run (comeet.ErrorKind.StopsRun).
+func record(rw *row, reply comeet.Reply, err error) error {
 	rw.res.Attempts = reply.Attempts
 	rw.res.HTTPStatus = reply.Status
 	if err == nil {
@@ -50,12 +70,16 @@ func (r *run) record(rw *row, reply comeet.Reply, err error) error {
 	var ae *comeet.APIError
 	if errors.As(err, &ae) {
 		rw.res.HTTPStatus = ae.Status
-		o, fatal := classify(ae)
+		kind := ae.Kind()
+		o := outcomeOf(kind)
 		if o == report.Conflict {
 			rw.res.CandidateUID = ae.CandidateUID
 		}
 		rw.finish(o, codeOf(ae), messageOf(ae, reply.Attempts))
-		return fatal
+		if kind.StopsRun() {
+			return ErrAuth
+		}
+		return nil
 	}
 	switch {
 	case reply.Attempts == 0 && errors.Is(err, context.Canceled):
@@ -75,25 +99,17 @@ const (
 	codeHTTP        = "http_error"
 )
 
-// classify maps a Comeet error to an outcome by its code first: 401 and 403
-// carry several meanings (duplicate_candidate is a 401 about the data, not
-// the credentials).
-func classify(ae *comeet.APIError) (report.Outcome, error) {
-	switch {
-	case ae.Code == comeet.CodeCandidatePostConflict:
-		return report.Conflict, nil
-	case ae.Code == comeet.CodeDuplicateCandidate:
-		return report.Invalid, nil
-	case ae.Status == 401:
-		return report.Failed, ErrAuth
-	case ae.Code == comeet.CodeNoPermission:
-		return report.Failed, nil
-	case ae.Status == 429 || ae.Status >= 500 || ae.Code == "":
-		return report.Failed, nil
-	case ae.Status >= 400:
-		return report.Invalid, nil
+// outcomeOf is the row's outcome for a failed answer of this kind: the data
+// is invalid, the candidate exists, or the row failed (retries exhausted,
+// refused credentials, an answer that is not Comeet's).
+func outcomeOf(k comeet.ErrorKind) report.Outcome {
+	switch k {
+	case comeet.KindConflict:
+		return report.Conflict
+	case comeet.KindInvalid:
+		return report.Invalid
 	}
-	return report.Failed, nil
+	return report.Failed
 }
 
 func codeOf(ae *comeet.APIError) string {
@@ -115,20 +131,20 @@ func messageOf(ae *comeet.APIError, attempts int) string {
 }
 
 // entry is the ledger's view of the row.
-func (r *run) entry(rw *row, state ledger.State) ledger.Entry {
+func (s *sender) entry(rw *row, state ledger.State) ledger.Entry {
 	return ledger.Entry{
 		Key:          rw.cand.Key(),
 		State:        state,
-		Outcome:      string(rw.res.Outcome),
+		Outcome:      string(rw.outcome()),
 		CandidateUID: rw.res.CandidateUID,
 		HTTPStatus:   rw.res.HTTPStatus,
 		ErrorCode:    rw.res.ErrorCode,
 		Message:      rw.res.Message,
 		Attempts:     rw.res.Attempts,
 		RowHash:      rw.hash,
-		Sent:         ledger.SentOf(rw.cand),
+		Sent:         rw.sent,
 		Row:          rw.rec.Row,
 		Line:         rw.rec.Line,
-		Source:       r.sourceName,
+		Source:       s.source,
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
+
+	"github.com/comeet-import/comeet-import/comeet"
 )
 
 // Account names the Comeet account that a ledger's entries were sent to.
@@ -28,19 +28,11 @@ type Account struct {
 // gets a new port each time it starts.
 func AccountOf(baseURL, apiKey string) Account {
 	place := baseURL
-	if u, err := url.Parse(baseURL); err == nil && isLoopback(u.Hostname()) {
+	if comeet.IsLoopbackURL(baseURL) {
 		place = "loopback"
 	}
 	sum := sha256.Sum256([]byte(place + "\x00" + apiKey))
 	return Account{ID: hex.EncodeToString(sum[:16]), BaseURL: baseURL}
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ErrOtherAccount is returned by BindAccount when the ledger was filled for

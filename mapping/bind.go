@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -161,4 +162,62 @@ func (b *Binder) Candidate(fields []string) (*comeet.Candidate, []comeet.Problem
 		}
 	}
 	return c, nil
+}
+
+// ColumnOf returns the index of the input column that fed field in this row
+// (fields as given to Candidate), so that a problem can point at its cell;
+// -1 when no column feeds the field. field is a name as a comeet.Problem
+// gives it: "email", "source_contact.email", "custom_fields.team", or with
+// an index for the fields that take several values, "files[2]", which names
+// the column whose cell gave the third file. A field fed by several rules
+// names the column whose value was kept (the last non-empty one), or the
+// first column when every cell was empty.
+func (b *Binder) ColumnOf(fields []string, field string) int {
+	name, nth := splitIndex(field)
+	found, seen := -1, 0
+	for _, s := range b.slots {
+		if s.target.name() != name {
+			continue
+		}
+		v := s.def
+		if s.index >= 0 && s.index < len(fields) {
+			if cell := trim(fields[s.index]); cell != "" {
+				v = cell
+			}
+		}
+		if nth >= 0 {
+			n := 0
+			eachValue(v, func(string) { n++ })
+			if nth < seen+n {
+				return s.index
+			}
+			seen += n
+			continue
+		}
+		if s.index >= 0 && (found < 0 || v != "") {
+			found = s.index
+		}
+	}
+	if nth >= 0 {
+		return -1
+	}
+	return found
+}
+
+// splitIndex turns "files[2]" or "links[0].url" into ("files", 2) or
+// ("links", 0); a name without an index gives -1.
+func splitIndex(field string) (string, int) {
+	open := strings.IndexByte(field, '[')
+	if open < 0 {
+		return field, -1
+	}
+	end := strings.IndexByte(field[open:], ']')
+	if end < 0 {
+		return field, -1
+	}
+	n, err := strconv.Atoi(field[open+1 : open+end])
+	if err != nil || n < 0 {
+		return field[:open], -1
+	}
+	return field[:open], n
 }

@@ -3,11 +3,13 @@ package mapping
 import (
 	"fmt"
 	"strings"
+
+	"github.com/comeet-import/comeet-import/comeet"
 )
 
 // CustomFieldPrefix starts a custom field's name: custom_fields.<name> sends
 // <name>, as written, as a key of the candidate's custom_fields object.
-const CustomFieldPrefix = "custom_fields."
+const CustomFieldPrefix = comeet.CustomFieldsPrefix
 
 // customPlaceholder stands for the custom field's name in Fields and Template.
 const customPlaceholder = CustomFieldPrefix + "<name>"
@@ -47,32 +49,32 @@ const (
 // fieldNames are the API names in the seed's order, indexed by kind; the
 // custom field entry is the placeholder of its pattern.
 var fieldNames = [...]string{
-	kindPositionUID:        "position_uid",
-	kindPartnerCandidateID: "partner_candidate_id",
-	kindFirstName:          "first_name",
-	kindMiddleName:         "middle_name",
-	kindLastName:           "last_name",
-	kindEmail:              "email",
-	kindPhone:              "phone",
-	kindMobilePhone:        "mobile_phone",
-	kindNationalID:         "national_id",
-	kindLinkedInURL:        "linkedin_url",
-	kindSalaryExpectations: "salary_expectations",
-	kindProspectStatus:     "prospect_status",
-	kindResume:             "resume",
-	kindPicture:            "picture",
-	kindLinks:              "links",
-	kindFiles:              "files",
-	kindSourceFullName:     "source_contact.full_name",
-	kindSourceEmail:        "source_contact.email",
-	kindSourcePhone:        "source_contact.phone",
-	kindCountry:            "address.country",
-	kindCity:               "address.city",
-	kindState:              "address.state",
-	kindZip:                "address.zip",
-	kindStreet:             "address.street",
+	kindPositionUID:        comeet.FieldPositionUID,
+	kindPartnerCandidateID: comeet.FieldPartnerCandidateID,
+	kindFirstName:          comeet.FieldFirstName,
+	kindMiddleName:         comeet.FieldMiddleName,
+	kindLastName:           comeet.FieldLastName,
+	kindEmail:              comeet.FieldEmail,
+	kindPhone:              comeet.FieldPhone,
+	kindMobilePhone:        comeet.FieldMobilePhone,
+	kindNationalID:         comeet.FieldNationalID,
+	kindLinkedInURL:        comeet.FieldLinkedInURL,
+	kindSalaryExpectations: comeet.FieldSalaryExpectations,
+	kindProspectStatus:     comeet.FieldProspectStatus,
+	kindResume:             comeet.FieldResume,
+	kindPicture:            comeet.FieldPicture,
+	kindLinks:              comeet.FieldLinks,
+	kindFiles:              comeet.FieldFiles,
+	kindSourceFullName:     comeet.FieldSourceFullName,
+	kindSourceEmail:        comeet.FieldSourceEmail,
+	kindSourcePhone:        comeet.FieldSourcePhone,
+	kindCountry:            comeet.FieldCountry,
+	kindCity:               comeet.FieldCity,
+	kindState:              comeet.FieldState,
+	kindZip:                comeet.FieldZip,
+	kindStreet:             comeet.FieldStreet,
 	kindCustom:             customPlaceholder,
-	kindNote:               "note",
+	kindNote:               comeet.FieldNote,
 }
 
 // Fields returns every field name a mapping accepts, in the order of Comeet's

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/comeet-import/comeet-import/comeet"
 )
 
 // Rule feeds one API field from one column, or from a default. The default is
@@ -231,7 +233,7 @@ func checkRepeat(r Rule, i int, first map[string]int, locate func(int, error) er
 }
 
 // RequiredFields are the fields Comeet refuses a candidate without.
-var RequiredFields = []string{"position_uid", "partner_candidate_id", "first_name", "last_name"}
+var RequiredFields = comeet.RequiredFields
 
 // Unfed returns the required fields that no rule of m feeds with a column
 // or a default, in RequiredFields order: every row would lack them.

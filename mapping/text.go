@@ -7,22 +7,9 @@ import (
 	"github.com/comeet-import/comeet-import/comeet"
 )
 
-// trim removes surrounding white space, including no-break spaces and the
-// zero-width characters that spreadsheets leave behind. ASCII-clean values,
-// the usual case, return without a scan.
-func trim(s string) string {
-	if s == "" || (isPlain(s[0]) && isPlain(s[len(s)-1])) {
-		return s
-	}
-	return strings.TrimFunc(s, isBlank)
-}
-
-// isPlain reports whether an edge byte can be kept without looking further.
-func isPlain(b byte) bool { return b > ' ' && b < 0x80 }
-
-func isBlank(r rune) bool {
-	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
-}
+// trim is comeet.TrimCell: white space and the invisible characters
+// spreadsheets leave behind, at both ends.
+func trim(s string) string { return comeet.TrimCell(s) }
 
 // normalize folds a name for comparison: lower case, letters and digits only,
 // so "E-mail", "e_mail" and "E Mail" agree.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/comeet-import/comeet-import/source"
 )
 
 // appendLine appends the result as one CSV line, byte for byte what
@@ -32,7 +34,7 @@ func (r *Result) appendLine(dst []byte) []byte {
 // appendCell appends s neutralised (see Neutralize) and quoted where
 // encoding/csv would quote it.
 func appendCell(dst []byte, s string) []byte {
-	prefix := s != "" && isFormulaStart(s[0])
+	prefix := s != "" && source.FormulaStart(s[0])
 	if !cellNeedsQuotes(s, prefix) {
 		if prefix {
 			dst = append(dst, '\'')

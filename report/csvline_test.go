@@ -59,3 +59,18 @@ func BenchmarkAppendLine(b *testing.B) {
 		buf = r.appendLine(buf[:0])
 	}
 }
+
+// The report's columns are a contract with the scripts that read it.
+func TestHeaderIsTheContract(t *testing.T) {
+	want := []string{"row", "line", "partner_candidate_id", "position_uid", "first_name",
+		"last_name", "email", "outcome", "candidate_uid", "http_status",
+		"error_code", "message", "attempts"}
+	if len(Header) != len(want) {
+		t.Fatalf("got %v, want %v", Header, want)
+	}
+	for i := range want {
+		if Header[i] != want[i] {
+			t.Fatalf("got %v, want %v", Header, want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/comeet-import/comeet-import/source"
 )
 
 func TestNeutralize(t *testing.T) {
@@ -30,8 +32,8 @@ func TestNeutralize(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("Neutralize(%q) = %q, want %q", tt.in, got, tt.want)
 			}
-			if back := Deneutralize(got); back != tt.in {
-				t.Fatalf("Deneutralize(%q) = %q, want %q", got, back, tt.in)
+			if back := source.Deneutralize(got); back != tt.in {
+				t.Fatalf("source.Deneutralize(%q) = %q, want %q", got, back, tt.in)
 			}
 		})
 	}

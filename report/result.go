@@ -1,5 +1,7 @@
 package report
 
+import "reflect"
+
 // Result is one line of the report: what became of one input row.
 type Result struct {
 	Row                int     `csv:"row"`
@@ -17,9 +19,16 @@ type Result struct {
 	Attempts           int     `csv:"attempts"`
 }
 
-// Header is the report's header line, in the order of Result's fields.
-var Header = []string{
-	"row", "line", "partner_candidate_id", "position_uid", "first_name",
-	"last_name", "email", "outcome", "candidate_uid", "http_status",
-	"error_code", "message", "attempts",
+// Header is the report's header line: the csv tags of Result's fields, in
+// their order, so the struct is the one place the columns are listed.
+// appendLine writes the cells in the same order (csvline_test holds it to
+// Header).
+var Header = headerOf(reflect.TypeFor[Result]())
+
+func headerOf(t reflect.Type) []string {
+	h := make([]string, t.NumField())
+	for i := range h {
+		h[i] = t.Field(i).Tag.Get("csv")
+	}
+	return h
 }

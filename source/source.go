@@ -102,6 +102,24 @@ func Open(path string, opts Options) (*Reader, error) {
 	return r, nil
 }
 
+// extensions are the file extensions read without naming the format, in
+// lower case, with the format each is read as.
+var extensions = map[string]string{
+	".csv": FormatDelimited, ".tsv": FormatDelimited, ".txt": FormatDelimited,
+	".xlsx": FormatXLSX, ".xlsm": FormatXLSX,
+}
+
+// TrimExt returns path without the extension of a file it reads, so that
+// the files named after an input drop it: "in/candidates.csv" gives
+// "in/candidates". Any other path comes back as it is.
+func TrimExt(path string) string {
+	ext := filepath.Ext(path)
+	if _, ok := extensions[strings.ToLower(ext)]; ok {
+		return strings.TrimSuffix(path, ext)
+	}
+	return path
+}
+
 // formatOf decides the input format from the option or the file name.
 func formatOf(path, format string) (string, error) {
 	switch strings.ToLower(format) {
@@ -119,11 +137,11 @@ func formatOf(path, format string) (string, error) {
 	if path == StdinPath {
 		return FormatDelimited, nil
 	}
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".csv", ".tsv", ".txt":
-		return FormatDelimited, nil
-	case ".xlsx", ".xlsm":
-		return FormatXLSX, nil
+	ext := strings.ToLower(filepath.Ext(path))
+	if f, ok := extensions[ext]; ok {
+		return f, nil
+	}
+	switch ext {
 	case ".xls":
 		return "", fmt.Errorf("open %s: old .xls workbooks are not supported; save it as .xlsx or CSV", filepath.Base(path))
 	default:

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -17,6 +15,7 @@ import (
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/report"
 	"github.com/comeet-import/comeet-import/samples"
 )
 
@@ -68,18 +67,18 @@ func runDemo(ctx context.Context, dir string, out io.Writer) error {
 		Secret:      comeettest.DefaultSecret,
 		Rate:        demoRate,
 		Logger:      zerolog.Nop(),
-	}.WithDefaults()
+	}
 	fmt.Fprintf(out, "Importing %s into a sandbox at %s (%s)...\n\n", cfg.Input, srv.URL, demoRate)
-	sum, err := importer.Run(ctx, cfg)
+	res, err := importer.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s\n\n", sum)
-	if err := printCSV(out, "Report", cfg.ReportPath, []int{0, 1, 2, 7, 8, 10, 11}); err != nil {
+	fmt.Fprintf(out, "%s\n\n", res.Summary)
+	if err := printReport(out, res.Paths.Report); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nThe rows to fix, in their original columns, are in %s\n", cfg.ErrorsPath)
-	fmt.Fprintf(out, "The ledger (what was sent, what came back) is %s\n", cfg.LedgerPath)
+	fmt.Fprintf(out, "\nThe rows to fix, in their original columns, are in %s\n", res.Paths.Errors)
+	fmt.Fprintf(out, "The ledger (what was sent, what came back) is %s\n", res.Paths.Ledger)
 	fmt.Fprintf(out, "Run the demo again with --dir %s and every created row is skipped.\n", dir)
 	return nil
 }
@@ -101,39 +100,20 @@ func seedConflict(ctx context.Context, url string) error {
 }
 
 func isConflict(err error) bool {
-	ae, ok := err.(*comeet.APIError)
-	return ok && ae.Conflict()
+	var ae *comeet.APIError
+	return errors.As(err, &ae) && ae.Kind() == comeet.KindConflict
 }
 
-// printCSV prints the chosen columns of a CSV file as an aligned table.
-func printCSV(out io.Writer, title, path string, cols []int) error {
+// demoColumns are the report's columns the demo shows.
+var demoColumns = []string{"row", "line", "partner_candidate_id", "outcome", "candidate_uid", "error_code", "message"}
+
+// printReport prints the demo's columns of the report as a table.
+func printReport(out io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", title, err)
+		return fmt.Errorf("open report: %w", err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return fmt.Errorf("read %s: %w", title, err)
-	}
-	fmt.Fprintf(out, "%s (%s):\n", title, path)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	for _, rec := range recs {
-		cells := make([]string, 0, len(cols))
-		for _, c := range cols {
-			if c < len(rec) {
-				cells = append(cells, shorten(rec[c], 70))
-			}
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	return tw.Flush()
-}
-
-func shorten(s string, n int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
+	fmt.Fprintf(out, "Report (%s):\n", path)
+	return report.WriteTable(out, f, demoColumns, 70)
 }

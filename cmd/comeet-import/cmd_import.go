@@ -53,12 +53,11 @@ func exactlyOneFile(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// runImport runs the import and prints the summary; the error it returns
-// carries the exit code. display, when not nil, is finished before the
+// runImport runs the import and prints the summary and the paths the run
+// resolved; the error it returns carries the exit code. display, when not nil, is finished before the
 // summary is printed.
 func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay) error {
-	cfg = cfg.WithDefaults()
-	sum, err := importer.Run(cmd.Context(), cfg)
+	res, err := importer.Run(cmd.Context(), cfg)
 	if display != nil {
 		display.finish()
 	}
@@ -66,15 +65,16 @@ func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay)
 	if errors.As(err, &ce) {
 		return err
 	}
-	fmt.Fprintln(os.Stderr, sum.String())
-	fmt.Fprintf(os.Stderr, "report: %s\n", cfg.ReportPath)
-	if n := sum.Counts[report.Invalid] + sum.Counts[report.Failed]; n > 0 {
-		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", cfg.ErrorsPath)
+	fmt.Fprintln(os.Stderr, res.String())
+	fmt.Fprintf(os.Stderr, "report: %s\n", res.Paths.Report)
+	failed := res.Counts[report.Invalid] + res.Counts[report.Failed]
+	if failed > 0 {
+		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", res.Paths.Errors)
 	}
 	if err != nil {
 		return err
 	}
-	if sum.Counts[report.Invalid]+sum.Counts[report.Failed] > 0 {
+	if failed > 0 {
 		return rowsFailedError{}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,9 +26,9 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 }
 
 func (f *sourceFlags) options() (source.Options, error) {
-	d, err := parseDelimiter(f.delimiter)
+	d, err := source.ParseDelimiter(f.delimiter)
 	if err != nil {
-		return source.Options{}, usageError{err}
+		return source.Options{}, usageError{fmt.Errorf("--delimiter %w", err)}
 	}
 	return source.Options{Encoding: f.encoding, Delimiter: d, Sheet: f.sheet}, nil
 }
@@ -76,29 +75,14 @@ func proposeMapping(input string, opts source.Options, out, notes io.Writer) err
 	}
 	header := src.Header()
 	src.Close()
-	m, unplaced := mapping.Suggest(header)
-	if len(m.Rules) == 0 {
-		return &importer.ConfigError{Err: fmt.Errorf("input %s: no column of the header looks like an API field; "+
-			"start from `comeet-import template` and name the columns after it", input)}
+	p, err := mapping.Propose(header)
+	if err != nil {
+		return &importer.ConfigError{Err: fmt.Errorf("input %s: %w", input, err)}
 	}
-	if err := m.Write(out); err != nil {
+	if err := p.Mapping.Write(out); err != nil {
 		return err
 	}
-	if len(unplaced) > 0 {
-		fmt.Fprintf(notes, "columns not placed (add a line for each one you want sent): %s\n", quoteList(unplaced))
-	}
-	if missing := m.Unfed(); len(missing) > 0 {
-		fmt.Fprintf(notes, "required fields no column feeds (give each a column or a default): %s\n", strings.Join(missing, ", "))
-	}
-	return nil
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(q, ", ")
+	return p.WriteNotes(notes)
 }
 
 // outputMode is the permission of the files mapping and template write:

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/source"
 )
 
 // Environment variables that carry the credentials.
@@ -62,10 +61,12 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
 	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
 	fs.StringVar(&f.rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION, shared by all workers; Comeet allows 100/60s")
-	fs.Float64Var(&c.SafetyMargin, "rate-margin", importer.DefaultSafetyMargin, "share of the rate left unused as a safety margin")
-	fs.IntVar(&c.Concurrency, "concurrency", importer.DefaultConcurrency, "workers sending at once")
-	fs.IntVar(&c.MaxAttempts, "max-attempts", comeet.DefaultMaxAttempts, "attempts per row for transient failures (429, 5xx, timeouts)")
-	fs.DurationVar(&c.Timeout, "timeout", comeet.DefaultTimeout, "time limit of one attempt")
+	// The knobs below are left zero unless given: importer.Config.WithDefaults
+	// and comeet.NewClient apply the defaults, which the help quotes.
+	fs.Float64Var(&c.SafetyMargin, "rate-margin", 0, fmt.Sprintf("share of the rate left unused as a safety margin (default %v)", importer.DefaultSafetyMargin))
+	fs.IntVar(&c.Concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d)", importer.DefaultConcurrency))
+	fs.IntVar(&c.MaxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per row for transient failures (429, 5xx, timeouts) (default %d)", comeet.DefaultMaxAttempts))
+	fs.DurationVar(&c.Timeout, "timeout", 0, fmt.Sprintf("time limit of one attempt (default %v)", comeet.DefaultTimeout))
 	fs.StringVar(&f.logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error (default warn under a progress bar)")
 	fs.StringVar(&f.progress, "progress", progressAuto, "progress display: bar, log (a line every "+progressInterval.String()+"), none; auto is a bar on a terminal, log otherwise")
@@ -91,12 +92,15 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	if c.Rate, err = importer.ParseRate(f.rate); err != nil {
 		return c, usageError{fmt.Errorf("--rate: %w", err)}
 	}
-	if c.Source.Delimiter, err = parseDelimiter(f.delimiter); err != nil {
-		return c, usageError{err}
+	if c.Source.Delimiter, err = source.ParseDelimiter(f.delimiter); err != nil {
+		return c, usageError{fmt.Errorf("--delimiter %w", err)}
 	}
 	c.Source.Encoding = f.encoding
-	if c.Concurrency < 1 {
+	if c.Concurrency < 0 {
 		return c, usageError{fmt.Errorf("--concurrency %d: want 1 or more", c.Concurrency)}
+	}
+	if c.MaxAttempts < 0 {
+		return c, usageError{fmt.Errorf("--max-attempts %d: want 1 or more", c.MaxAttempts)}
 	}
 	if c.Limit < 0 {
 		return c, usageError{fmt.Errorf("--limit %d: want 0 (all) or more", c.Limit)}
@@ -134,25 +138,11 @@ func (f *runFlags) rules() (*comeet.Rules, error) {
 		r.MaxStringLength = f.maxStringLen
 	}
 	r.CustomFields = f.customFields
-	switch strings.ToLower(strings.TrimSpace(f.resumeTypes)) {
-	case "":
-	case "strict":
-		r.ResumeTypes = comeet.StrictResumeTypes
-	default:
-		var types []string
-		for _, t := range strings.Split(f.resumeTypes, ",") {
-			t = strings.ToLower(strings.TrimSpace(t))
-			if t == "" {
-				continue
-			}
-			if !strings.HasPrefix(t, ".") {
-				t = "." + t
-			}
-			types = append(types, t)
-		}
-		if len(types) == 0 {
-			return nil, fmt.Errorf("--resume-types %q: no extension given", f.resumeTypes)
-		}
+	types, err := comeet.ParseResumeTypes(f.resumeTypes)
+	if err != nil {
+		return nil, fmt.Errorf("--resume-types %w", err)
+	}
+	if types != nil {
 		r.ResumeTypes = types
 	}
 	return r, nil
@@ -169,8 +159,8 @@ func (f *runFlags) credentials(c *importer.Config) error {
 	if c.Secret, err = secretFrom(f.apiSecretFile, envSecret, "--api-secret-file"); err != nil {
 		return &importer.ConfigError{Err: err}
 	}
-	if c.APIKey == "" && c.Secret == "" && isLoopbackURL(c.BaseURL) {
-		c.APIKey, c.Secret = comeettest.DefaultAPIKey, comeettest.DefaultSecret
+	var sandbox bool
+	if c.APIKey, c.Secret, sandbox = comeettest.SandboxCredentials(c.BaseURL, c.APIKey, c.Secret); sandbox {
 		c.Logger.Info().Msg("no credentials given: using the sandbox's, since --base-url is on this machine")
 		return nil
 	}
@@ -200,35 +190,6 @@ func secretFrom(file, env, flag string) (string, error) {
 		return "", fmt.Errorf("%s %s: the file is empty", flag, file)
 	}
 	return s, nil
-}
-
-func isLoopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-func parseDelimiter(s string) (rune, error) {
-	switch strings.ToLower(s) {
-	case "":
-		return 0, nil
-	case ",", "comma":
-		return ',', nil
-	case ";", "semicolon":
-		return ';', nil
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	case "|", "pipe":
-		return '|', nil
-	}
-	return 0, fmt.Errorf(`--delimiter %q: want one of "," ";" "tab" "|"`, s)
 }
 
 // setProgress chooses the progress display and builds the logger. Under a

@@ -66,7 +66,7 @@ func run() int {
 	if err != nil {
 		code := exitCode(err)
 		if !errors.Is(err, errReported) {
-			fmt.Fprintf(os.Stderr, "comeet-import %s: %v\n", cmd.Name(), err)
+			fmt.Fprintf(os.Stderr, "comeet-import %s: %s\n", cmd.Name(), errorText(err))
 		}
 		if code == exitConfig && isUsage(err) {
 			fmt.Fprintf(os.Stderr, "Run 'comeet-import %s --help' for usage.\n", cmd.Name())
@@ -74,6 +74,36 @@ func run() int {
 		return code
 	}
 	return exitOK
+}
+
+// flagNames are the command line's names of the settings an
+// importer.ConfigError names.
+var flagNames = map[importer.Setting]string{
+	importer.SettingMapping:  "--mapping",
+	importer.SettingFilesDir: "--files-dir",
+	importer.SettingReport:   "--report",
+	importer.SettingErrors:   "--errors",
+	importer.SettingLedger:   "--ledger",
+}
+
+// flagName is the flag that gives s, or s's own words (the input is an
+// argument, not a flag).
+func flagName(s importer.Setting) string {
+	if f, ok := flagNames[s]; ok {
+		return f
+	}
+	return string(s)
+}
+
+// errorText is err as the command line tells it: a configuration error
+// names the flag at fault. The commands return an importer.ConfigError
+// unwrapped, so its own words are the whole story.
+func errorText(err error) string {
+	var ce *importer.ConfigError
+	if errors.As(err, &ce) {
+		return ce.Describe(flagName)
+	}
+	return err.Error()
 }
 
 // errReported wraps an outcome whose story is already told (the summary and

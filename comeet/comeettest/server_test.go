@@ -451,3 +451,29 @@ func TestServeUntilCanceled(t *testing.T) {
 		t.Errorf("NewServerAt with a bad address: got nil error")
 	}
 }
+
+func TestSandboxCredentials(t *testing.T) {
+	tests := []struct {
+		name, url, key, secret string
+		want                   bool
+	}{
+		{"loopback without credentials", "http://127.0.0.1:8080", "", "", true},
+		{"localhost without credentials", "http://localhost:8080", "", "", true},
+		{"remote host", "https://api.comeet.co", "", "", false},
+		{"a key was given", "http://127.0.0.1:8080", "k", "", false},
+		{"a secret was given", "http://127.0.0.1:8080", "", "s", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key, sec, ok := SandboxCredentials(tt.url, tt.key, tt.secret)
+			switch {
+			case ok != tt.want:
+				t.Errorf("ok = %v, want %v", ok, tt.want)
+			case ok && (key != DefaultAPIKey || sec != DefaultSecret):
+				t.Errorf("got %q, %q, want the sandbox's", key, sec)
+			case !ok && (key != tt.key || sec != tt.secret):
+				t.Errorf("got %q, %q, want the given %q, %q", key, sec, tt.key, tt.secret)
+			}
+		})
+	}
+}

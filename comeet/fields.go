@@ -1,0 +1,38 @@
+package comeet
+
+// The API's field names, as Comeet's Create a Candidate page spells them
+// (nested ones dotted), in its order: the one list the rules, the mapping
+// and the problems name fields by.
+const (
+	FieldPositionUID        = "position_uid"
+	FieldPartnerCandidateID = "partner_candidate_id"
+	FieldFirstName          = "first_name"
+	FieldMiddleName         = "middle_name"
+	FieldLastName           = "last_name"
+	FieldEmail              = "email"
+	FieldPhone              = "phone"
+	FieldMobilePhone        = "mobile_phone"
+	FieldNationalID         = "national_id"
+	FieldLinkedInURL        = "linkedin_url"
+	FieldSalaryExpectations = "salary_expectations"
+	FieldProspectStatus     = "prospect_status"
+	FieldResume             = "resume"
+	FieldPicture            = "picture"
+	FieldLinks              = "links"
+	FieldFiles              = "files"
+	FieldSourceFullName     = "source_contact.full_name"
+	FieldSourceEmail        = "source_contact.email"
+	FieldSourcePhone        = "source_contact.phone"
+	FieldCountry            = "address.country"
+	FieldCity               = "address.city"
+	FieldState              = "address.state"
+	FieldZip                = "address.zip"
+	FieldStreet             = "address.street"
+	FieldNote               = "note"
+)
+
+// CustomFieldsPrefix starts the name of a custom field: "custom_fields.team".
+const CustomFieldsPrefix = "custom_fields."
+
+// RequiredFields are the fields Comeet refuses a candidate without.
+var RequiredFields = []string{FieldPositionUID, FieldPartnerCandidateID, FieldFirstName, FieldLastName}

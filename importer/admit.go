@@ -1,0 +1,149 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/ledger"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// decision is what the admitter makes of a checked row.
+type decision int
+
+const (
+	// decideSend: the row goes to a worker to be sent.
+	decideSend decision = iota
+	// decideValid: a dry run's row that would be sent.
+	decideValid
+	// decideSkip: not sent: the ledger shows it is in Comeet, or --limit.
+	decideSkip
+	// decideInvalid: the checks or a duplicate found it wrong.
+	decideInvalid
+	// decideFail: it could not be decided (the ledger could not be read).
+	decideFail
+	// A changed row that is already in Comeet would be decided "update"
+	// here, and the sender would PATCH it.
+)
+
+// admitter decides, in input order, what becomes of each checked row:
+// duplicates inside the file, the ledger and the limit. It is used by one
+// goroutine only (the pool's producer).
+type admitter struct {
+	ledger *ledger.Ledger // nil without a ledger
+	dryRun bool
+	limit  int // rows to clear at most; 0 is no limit
+	seen   *keySet
+	// cleared counts the rows cleared for sending, for the limit.
+	cleared int
+}
+
+// admit decides rw's fate and finishes every row it does not clear for
+// sending: invalid, skipped, valid, or failed when the ledger cannot be
+// read. ctx bounds the ledger's reading.
+func (a *admitter) admit(ctx context.Context, rw *row) decision {
+	if rw.finished() {
+		return decideInvalid // the checker could not map it
+	}
+	problems := rw.problems
+	if p, dup := a.duplicate(rw); dup {
+		problems = append(problems, problem{Problem: p, Column: -1})
+	}
+	if len(problems) > 0 {
+		rw.finish(report.Invalid, problems[0].Code, joinLocated(problems))
+		return decideInvalid
+	}
+	if a.ledger != nil {
+		rw.sent = ledger.SentOf(rw.cand)
+		if d, known := a.skipKnown(ctx, rw); known {
+			return d
+		}
+	}
+	// validate applies the limit too (the report's words name the
+	// command line's flag, as the README does), so that its report says row for row
+	// what import would do.
+	switch {
+	case a.limit > 0 && a.cleared >= a.limit:
+		rw.finish(report.Skipped, "", fmt.Sprintf("not sent: --limit %d reached", a.limit))
+		return decideSkip
+	case a.dryRun:
+		a.cleared++
+		rw.finish(report.Valid, "", "")
+		return decideValid
+	}
+	a.cleared++
+	return decideSend
+}
+
+// duplicate reports a row whose (position_uid, partner_candidate_id) an
+// earlier row of the same file already has: Comeet would answer the second
+// with a 409, or, if the first was rejected in between, create a duplicate.
+// Keys are remembered as 64-bit hashes in a keySet, so a million-row file
+// costs some 18 MB; a false match needs a hash collision (about one in
+// 10^7 for a million rows).
+func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
+	c := rw.cand
+	if c.PositionUID == "" || c.PartnerCandidateID == "" {
+		return comeet.Problem{}, false
+	}
+	if first, ok := a.seen.add(rw.keyHash, int32(rw.rec.Row)); ok {
+		return comeet.Problem{
+			Field: "partner_candidate_id",
+			Code:  comeet.CodeDuplicateRow,
+			Message: fmt.Sprintf("row %d has the same position_uid %q and partner_candidate_id %q",
+				first, c.PositionUID, c.PartnerCandidateID),
+		}, true
+	}
+	return comeet.Problem{}, false
+}
+
+// skipKnown finishes the row as skipped when the ledger shows the candidate
+// is already in Comeet. A pending entry (a POST that may or may not have
+// reached Comeet) and earlier failures are sent again: a 409 then tells
+// that the first one had arrived. known is false for a row to send.
+func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bool) {
+	rw.hash = fingerprint(rw.sent)
+	// The ledger is a local file: an interruption does not cut its reading
+	// short, so a row already in Comeet is still reported skipped, not failed.
+	e, ok, err := a.ledger.Get(context.WithoutCancel(ctx), rw.cand.Key())
+	if err != nil {
+		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", err))
+		return decideFail, true
+	}
+	if !ok || e.State != ledger.StateDone {
+		return decideSend, false
+	}
+	switch report.Outcome(e.Outcome) {
+	case report.Created, report.Conflict:
+	default:
+		return decideSend, false
+	}
+	rw.res.CandidateUID = e.CandidateUID
+	msg := fmt.Sprintf("already in Comeet as %s (%s on %s)", e.CandidateUID, e.Outcome, e.UpdatedAt.UTC().Format("2006-01-02"))
+	if e.RowHash != "" && e.RowHash != rw.hash {
+		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: change it in Comeet"
+	}
+	rw.finish(report.Skipped, "", msg)
+	return decideSkip, true
+}
+
+// fingerprint is the SHA-256 of what would be sent, files counted by their
+// digests, so a re-run can tell a changed row from the one it sent.
+func fingerprint(sent ledger.Sent) string {
+	b, _ := json.Marshal(sent) // a struct of strings and numbers always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// joinLocated is the row's message: every problem as a person reads it.
+func joinLocated(problems []problem) string {
+	ps := make([]comeet.Problem, len(problems))
+	for i, p := range problems {
+		ps[i] = p.Problem
+	}
+	return joinProblems(ps)
+}

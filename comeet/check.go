@@ -108,6 +108,8 @@ func answerCause(e *APIError) string {
 		return CauseClock
 	}
 	switch {
+	case e.ClockSkew != 0 && e.Status == http.StatusUnauthorized:
+		return CauseClock
 	case e.Status == http.StatusUnauthorized, e.Status == http.StatusForbidden:
 		return CauseCredentials
 	case e.Throttled():

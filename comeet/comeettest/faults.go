@@ -1,6 +1,7 @@
 package comeettest
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -32,12 +33,16 @@ const (
 	// FaultLostReply handles the request normally (the candidate IS
 	// created) but answers 502: the client cannot know it succeeded.
 	FaultLostReply
+	// FaultAnswer answers Raw instead of the request (a proxy's page, a
+	// redirect, a huge 409), or, with Apply, handles the request normally
+	// first (the candidate IS created) and then answers Raw.
+	FaultAnswer
 )
 
 var faultNames = map[FaultKind]string{
 	FaultNone: "none", FaultServerError: "server-error", FaultThrottle: "throttle",
 	FaultReset: "reset", FaultSlow: "slow", FaultHTMLPage: "html-page",
-	FaultExpiredToken: "expired-token", FaultLostReply: "lost-reply",
+	FaultExpiredToken: "expired-token", FaultLostReply: "lost-reply", FaultAnswer: "answer",
 }
 
 func (k FaultKind) String() string {
@@ -61,6 +66,18 @@ type Fault struct {
 	RetryAfter string
 	// Delay is FaultSlow's wait.
 	Delay time.Duration
+	// Raw is FaultAnswer's answer; Apply handles the request first.
+	Raw   RawAnswer
+	Apply bool
+}
+
+// RawAnswer is an answer given as is. Its body may hold {{uid}}, replaced
+// by the uid of the candidate the request created or named (with Apply).
+type RawAnswer struct {
+	Status      int
+	ContentType string
+	Header      http.Header
+	Body        []byte
 }
 
 func (f Fault) delay() time.Duration {
@@ -190,8 +207,17 @@ func (s *Server) faultAnswer(f Fault) (a answer, ok bool) {
 		return answerError(http.StatusUnauthorized, comeet.CodeTokenExpired, "token expired"), true
 	case FaultReset:
 		return answer{}, true
+	case FaultAnswer:
+		if !f.Apply {
+			return rawAnswer(f.Raw, ""), true
+		}
 	}
 	return answer{}, false
+}
+
+func rawAnswer(r RawAnswer, uid string) answer {
+	return answer{status: r.Status, contentType: r.ContentType, header: r.Header,
+		body: bytes.ReplaceAll(r.Body, []byte("{{uid}}"), []byte(uid)), uid: uid}
 }
 
 func (s *Server) serverError(f Fault) answer {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -207,7 +208,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.closeMu.RUnlock()
 	defer s.inflight.Done()
 
-	rec := Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now(), ContentLength: r.ContentLength}
+	rec := Received{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Time: s.opts.Now(),
+		ContentLength: r.ContentLength, Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
 	fault := s.takeFault()
 	rec.Fault = fault.Kind
 	// Reading the whole body first lets the server notice a client that
@@ -225,6 +227,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if fault.Kind == FaultLostReply && ans.status < 300 {
 			ans = answerHTML(http.StatusBadGateway)
 		}
+		if fault.Kind == FaultAnswer {
+			ans = rawAnswer(fault.Raw, ans.uid)
+		}
 	}
 	rec.Status, rec.Code = ans.status, ans.code
 	// The request is on record before the client can see an answer, so a
@@ -234,7 +239,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reset(w)
 		return
 	}
-	ans.write(w)
+	ans.write(w, s.opts.Now())
 }
 
 // readBody decodes a POST /candidates body and drains any other.

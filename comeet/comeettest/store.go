@@ -22,7 +22,9 @@ type Stored struct {
 // Received is one request as the server saw and answered it.
 type Received struct {
 	Method, Path  string
+	Query         string            // the raw query
 	APIKey        string            // the token's iss, when it had one
+	Token         string            // the bearer token as sent
 	Candidate     *comeet.Candidate // the decoded POST body; nil when it did not decode
 	Status        int               // the status answered; 0 when none was (a reset, or the client left)
 	Code          string            // the error code answered, if any

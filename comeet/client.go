@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,9 @@ type Config struct {
 	// whether it was a 429. Adaptive pacing uses it to slow down before
 	// the retry.
 	Observe func(status int, throttled bool)
+	// PatchFields are the fields UpdateCandidate may send
+	// (NarrowPatchFields when nil; WidePatchFields is the other reading).
+	PatchFields []string
 }
 
 // Client sends candidates to Comeet. It is safe for concurrent use by many
@@ -101,6 +105,7 @@ type Client struct {
 	sleep         func(ctx context.Context, d time.Duration) error
 	log           zerolog.Logger
 	observe       func(status int, throttled bool)
+	patchFields   []string
 }
 
 // Reply is what sending one candidate came to. It is filled in even when
@@ -140,7 +145,7 @@ func NewClient(cfg Config) (*Client, error) {
 		maxAttempts: cfg.MaxAttempts, timeout: cfg.Timeout,
 		checkRetry: cfg.CheckRetry, backoff: cfg.Backoff, maxRetryAfter: cfg.MaxRetryAfter,
 		now: cfg.Now, rand: cfg.Rand, sleep: cfg.Sleep, log: cfg.Logger,
-		observe: cfg.Observe,
+		observe: cfg.Observe, patchFields: slices.Clone(cfg.PatchFields),
 	}
 	c.setDefaults()
 	c.tokens = newTokenSource(cfg.APIKey, cfg.Secret, c.now)
@@ -170,6 +175,9 @@ func (c *Client) setDefaults() {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.patchFields == nil {
+		c.patchFields = NarrowPatchFields
 	}
 	if c.rand == nil {
 		c.rand = rand.Float64

@@ -278,4 +278,3 @@ func FuzzDecodeAnswer(f *testing.F) {
 		}
 	})
 }
-

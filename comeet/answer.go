@@ -62,17 +62,20 @@ type UncertainError struct {
 }
 
 func (e *UncertainError) Error() string {
-	msg := fmt.Sprintf("comeet answered %d %s but %s: the outcome is unknown (it may have been applied; a later run finds out)",
-		e.Status, http.StatusText(e.Status), e.Reason)
+	msg := fmt.Sprintf("comeet answered %d %s %s: %s", e.Status, http.StatusText(e.Status), e.Reason, uncertainAdvice)
 	if e.Body != "" {
 		msg += fmt.Sprintf(": %q", e.Body)
 	}
 	return msg
 }
 
-// Unwrap gives the APIError view of the answer.
+const uncertainAdvice = "the outcome is unknown (it may have been applied; a later run finds out)"
+
+// Unwrap gives the APIError view of the answer, whose Message is what a
+// report shows.
 func (e *UncertainError) Unwrap() error {
-	return &APIError{Status: e.Status, Code: CodeUncertainOutcome, Message: e.Error(), Body: e.Body}
+	return &APIError{Status: e.Status, Code: CodeUncertainOutcome, Body: e.Body,
+		Message: fmt.Sprintf("answered %d %s: %s", e.Status, e.Reason, uncertainAdvice)}
 }
 
 // ErrUnreadableAnswer is wrapped by the error of a read (GET) whose 2xx

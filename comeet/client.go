@@ -88,8 +88,10 @@ type Config struct {
 	PatchFields []string
 }
 
-// Client sends candidates to Comeet. It is safe for concurrent use by many
-// workers.
+// Client talks to Comeet's partner API: it creates, updates and reads
+// candidates, adds their files and lists positions, every request paced by
+// one limiter and retried by one policy. It is safe for concurrent use by
+// many workers.
 type Client struct {
 	endpoint      string // BaseURL without a trailing slash
 	http          *http.Client
@@ -108,15 +110,15 @@ type Client struct {
 	patchFields   []string
 }
 
-// Reply is what sending one candidate came to. It is filled in even when
-// CreateCandidate returns an error.
+// Reply is what one call came to (every page of a list included). It is
+// filled in even when the call returns an error.
 type Reply struct {
 	// Created is Comeet's answer to a create or an update; nil unless the
 	// call succeeded, and then its UID is never empty.
 	Created *Created
 	// Status is the HTTP status of the last attempt, 0 when it got no answer.
 	Status int
-	// Attempts counts the requests sent.
+	// Attempts counts the requests sent, retries and pages included.
 	Attempts int
 	// Throttled counts the 429 answers among them.
 	Throttled int

@@ -27,7 +27,9 @@ func (a answer) write(w http.ResponseWriter, now time.Time) {
 	for k, vs := range a.header {
 		h[k] = vs
 	}
-	h.Set("Date", now.UTC().Format(http.TimeFormat))
+	if h.Get("Date") == "" {
+		h.Set("Date", now.UTC().Format(http.TimeFormat))
+	}
 	if a.contentType != "" {
 		h.Set("Content-Type", a.contentType)
 	}

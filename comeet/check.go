@@ -34,7 +34,7 @@ var causeHints = map[string]string{
 	CauseAPIKey:      "the api key is not known to Comeet",
 	CauseSecret:      "the token signature was refused: check the partner secret",
 	CauseCredentials: "the credentials were refused: check the api key and the secret",
-	CauseClock:       "a fresh token was refused as expired: check this machine's clock",
+	CauseClock:       "a fresh token was refused as expired, or the server's clock is far from this machine's: check this machine's clock",
 	CauseThrottled:   "the request budget is spent: try again in a minute",
 	CauseServer:      "Comeet answered with a server error: try again later",
 	CauseUnexpected:  "unexpected answer",
@@ -106,6 +106,9 @@ func answerCause(e *APIError) string {
 	case CodeInvalidSignature:
 		return CauseSecret
 	case CodeTokenExpired:
+		return CauseClock
+	}
+	if e.ClockSkew != 0 && e.Status == http.StatusUnauthorized {
 		return CauseClock
 	}
 	if e.Status == http.StatusNotFound {

@@ -2,13 +2,13 @@ package comeet
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,8 +26,11 @@ const (
 	// DefaultMaxIdleConnsPerHost keeps a connection per worker alive between
 	// requests, for well over any sensible number of workers.
 	DefaultMaxIdleConnsPerHost = 64
-	// maxAnswerBody bounds how much of a 2xx answer is read.
-	maxAnswerBody = 1 << 20
+	// maxAnswerBody bounds how much of a 2xx answer is read (a page of a
+	// list included).
+	maxAnswerBody = 16 << 20
+	// maxRedirects is how many redirects one request follows at most.
+	maxRedirects = 3
 )
 
 // Waiter paces requests. *rate.Limiter from golang.org/x/time/rate satisfies
@@ -45,7 +48,9 @@ type Config struct {
 	// partner secret the token is signed with. Neither is ever logged.
 	APIKey, Secret string
 	// HTTPClient sends the requests; nil means one with keep-alive and
-	// DefaultMaxIdleConnsPerHost idle connections, that follows no redirect.
+	// DefaultMaxIdleConnsPerHost idle connections. Either way the client
+	// follows only a redirect to the same host that keeps the method and
+	// https (see checkRedirect).
 	HTTPClient *http.Client
 	// Limiter is waited on before every attempt, retries included; nil
 	// means unpaced.
@@ -82,10 +87,15 @@ type Config struct {
 	// whether it was a 429. Adaptive pacing uses it to slow down before
 	// the retry.
 	Observe func(status int, throttled bool)
+	// PatchFields are the fields UpdateCandidate may send
+	// (NarrowPatchFields when nil; WidePatchFields is the other reading).
+	PatchFields []string
 }
 
-// Client sends candidates to Comeet. It is safe for concurrent use by many
-// workers.
+// Client talks to Comeet's partner API: it creates, updates and reads
+// candidates, adds their files and lists positions, every request paced by
+// one limiter and retried by one policy. It is safe for concurrent use by
+// many workers.
 type Client struct {
 	endpoint      string // BaseURL without a trailing slash
 	http          *http.Client
@@ -102,17 +112,18 @@ type Client struct {
 	timer         func(d time.Duration) (<-chan struct{}, func())
 	log           zerolog.Logger
 	observe       func(status int, throttled bool)
+	patchFields   []string
 }
 
-// Reply is what sending one candidate came to. It is filled in even when
-// CreateCandidate returns an error.
+// Reply is what one call came to (every page of a list included). It is
+// filled in even when the call returns an error.
 type Reply struct {
-	// Created is Comeet's answer; its UID is empty when a 2xx came with a
-	// body that could not be read.
+	// Created is Comeet's answer to a create or an update; nil unless the
+	// call succeeded, and then its UID is never empty.
 	Created *Created
 	// Status is the HTTP status of the last attempt, 0 when it got no answer.
 	Status int
-	// Attempts counts the requests sent.
+	// Attempts counts the requests sent, retries and pages included.
 	Attempts int
 	// Throttled counts the 429 answers among them.
 	Throttled int
@@ -141,7 +152,7 @@ func NewClient(cfg Config) (*Client, error) {
 		maxAttempts: cfg.MaxAttempts, timeout: cfg.Timeout,
 		checkRetry: cfg.CheckRetry, backoff: cfg.Backoff, maxRetryAfter: cfg.MaxRetryAfter,
 		now: cfg.Now, rand: cfg.Rand, sleep: cfg.Sleep, timer: cfg.Timer, log: cfg.Logger,
-		observe: cfg.Observe,
+		observe: cfg.Observe, patchFields: slices.Clone(cfg.PatchFields),
 	}
 	c.setDefaults()
 	c.tokens = newTokenSource(cfg.APIKey, cfg.Secret, c.now)
@@ -151,6 +162,8 @@ func NewClient(cfg Config) (*Client, error) {
 func (c *Client) setDefaults() {
 	if c.http == nil {
 		c.http = newHTTPClient()
+	} else {
+		c.http = withRedirectPolicy(c.http)
 	}
 	if c.maxAttempts <= 0 {
 		c.maxAttempts = DefaultMaxAttempts
@@ -169,6 +182,9 @@ func (c *Client) setDefaults() {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.patchFields == nil {
+		c.patchFields = NarrowPatchFields
 	}
 	if c.rand == nil {
 		c.rand = rand.Float64
@@ -217,12 +233,33 @@ func newHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 2 * DefaultMaxIdleConnsPerHost
 	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
-	return &http.Client{
-		Transport: t,
-		// A redirect from the API means a wrong base URL; following it
-		// would turn a POST into a GET.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	return &http.Client{Transport: t, CheckRedirect: checkRedirect}
+}
+
+// withRedirectPolicy returns a copy of a caller's client that follows
+// redirects by checkRedirect, whatever its own policy.
+func withRedirectPolicy(hc *http.Client) *http.Client {
+	own := *hc
+	own.CheckRedirect = checkRedirect
+	return &own
+}
+
+// checkRedirect follows a redirect only to the same host, keeping the
+// method (a 307 or 308; a 301 or 302 would turn a POST into a GET) and
+// https; anything else is answered to the caller as an APIError with its
+// Location: a redirect from the API means a wrong base URL, and following
+// it to another host would hand it the token and the candidate.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	switch {
+	case len(via) > maxRedirects,
+		!strings.EqualFold(req.URL.Host, first.URL.Host),
+		req.Method != first.Method,
+		first.URL.Scheme == "https" && req.URL.Scheme != "https",
+		req.URL.Scheme != "https" && req.URL.Scheme != "http":
+		return http.ErrUseLastResponse
 	}
+	return nil
 }
 
 // checkBaseURL returns the base URL without a trailing slash, or why it is
@@ -275,24 +312,50 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 
 // CreateCandidate posts one candidate, retrying by the client's policy. It
 // returns the created candidate, or the last failure: errors.As finds an
-// *APIError when Comeet answered (a 409 conflict included), a
-// *FileChangedError when a file changed on disk, or the context's error
-// when ctx ended first.
+// *APIError when Comeet answered (a 409 conflict included), an
+// *UncertainError when a 2xx came that is not a candidate with a uid (it is
+// not retried: the candidate may exist), a *FileChangedError when a file
+// changed on disk, or the context's error when ctx ended first.
 func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate) (Reply, error) {
 	var reply Reply
 	b, err := cand.body()
 	if err != nil {
 		return reply, fmt.Errorf("post candidate: %w", err)
 	}
+	res, err := c.do(ctx, request{op: "post candidate", method: http.MethodPost, path: "/candidates", body: b}, &reply)
+	if err != nil {
+		return reply, err
+	}
+	reply.Created, err = decodeCandidate(res.status, res.resp.Header, res.data)
+	if err != nil {
+		return reply, fmt.Errorf("post candidate: %w", err)
+	}
+	return reply, nil
+}
+
+// request is one API call: what to send, and whether it may be sent again
+// after a failure that leaves its effect unknown.
+type request struct {
+	op                  string // names the call in errors: "post candidate"
+	method, path, query string
+	body                *body
+	// once marks a call that nothing on the server deduplicates (a file
+	// added): after a failure it is sent again only when the answer proves
+	// it was not applied (a 429, a refused token, no connection).
+	once bool
+}
+
+// do sends the request, retrying by the client's policy, and returns the
+// 2xx answer or the last failure, prefixed with the call's name.
+func (c *Client) do(ctx context.Context, rq request, reply *Reply) (attemptResult, error) {
 	reauthorized := false
 	for tries := 1; ; tries++ {
-		res, err := c.attempt(ctx, http.MethodPost, "/candidates", "", b, &reply)
+		res, err := c.attempt(ctx, rq.method, rq.path, rq.query, rq.body, reply)
 		if err != nil {
-			return reply, fmt.Errorf("post candidate: %w", err)
+			return res, fmt.Errorf("%s: %w", rq.op, err)
 		}
 		if res.err == nil && res.apiErr == nil {
-			reply.Created = decodeCreated(res.data)
-			return reply, nil
+			return res, nil
 		}
 		if res.apiErr != nil && res.apiErr.tokenRejected() && !reauthorized {
 			reauthorized = true
@@ -300,12 +363,15 @@ func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate) (Reply, e
 			tries--
 			continue
 		}
+		if rq.once && !notApplied(res.apiErr, res.err) {
+			return res, c.finalError(rq.op, tries, res.failure())
+		}
 		wait, err := c.nextWait(ctx, tries, res)
 		if err != nil {
-			return reply, c.finalError(tries, err)
+			return res, c.finalError(rq.op, tries, err)
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return reply, fmt.Errorf("post candidate: wait to retry: %w", err)
+			return res, fmt.Errorf("%s: wait to retry: %w", rq.op, err)
 		}
 	}
 }
@@ -331,11 +397,11 @@ func (c *Client) nextWait(ctx context.Context, tries int, res attemptResult) (ti
 	return wait, nil
 }
 
-func (c *Client) finalError(tries int, err error) error {
+func (c *Client) finalError(op string, tries int, err error) error {
 	if tries > 1 {
-		return fmt.Errorf("post candidate: %d attempts: %w", tries, err)
+		return fmt.Errorf("%s: %d attempts: %w", op, tries, err)
 	}
-	return fmt.Errorf("post candidate: %w", err)
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // attemptResult is one request's outcome. err is a failure to get an answer
@@ -410,12 +476,17 @@ func (c *Client) send(ctx context.Context, method, path, query string, b *body) 
 	defer resp.Body.Close()
 	res := attemptResult{status: resp.StatusCode, resp: resp, token: token}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		// The candidate exists whatever happens to the rest of the body.
+		// A body cut short is judged by the caller: for a create it is an
+		// uncertain outcome, never a success without a uid.
 		res.data, _ = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody))
 		return res
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	res.apiErr = DecodeAPIError(resp.StatusCode, resp.Header, data, c.now())
+	res.apiErr = readAPIError(resp.StatusCode, resp.Header, resp.Body, c.now())
+	if res.apiErr.Location != "" {
+		if loc, err := resp.Location(); err == nil {
+			res.apiErr.Location = loc.Redacted()
+		}
+	}
 	return res
 }
 
@@ -465,14 +536,4 @@ func (s *bodySource) Err() error {
 		return nil
 	}
 	return r.Err()
-}
-
-// decodeCreated reads a 2xx body; one that is empty or not JSON still means
-// the candidate was created, with its uid unknown.
-func decodeCreated(data []byte) *Created {
-	var created Created
-	if err := json.Unmarshal(data, &created); err != nil {
-		return &Created{}
-	}
-	return &created
 }

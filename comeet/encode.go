@@ -119,6 +119,8 @@ type encoder struct {
 	start     int
 	fileBytes int64
 	err       error
+	// open is set right after an object's '{': the next key takes no comma.
+	open bool
 }
 
 func (e *encoder) finish() (*body, error) {
@@ -132,11 +134,22 @@ func (e *encoder) finish() (*body, error) {
 func (e *encoder) raw(s string) { e.text = append(e.text, s...) }
 func (e *encoder) str(s string) { e.text = appendString(e.text, s) }
 
-// field writes `,"key":"value"` (key must need no escaping).
-func (e *encoder) field(key, value string) {
-	e.raw(`,"`)
-	e.raw(key)
+// key writes `,"key":` (key must need no escaping), without the comma
+// for an object's first member.
+func (e *encoder) key(k string) {
+	if e.open {
+		e.raw(`"`)
+		e.open = false
+	} else {
+		e.raw(`,"`)
+	}
+	e.raw(k)
 	e.raw(`":`)
+}
+
+// field writes `,"key":"value"`.
+func (e *encoder) field(key, value string) {
+	e.key(key)
 	e.str(value)
 }
 
@@ -177,9 +190,7 @@ func (e *encoder) optFile(key string, f *File) {
 	if f == nil {
 		return
 	}
-	e.raw(`,"`)
-	e.raw(key)
-	e.raw(`":`)
+	e.key(key)
 	e.file(f)
 }
 
@@ -187,7 +198,8 @@ func (e *encoder) links(links []Link) {
 	if len(links) == 0 {
 		return
 	}
-	e.raw(`,"links":[`)
+	e.key("links")
+	e.raw("[")
 	for i, l := range links {
 		if i > 0 {
 			e.raw(",")
@@ -203,7 +215,8 @@ func (e *encoder) files(files []*File) {
 	if len(files) == 0 {
 		return
 	}
-	e.raw(`,"files":[`)
+	e.key("files")
+	e.raw("[")
 	for i, f := range files {
 		if i > 0 {
 			e.raw(",")
@@ -226,16 +239,11 @@ func (e *encoder) object(key string, kv ...string) {
 			continue
 		}
 		if first {
-			e.raw(`,"`)
-			e.raw(key)
-			e.raw(`":{"`)
-			first = false
-		} else {
-			e.raw(`,"`)
+			e.key(key)
+			e.raw("{")
+			e.open, first = true, false
 		}
-		e.raw(kv[i])
-		e.raw(`":`)
-		e.str(kv[i+1])
+		e.field(kv[i], kv[i+1])
 	}
 	if !first {
 		e.raw("}")
@@ -265,7 +273,8 @@ func (e *encoder) customFields(m map[string]string) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	e.raw(`,"custom_fields":{`)
+	e.key("custom_fields")
+	e.raw("{")
 	for i, k := range keys {
 		if i > 0 {
 			e.raw(",")

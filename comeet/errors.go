@@ -44,6 +44,15 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Body is a short excerpt of a body that was not Comeet's JSON.
 	Body string
+	// Location is where a 3xx answer pointed (made absolute by the
+	// client). The client follows only a redirect to the same host that
+	// keeps the method and does not drop https; any other is this error.
+	Location string
+	// ClockSkew is how far the server's Date header was ahead of this
+	// machine's clock (negative: behind) when a 401 came and the two
+	// differ by more than MaxClockSkew; zero otherwise. A token minted
+	// on a clock that far off is refused however good the credentials.
+	ClockSkew time.Duration
 }
 
 // Error describes the failure without any candidate data.
@@ -59,6 +68,12 @@ func (e *APIError) Error() string {
 	if e.CandidateUID != "" {
 		fmt.Fprintf(&b, " (candidate %s)", e.CandidateUID)
 	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, ": redirected to %s (not followed)", e.Location)
+	}
+	if e.ClockSkew != 0 {
+		fmt.Fprintf(&b, ": %s", skewText(e.ClockSkew))
+	}
 	if e.Code == "" && e.Body != "" {
 		fmt.Fprintf(&b, ": %q", e.Body)
 	}
@@ -73,7 +88,7 @@ var dataCodes = map[string]bool{
 	CodeIncorrectCountryCode: true, CodeInvalidCustomField: true, CodeInvalidDatetime: true,
 	CodeDuplicateCandidate: true, CodeFileSizeLimit: true, CodeMaliciousFile: true,
 	CodePositionNotFound: true, CodeNotFound: true, CodeInvalidProspectStatus: true,
-	CodeInvalidFileType: true,
+	CodeInvalidFileType: true, CodeCandidateNotFound: true,
 }
 
 // ErrorKind is what a failed answer means for the request that got it, and
@@ -205,8 +220,8 @@ func (e *APIError) Invalid() bool { return e.Kind() == KindInvalid }
 
 // tokenRejected reports a 401 that a freshly minted token may cure.
 func (e *APIError) tokenRejected() bool {
-	if e.Status != http.StatusUnauthorized {
-		return false
+	if e.Status != http.StatusUnauthorized || e.ClockSkew != 0 {
+		return false // a token minted on a wrong clock is refused again
 	}
 	switch e.Code {
 	case CodeTokenExpired, CodeUnauthorized, "":
@@ -230,6 +245,10 @@ func DecodeAPIError(status int, header http.Header, body []byte, now time.Time) 
 	if d, ok := ParseRetryAfter(header.Get("Retry-After"), now); ok {
 		e.RetryAfter = d
 	}
+	if status >= 300 && status < 400 {
+		e.Location = header.Get("Location")
+	}
+	defer e.noteClockSkew(header, now)
 	var eb errorBody
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &eb) == nil && eb.Error != "" {

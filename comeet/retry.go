@@ -136,3 +136,14 @@ func ParseRetryAfter(h string, now time.Time) (time.Duration, bool) {
 
 // maxRetryAfterSeconds keeps a huge delay-seconds from overflowing a Duration.
 const maxRetryAfterSeconds = 1 << 32
+
+// notApplied reports a failure that proves the request had no effect on the
+// server: a 429 (refused before any work), or no connection at all. A call
+// that must not be repeated blindly (once) is retried only after these.
+func notApplied(apiErr *APIError, err error) bool {
+	if apiErr != nil {
+		return apiErr.Throttled()
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) || errors.Is(err, syscall.ECONNREFUSED)
+}

@@ -28,6 +28,11 @@ type tokenSource struct {
 	mu     sync.Mutex
 	token  string
 	expiry time.Time
+	// refusedExp is the exp of the last token the server refused; the
+	// next one is minted with a later exp, so it is a new token even
+	// within the same second (exp has one-second resolution and the
+	// claims are only iss and exp, as Comeet documents them).
+	refusedExp int64
 }
 
 func newTokenSource(apiKey, secret string, now func() time.Time) *tokenSource {
@@ -54,11 +59,15 @@ func (ts *tokenSource) Invalidate(refused string) {
 	defer ts.mu.Unlock()
 	if ts.token == refused {
 		ts.token = ""
+		ts.refusedExp = ts.expiry.Unix()
 	}
 }
 
 func (ts *tokenSource) mintLocked(now time.Time) (string, error) {
 	expiry := now.Add(TokenLifetime)
+	if expiry.Unix() <= ts.refusedExp {
+		expiry = time.Unix(ts.refusedExp+1, 0)
+	}
 	claims := jwt.MapClaims{"iss": ts.apiKey, "exp": expiry.Unix()}
 	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(ts.secret)
 	if err != nil {

@@ -131,7 +131,7 @@ func (p *pool) run(ctx context.Context) error {
 	case ctx.Err() != nil:
 		return ErrInterrupted
 	case errors.Is(p.halt.err(), ErrAuth):
-		return ErrAuth
+		return p.halt.err() // ErrAuth, with the clock named when it is to blame
 	}
 	return nil
 }

@@ -77,6 +77,10 @@ func record(rw *row, reply comeet.Reply, err error) error {
 		}
 		rw.finish(o, codeOf(ae), messageOf(ae, reply.Attempts))
 		if kind.StopsRun() {
+			if ae.ClockSkew != 0 {
+				// The credentials may be right: the clock is what to fix.
+				return fmt.Errorf("%w: %v", ErrAuth, ae)
+			}
 			return ErrAuth
 		}
 		return nil

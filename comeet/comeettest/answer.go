@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 // answer is a reply not yet written, so a fault can replace it.
@@ -16,11 +17,22 @@ type answer struct {
 	contentType string
 	body        []byte
 	retryAfter  string
+	header      http.Header // more headers (a raw answer's)
 }
 
-func (a answer) write(w http.ResponseWriter) {
+// write sends the answer with a Date from the server's clock, so a test can
+// put the server's clock off the client's.
+func (a answer) write(w http.ResponseWriter, now time.Time) {
 	h := w.Header()
-	h.Set("Content-Type", a.contentType)
+	for k, vs := range a.header {
+		h[k] = vs
+	}
+	if h.Get("Date") == "" {
+		h.Set("Date", now.UTC().Format(http.TimeFormat))
+	}
+	if a.contentType != "" {
+		h.Set("Content-Type", a.contentType)
+	}
 	if a.retryAfter != "" {
 		h.Set("Retry-After", a.retryAfter)
 	}

@@ -53,7 +53,7 @@ func checkRequired(c *comeet.Candidate) (answer, bool) {
 }
 
 func (s *Server) checkPosition(c *comeet.Candidate) (answer, bool) {
-	if s.positions != nil && !s.positions[c.PositionUID] {
+	if s.restrictPositions && !s.knownPosition(c.PositionUID) {
 		return refuse(http.StatusNotFound, comeet.CodePositionNotFound, "position %q not found", c.PositionUID)
 	}
 	return answer{}, true

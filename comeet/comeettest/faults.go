@@ -2,6 +2,7 @@ package comeettest
 
 import (
 	"context"
+	"bytes"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -38,13 +39,17 @@ const (
 	// out, or it was cancelled) leaves nothing stored. It is the gate a
 	// test holds a "slow" server at instead of racing a deadline.
 	FaultHold
+	// FaultAnswer answers Raw instead of the request (a proxy's page, a
+	// redirect, a huge 409), or, with Apply, handles the request normally
+	// first (the candidate IS created) and then answers Raw.
+	FaultAnswer
 )
 
 var faultNames = map[FaultKind]string{
 	FaultNone: "none", FaultServerError: "server-error", FaultThrottle: "throttle",
 	FaultReset: "reset", FaultSlow: "slow", FaultHTMLPage: "html-page",
 	FaultExpiredToken: "expired-token", FaultLostReply: "lost-reply",
-	FaultHold: "hold",
+	FaultHold: "hold", FaultAnswer: "answer",
 }
 
 func (k FaultKind) String() string {
@@ -75,6 +80,18 @@ type Fault struct {
 	// as soon as its body has been read: a test learns that the request is
 	// in the server's hands without polling.
 	Arrived func()
+	// Raw is FaultAnswer's answer; Apply handles the request first.
+	Raw   RawAnswer
+	Apply bool
+}
+
+// RawAnswer is an answer given as is. Its body may hold {{uid}}, replaced
+// by the uid of the candidate the request created or named (with Apply).
+type RawAnswer struct {
+	Status      int
+	ContentType string
+	Header      http.Header
+	Body        []byte
 }
 
 func (f Fault) delay() time.Duration {
@@ -225,8 +242,17 @@ func (s *Server) faultAnswer(f Fault) (a answer, ok bool) {
 		return answerError(http.StatusUnauthorized, comeet.CodeTokenExpired, "token expired"), true
 	case FaultReset:
 		return answer{}, true
+	case FaultAnswer:
+		if !f.Apply {
+			return rawAnswer(f.Raw, ""), true
+		}
 	}
 	return answer{}, false
+}
+
+func rawAnswer(r RawAnswer, uid string) answer {
+	return answer{status: r.Status, contentType: r.ContentType, header: r.Header,
+		body: bytes.ReplaceAll(r.Body, []byte("{{uid}}"), []byte(uid)), uid: uid}
 }
 
 func (s *Server) serverError(f Fault) answer {

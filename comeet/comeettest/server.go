@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,6 +76,22 @@ type Options struct {
 	CheckFileTypes bool
 	// MaxBodySize bounds a body; DefaultMaxBodySize when zero.
 	MaxBodySize int64
+	// PageSize, when set, makes GET /candidates answer pages of that many
+	// candidates as {"candidates": [...], "next_page": url}; zero answers
+	// one bare array.
+	PageSize int
+	// PositionVisibility is the account admin's choice of the positions
+	// the integration sees: VisibleAll (the default), VisibleNonDiscreet
+	// or VisiblePublished. GET /positions lists only those; GET
+	// /positions/{uid} answers 404 for the others.
+	PositionVisibility string
+	// WidePatch accepts the wide list of PATCH fields
+	// (comeet.WidePatchFields); the narrow list otherwise. A field outside
+	// the list gets 400 bad_request.
+	WidePatch bool
+	// MaliciousFiles are file names POST /candidates/{uid}/files refuses
+	// with 403 malicious_file, as a company's security policy would.
+	MaliciousFiles []string
 	// Now is the clock for tokens, the rate window and timestamps.
 	Now func() time.Time
 }
@@ -106,12 +123,12 @@ type Server struct {
 	// URL is the base URL, http://ip:port, to give comeet.Config.BaseURL.
 	URL string
 
-	opts      Options
-	listener  net.Listener
-	http      *http.Server
-	keys      map[string]bool
-	positions map[string]bool
-	fields    map[string]bool
+	opts              Options
+	listener          net.Listener
+	http              *http.Server
+	keys              map[string]bool
+	restrictPositions bool
+	fields            map[string]bool
 
 	closeMu  sync.RWMutex
 	closed   bool
@@ -143,13 +160,16 @@ func NewServerAt(addr string, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s := &Server{
-		URL:       "http://" + l.Addr().String(),
-		opts:      opts,
-		listener:  l,
-		keys:      set(opts.APIKeys),
-		positions: set(opts.Positions),
-		fields:    set(opts.CustomFields),
-		state:     newState(),
+		URL:               "http://" + l.Addr().String(),
+		opts:              opts,
+		listener:          l,
+		keys:              set(opts.APIKeys),
+		restrictPositions: opts.Positions != nil,
+		fields:            set(opts.CustomFields),
+		state:             newState(),
+	}
+	for _, uid := range opts.Positions {
+		s.putPositionLocked(Position{UID: uid, Name: uid, Status: comeet.PositionOpen, Published: true})
 	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go s.http.Serve(l) //nolint:errcheck // Serve ends with ErrServerClosed on Close
@@ -207,23 +227,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.closeMu.RUnlock()
 	defer s.inflight.Done()
 
-	rec := Received{Method: r.Method, Path: r.URL.Path, Time: s.opts.Now(), ContentLength: r.ContentLength}
+	rec := Received{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Time: s.opts.Now(),
+		ContentLength: r.ContentLength, Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
 	fault := s.takeFault()
 	rec.Fault = fault.Kind
 	// Reading the whole body first lets the server notice a client that
 	// gives up during the delay, and then store nothing.
-	cand, bodyErr := s.readBody(r)
-	rec.Candidate = cand
+	ep := endpointOf(r.URL.Path)
+	in := s.readBody(r, ep)
+	rec.Candidate, rec.File = in.cand, in.file
+	if in.patch != nil {
+		rec.Fields = in.patch.keys
+	}
 	if err := fault.wait(r.Context(), s.opts.Latency); err != nil {
 		s.record(rec)
 		return
 	}
 	ans, faulted := s.faultAnswer(fault)
 	if !faulted {
-		ans = s.route(r, cand, bodyErr, &rec)
+		ans = s.route(r, ep, in, &rec)
 		rec.CandidateUID = ans.uid
 		if fault.Kind == FaultLostReply && ans.status < 300 {
 			ans = answerHTML(http.StatusBadGateway)
+		}
+		if fault.Kind == FaultAnswer {
+			ans = rawAnswer(fault.Raw, ans.uid)
 		}
 	}
 	rec.Status, rec.Code = ans.status, ans.code
@@ -234,26 +262,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reset(w)
 		return
 	}
-	ans.write(w)
+	ans.write(w, s.opts.Now())
 }
 
-// readBody decodes a POST /candidates body and drains any other.
-func (s *Server) readBody(r *http.Request) (*comeet.Candidate, error) {
-	r.Body = http.MaxBytesReader(nil, r.Body, s.opts.MaxBodySize)
-	defer drain(r)
-	if r.Method != http.MethodPost || r.URL.Path != "/candidates" {
-		return nil, nil
-	}
-	return newDecoder(r.Body).candidate()
-}
-
-// route dispatches by method and path after the auth and rate checks.
-func (s *Server) route(r *http.Request, cand *comeet.Candidate, bodyErr error, rec *Received) answer {
-	if r.URL.Path != "/candidates" {
+// route dispatches by method and path after the auth and rate checks:
+// every call, whatever its endpoint, counts in the same rate window.
+func (s *Server) route(r *http.Request, ep endpoint, in input, rec *Received) answer {
+	if ep.kind == epNone {
 		return answerError(http.StatusNotFound, comeet.CodeNotFound, "no such endpoint")
 	}
-	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		return answerError(http.StatusMethodNotAllowed, "method_not_allowed", "use GET or POST")
+	if !ep.allows(r.Method) {
+		return answerError(http.StatusMethodNotAllowed, "method_not_allowed", "use "+strings.Join(ep.methods(), " or "))
 	}
 	key, ans, ok := s.authorize(r)
 	rec.APIKey = key
@@ -263,21 +282,38 @@ func (s *Server) route(r *http.Request, cand *comeet.Candidate, bodyErr error, r
 	if ans, ok := s.admit(key); !ok {
 		return ans
 	}
-	if r.Method == http.MethodGet {
-		return s.list(r)
+	if in.err != nil {
+		return bodyError(in.err)
 	}
-	return s.create(cand, bodyErr, key)
+	switch {
+	case ep.kind == epCandidates && r.Method == http.MethodGet:
+		return s.list(r)
+	case ep.kind == epCandidates:
+		return s.create(in.cand, key)
+	case ep.kind == epCandidate && r.Method == http.MethodGet:
+		return s.getCandidate(ep.uid)
+	case ep.kind == epCandidate:
+		return s.patch(ep.uid, in.patch)
+	case ep.kind == epFiles && r.Method == http.MethodGet:
+		return s.listFiles(ep.uid)
+	case ep.kind == epFiles:
+		return s.addFile(ep.uid, in.file)
+	case ep.kind == epPositions:
+		return s.listPositions(r)
+	}
+	return s.getPosition(ep.uid)
+}
+
+func bodyError(err error) answer {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return answerError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "request body too large")
+	}
+	return answerError(http.StatusBadRequest, CodeBadRequest, err.Error())
 }
 
 // create checks and stores one decoded candidate.
-func (s *Server) create(cand *comeet.Candidate, bodyErr error, key string) answer {
-	if bodyErr != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(bodyErr, &tooLarge) {
-			return answerError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "request body too large")
-		}
-		return answerError(http.StatusBadRequest, CodeBadRequest, bodyErr.Error())
-	}
+func (s *Server) create(cand *comeet.Candidate, key string) answer {
 	if ans, ok := s.validate(cand); !ok {
 		return ans
 	}

@@ -65,7 +65,10 @@ func newHarness(t *testing.T, opts comeettest.Options, edit func(*comeet.Config)
 	cfg := comeet.Config{
 		BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret,
 		Limiter: h.waiter, Sleep: h.sleeps.Sleep, Rand: func() float64 { return 0.5 },
-		Timeout: 5 * time.Second,
+		// No attempt runs out of time unless a test fires the timer: on a
+		// busy machine a real limit could expire after the server created
+		// the candidate, and the retry would then meet a 409.
+		Timer: neverExpires,
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -267,6 +270,9 @@ func TestCreateCandidateLostReplyThenConflict(t *testing.T) {
 			apiErr.CandidateUID, reply.Attempts, len(stored))
 	}
 }
+
+// neverExpires is an attempt timer that never fires.
+func neverExpires(time.Duration) (<-chan struct{}, func()) { return nil, func() {} }
 
 // gatedTimer is an attempt timer the test fires: the first attempt's limit
 // expires when fire is closed, later attempts never run out of time.

@@ -50,7 +50,6 @@ func testConfig(input string, srv *comeettest.Server) Config {
 		Secret:      comeettest.DefaultSecret,
 		Concurrency: 4,
 		MaxAttempts: 3,
-		Timeout:     5 * time.Second,
 		Backoff:     quickBackoff,
 		Logger:      zerolog.Nop(),
 	}

@@ -46,7 +46,6 @@ func newRig(t *testing.T, opts comeettest.Options) *rig {
 		APIKey:      comeettest.DefaultAPIKey,
 		Secret:      comeettest.DefaultSecret,
 		Concurrency: 4,
-		Timeout:     5 * time.Second,
 		Logger:      zerolog.Nop(),
 		Backoff:     quickBackoff,
 	}}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
 )
@@ -111,8 +112,8 @@ type Archive struct {
 	path   string
 	limits ArchiveLimits
 	closer io.Closer
-	zr     *zip.Reader
 	files  map[string]*zip.File // cleaned name -> entry
+	dirs   map[string][]string  // folder ("." for the top) -> sorted child names
 }
 
 // OpenArchive opens the .zip file at path. Names are checked once, before
@@ -153,11 +154,11 @@ func newArchive(f *os.File, name string, limits ArchiveLimits) (*Archive, error)
 	if len(zr.File) > limits.MaxEntries {
 		return nil, tooMany(name, uint64(len(zr.File)), limits.MaxEntries)
 	}
-	files, err := checkEntries(name, zr.File)
+	files, dirs, err := checkEntries(name, zr.File)
 	if err != nil {
 		return nil, err
 	}
-	return &Archive{path: name, limits: limits, closer: f, zr: zr, files: files}, nil
+	return &Archive{path: name, limits: limits, closer: f, files: files, dirs: dirs}, nil
 }
 
 func tooMany(name string, n uint64, limit int) error {
@@ -191,37 +192,47 @@ func declaredEntries(r io.ReaderAt, size int64) (uint64, bool) {
 	return 0, false
 }
 
-// checkEntries refuses what must never be listed and maps each file's
-// cleaned name to its entry.
-func checkEntries(archive string, entries []*zip.File) (map[string]*zip.File, error) {
+// checkEntries refuses what must never be listed, maps each file's
+// cleaned name to its entry and lists each folder's children.
+func checkEntries(archive string, entries []*zip.File) (map[string]*zip.File, map[string][]string, error) {
 	files := make(map[string]*zip.File, len(entries))
-	dirs := map[string]bool{}
+	dirs := map[string][]string{".": nil}
+	var addDir func(d string)
+	addDir = func(d string) {
+		if _, ok := dirs[d]; ok || d == "." {
+			return
+		}
+		dirs[d] = nil
+		parent := path.Dir(d)
+		addDir(parent)
+		dirs[parent] = append(dirs[parent], path.Base(d))
+	}
 	for _, e := range entries {
 		name, isDir, err := entryName(e)
 		if err != nil {
-			return nil, &EntryError{Archive: archive, Entry: e.Name, Err: err}
+			return nil, nil, &EntryError{Archive: archive, Entry: e.Name, Err: err}
+		}
+		if files[name] != nil {
+			return nil, nil, &EntryError{Archive: archive, Entry: e.Name, Err: ErrDuplicate}
 		}
 		if isDir {
-			if files[name] != nil {
-				return nil, &EntryError{Archive: archive, Entry: e.Name, Err: ErrDuplicate}
-			}
-			dirs[name] = true
+			addDir(name)
 			continue
 		}
-		if files[name] != nil || dirs[name] {
-			return nil, &EntryError{Archive: archive, Entry: e.Name, Err: ErrDuplicate}
+		if _, ok := dirs[name]; ok {
+			return nil, nil, &EntryError{Archive: archive, Entry: e.Name, Err: ErrDuplicate}
 		}
 		files[name] = e
-		for d := path.Dir(name); d != "."; d = path.Dir(d) {
-			dirs[d] = true
-		}
+		addDir(path.Dir(name))
+		dirs[path.Dir(name)] = append(dirs[path.Dir(name)], path.Base(name))
 	}
-	for name := range files {
-		if dirs[name] {
-			return nil, &EntryError{Archive: archive, Entry: files[name].Name, Err: ErrDuplicate}
+	for d, children := range dirs {
+		if f := files[d]; f != nil {
+			return nil, nil, &EntryError{Archive: archive, Entry: f.Name, Err: ErrDuplicate}
 		}
+		sort.Strings(children)
 	}
-	return files, nil
+	return files, dirs, nil
 }
 
 // entryName checks one entry's name and type and returns its cleaned name.
@@ -276,29 +287,22 @@ func (a *Archive) Open(name string) (fs.File, error) {
 	if e := a.files[name]; e != nil {
 		return a.openEntry(name, e)
 	}
-	f, err := a.zr.Open(name)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	if children, ok := a.dirs[name]; ok {
+		return &dirFile{a: a, name: name, children: children}, nil
 	}
-	if st, err := f.Stat(); err != nil || !st.IsDir() {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
-	}
-	return f, nil
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
 // Stat describes a file or folder without opening it: a file's size is its
 // declared uncompressed size, which is what the size limit is checked on.
 func (a *Archive) Stat(name string) (fs.FileInfo, error) {
 	if e := a.files[name]; e != nil {
-		return e.FileInfo(), nil
+		return entryInfo{e.FileInfo(), path.Base(name)}, nil
 	}
-	f, err := a.Open(name)
-	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+	if _, ok := a.dirs[name]; ok && fs.ValidPath(name) {
+		return dirInfo(path.Base(name)), nil
 	}
-	defer f.Close()
-	return f.Stat()
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
 }
 
 // Close closes the archive file. Files opened from it must be closed first.
@@ -344,7 +348,9 @@ type entryFile struct {
 	left    int64 // declared bytes not yet read
 }
 
-func (f *entryFile) Stat() (fs.FileInfo, error) { return f.entry.FileInfo(), nil }
+func (f *entryFile) Stat() (fs.FileInfo, error) {
+	return entryInfo{f.entry.FileInfo(), path.Base(f.name)}, nil
+}
 
 func (f *entryFile) Read(p []byte) (int, error) {
 	if int64(len(p)) > f.left+1 {
@@ -355,7 +361,9 @@ func (f *entryFile) Read(p []byte) (int, error) {
 	if f.left < 0 {
 		return n + int(f.left), &EntryError{Archive: f.archive, Entry: f.entry.Name, Err: ErrSizeMismatch}
 	}
-	if errors.Is(err, zip.ErrFormat) && f.left == 0 {
+	if errors.Is(err, zip.ErrFormat) {
+		// archive/zip's own guard: it read past the declared size and
+		// dropped the excess.
 		err = &EntryError{Archive: f.archive, Entry: f.entry.Name, Err: ErrSizeMismatch}
 	} else if err != nil && err != io.EOF {
 		err = &EntryError{Archive: f.archive, Entry: f.entry.Name, Err: err}
@@ -364,6 +372,66 @@ func (f *entryFile) Read(p []byte) (int, error) {
 }
 
 func (f *entryFile) Close() error { return f.rc.Close() }
+
+// dirInfo describes a folder of an archive; zips often list folders only
+// implicitly, so none carries a time.
+type dirInfo string
+
+func (d dirInfo) Name() string               { return string(d) }
+func (d dirInfo) Size() int64                { return 0 }
+func (d dirInfo) Mode() fs.FileMode          { return fs.ModeDir | 0o555 }
+func (d dirInfo) ModTime() time.Time         { return time.Time{} }
+func (d dirInfo) IsDir() bool                { return true }
+func (d dirInfo) Sys() any                   { return nil }
+func (d dirInfo) Type() fs.FileMode          { return fs.ModeDir }
+func (d dirInfo) Info() (fs.FileInfo, error) { return d, nil }
+
+// entryInfo is an entry's own FileInfo under its cleaned name: archive/zip
+// would show a name stored with backslashes whole.
+type entryInfo struct {
+	fs.FileInfo
+	name string
+}
+
+func (e entryInfo) Name() string { return e.name }
+
+// dirFile is an open folder of an archive.
+type dirFile struct {
+	a        *Archive
+	name     string
+	children []string
+	next     int
+}
+
+func (d *dirFile) Stat() (fs.FileInfo, error) { return dirInfo(path.Base(d.name)), nil }
+func (d *dirFile) Close() error               { return nil }
+
+func (d *dirFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
+}
+
+// ReadDir lists the folder's children in name order, n at a time as
+// fs.ReadDirFile says.
+func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	left := d.children[d.next:]
+	if n > 0 && len(left) == 0 {
+		return nil, io.EOF
+	}
+	if n > 0 && n < len(left) {
+		left = left[:n]
+	}
+	d.next += len(left)
+	entries := make([]fs.DirEntry, 0, len(left))
+	for _, c := range left {
+		full := path.Join(d.name, c)
+		if e := d.a.files[full]; e != nil {
+			entries = append(entries, fs.FileInfoToDirEntry(entryInfo{e.FileInfo(), c}))
+		} else {
+			entries = append(entries, dirInfo(c))
+		}
+	}
+	return entries, nil
+}
 
 // FilesDir is where file references are looked up: a folder or an archive.
 type FilesDir interface {

@@ -380,3 +380,25 @@ func TestOpenFilesDir(t *testing.T) {
 		t.Errorf("got %v, want a refusal of a plain file", err)
 	}
 }
+
+// FuzzCleanEntryName: a stored name is either refused or becomes a valid
+// fs.FS path with no way up and no drive, whatever bytes it holds.
+func FuzzCleanEntryName(f *testing.F) {
+	for _, seed := range []string{"a.pdf", "../x", `..\x`, "/x", "C:x", `\\srv\x`, "a/./b", "a//b", "a/", ".", "\x00", "é/\xff"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, stored string) {
+		name, err := cleanEntryName(stored)
+		if err != nil {
+			return
+		}
+		if !fs.ValidPath(name) || name == "." || hasDrive(name) || strings.Contains(name, `\`) {
+			t.Fatalf("cleanEntryName(%q) = %q", stored, name)
+		}
+		for _, elem := range strings.Split(name, "/") {
+			if elem == ".." {
+				t.Fatalf("cleanEntryName(%q) = %q climbs out", stored, name)
+			}
+		}
+	})
+}

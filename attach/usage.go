@@ -43,15 +43,17 @@ type UsageLine struct {
 type Usage struct {
 	ix        *Index
 	mu        sync.Mutex
-	used      map[string][]int // indexed path -> rows
-	missing   map[string][]int // trimmed name -> rows
-	ambiguous map[string][]int // trimmed name -> rows
+	used      map[string][]int  // indexed path -> rows
+	missing   map[string][]int  // folded name -> rows
+	ambiguous map[string][]int  // folded name -> rows
+	spelling  map[string]string // folded name -> the first of its spellings in sort order
 	noFile    []int
 }
 
 // NewUsage starts an empty match report over the files of ix.
 func NewUsage(ix *Index) *Usage {
-	return &Usage{ix: ix, used: map[string][]int{}, missing: map[string][]int{}, ambiguous: map[string][]int{}}
+	return &Usage{ix: ix, used: map[string][]int{}, missing: map[string][]int{},
+		ambiguous: map[string][]int{}, spelling: map[string]string{}}
 }
 
 // Resolve resolves ref through the index and records the outcome for row.
@@ -63,7 +65,8 @@ func (u *Usage) Resolve(row int, ref string) (string, error) {
 
 // Record notes the outcome of resolving ref for row, for a caller that
 // resolved it itself: err nil means row used path; an *AmbiguousError makes
-// ref ambiguous; any other error makes it missing.
+// ref ambiguous; any other error makes it missing. Names that differ only
+// in case, spacing around them or Unicode normalisation are one name.
 func (u *Usage) Record(row int, ref, path string, err error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -72,10 +75,22 @@ func (u *Usage) Record(row int, ref, path string, err error) {
 	case err == nil:
 		u.used[path] = append(u.used[path], row)
 	case errors.As(err, &amb):
-		u.ambiguous[strings.TrimSpace(ref)] = append(u.ambiguous[strings.TrimSpace(ref)], row)
+		k := u.name(ref)
+		u.ambiguous[k] = append(u.ambiguous[k], row)
 	default:
-		u.missing[strings.TrimSpace(ref)] = append(u.missing[strings.TrimSpace(ref)], row)
+		k := u.name(ref)
+		u.missing[k] = append(u.missing[k], row)
 	}
+}
+
+// name returns ref's key and keeps its spelling; the caller holds u.mu.
+func (u *Usage) name(ref string) string {
+	ref = strings.TrimSpace(ref)
+	k := fold(ref)
+	if old, ok := u.spelling[k]; !ok || ref < old {
+		u.spelling[k] = ref
+	}
+	return k
 }
 
 // NoFile notes a row that names no file in any file field.
@@ -91,26 +106,29 @@ func (u *Usage) Lines() []UsageLine {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	var lines []UsageLine
-	lines = appendLines(lines, StatusAmbiguous, u.ambiguous)
-	lines = appendLines(lines, StatusMissing, u.missing)
+	lines = appendLines(lines, StatusAmbiguous, u.ambiguous, u.spelling)
+	lines = appendLines(lines, StatusMissing, u.missing, u.spelling)
 	for _, p := range u.ix.paths {
 		if _, ok := u.used[p]; !ok {
 			lines = append(lines, UsageLine{File: p, Status: StatusUnused})
 		}
 	}
-	return appendLines(lines, StatusUsed, u.used)
+	return appendLines(lines, StatusUsed, u.used, nil)
 }
 
-func appendLines(lines []UsageLine, s Status, rows map[string][]int) []UsageLine {
-	names := make([]string, 0, len(rows))
-	for n := range rows {
-		names = append(names, n)
+// appendLines adds a group sorted by name; spelling, when given, maps the
+// keys of rows to the names shown.
+func appendLines(lines []UsageLine, s Status, rows map[string][]int, spelling map[string]string) []UsageLine {
+	group := make([]UsageLine, 0, len(rows))
+	for k, r := range rows {
+		name := k
+		if spelling != nil {
+			name = spelling[k]
+		}
+		group = append(group, UsageLine{File: name, Status: s, Rows: distinct(r)})
 	}
-	slices.Sort(names)
-	for _, n := range names {
-		lines = append(lines, UsageLine{File: n, Status: s, Rows: distinct(rows[n])})
-	}
-	return lines
+	slices.SortFunc(group, func(a, b UsageLine) int { return strings.Compare(a.File, b.File) })
+	return append(lines, group...)
 }
 
 func distinct(rows []int) []int {

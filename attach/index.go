@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -103,11 +104,12 @@ func (ix *Index) fill() {
 	sort.Strings(ix.paths)
 	for i, p := range ix.paths {
 		ix.exact[p] = i
-		ix.folded[fold(p)] = append(ix.folded[fold(p)], i)
-		b := path.Base(p)
-		ix.base[fold(b)] = append(ix.base[fold(b)], i)
-		if s := strings.TrimSuffix(b, path.Ext(b)); s != "" && s != b {
-			ix.stem[fold(s)] = append(ix.stem[fold(s)], i)
+		fp := fold(p)
+		ix.folded[fp] = append(ix.folded[fp], i)
+		fb := path.Base(fp)
+		ix.base[fb] = append(ix.base[fb], i)
+		if st := strings.TrimSuffix(fb, path.Ext(fb)); st != "" && st != fb {
+			ix.stem[st] = append(ix.stem[st], i)
 		}
 	}
 }
@@ -123,8 +125,12 @@ func hidden(name string) bool {
 // them the same: Unicode normalisation (macOS stores "é" as "e" and a
 // combining accent) and case are ignored. Each rune becomes the smallest of
 // its case-folding orbit, so fold agrees with strings.EqualFold and needs
-// no state, unlike a cases.Caser.
+// no state, unlike a cases.Caser. For ASCII that smallest rune is the
+// upper case letter, which spares most names the general path.
 func fold(s string) string {
+	if isASCII(s) {
+		return strings.ToUpper(s)
+	}
 	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -296,3 +302,12 @@ func (ix *Index) Open(p string) (fs.File, error) {
 }
 
 var errNotRegular = errors.New("not a regular file")
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

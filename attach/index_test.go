@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 )
 
 // exportFS is the files of an ATS export as people leave them: CVs in a
@@ -310,4 +311,30 @@ func FuzzResolve(f *testing.F) {
 			t.Fatalf("Resolve(%q) = %q, not an indexed file", ref, got)
 		}
 	})
+}
+
+// BenchmarkResolve resolves names of every kind in an index of 10,000 files.
+func BenchmarkResolve(b *testing.B) {
+	files := fstest.MapFS{}
+	for i := range 10_000 {
+		files[fmt.Sprintf("CVs/%02d/cand%05d_cv.pdf", i%50, i)] = &fstest.MapFile{}
+	}
+	ix := newTestIndex(b, files, IndexOptions{})
+	refs := []string{"CVs/07/cand00007_cv.pdf", `C:\Exports\CVs\cand00018_cv.pdf`, "CAND00042_CV", "nobody.pdf"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range refs {
+			ix.Resolve(r)
+		}
+	}
+}
+
+// The ASCII shortcut of fold gives the key the general path gives.
+func TestFoldASCIIShortcut(t *testing.T) {
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		s := "x" + string(c) + "é" // the é sends it down the general path
+		if got, want := fold(string(c)), strings.TrimSuffix(strings.TrimPrefix(fold(s), "X"), fold("é")); got != want {
+			t.Errorf("fold(%q) = %q, want %q", c, got, want)
+		}
+	}
 }

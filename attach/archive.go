@@ -13,8 +13,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/comeet-import/comeet-import/comeet"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // DefaultMaxEntries is the most entries (files and folders) an archive may
@@ -252,8 +254,15 @@ func entryName(e *zip.File) (name string, isDir bool, err error) {
 }
 
 // cleanEntryName turns a stored name into an fs.FS path, refusing any that
-// could point outside the archive once extracted by a careless tool.
+// could point outside the archive once extracted by a careless tool. A
+// name that is not UTF-8 is read as code page 437, the zip format's own
+// default, which Windows' "Send to compressed folder" writes: "R\x82sum\x82"
+// is "Résumé". Its ASCII bytes stay as they are, so the checks below see the
+// same separators and dots.
 func cleanEntryName(stored string) (string, error) {
+	if !utf8.ValidString(stored) {
+		stored, _ = charmap.CodePage437.NewDecoder().String(stored) // every byte has a character
+	}
 	n := strings.ReplaceAll(stored, `\`, "/")
 	if n == "" || strings.HasPrefix(n, "/") || hasDrive(n) || strings.ContainsRune(n, 0) {
 		return "", ErrUnsafeName

@@ -235,15 +235,17 @@ func TestIndexArchive(t *testing.T) {
 		{name: "__MACOSX/Export/CVs/._Re\u0301sume\u0301 Dana.pdf", body: []byte("fork")},
 		{name: "Export/CVs/cand0018_cv.doc", body: []byte("cand18")},
 		{name: "Export/big.pdf", body: make([]byte, 2048)},
+		{name: "Export/CVs/Andr\x82 M\x81ller.doc", body: []byte("andre")}, // code page 437, from Windows
 	}, ArchiveLimits{MaxFileSize: 1024})
 	ix := newTestIndex(t, a, IndexOptions{})
-	if got := ix.Len(); got != 3 {
+	if got := ix.Len(); got != 4 {
 		t.Errorf("got %d files, want 3 (the resource fork left out): %q", got, ix.Files())
 	}
 	tests := []struct{ ref, want string }{
 		{"Résumé Dana.pdf", "dana"},
 		{`C:\Exports\CVs\cand0018_cv.doc`, "cand18"},
 		{"cand0018_cv", "cand18"},
+		{"André Müller", "andre"},
 	}
 	for _, tt := range tests {
 		p, err := ix.Resolve(tt.ref)

@@ -101,10 +101,12 @@ type EntryError struct {
 	Err     error
 }
 
+// Error names the archive, the entry as stored and the reason.
 func (e *EntryError) Error() string {
 	return fmt.Sprintf("%s: entry %q: %v", e.Archive, e.Entry, e.Err)
 }
 
+// Unwrap gives the reason, for errors.Is.
 func (e *EntryError) Unwrap() error { return e.Err }
 
 // Archive is a read-only fs.FS over a .zip file. Entries are inflated while

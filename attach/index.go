@@ -155,6 +155,7 @@ type NotFoundError struct {
 	Ref string // the reference as the cell gave it
 }
 
+// Error quotes the reference.
 func (e *NotFoundError) Error() string {
 	if strings.TrimSpace(e.Ref) == "" {
 		return "empty file name"
@@ -169,6 +170,7 @@ type AmbiguousError struct {
 	Count      int      // how many files match
 }
 
+// Error quotes the reference and lists the candidates.
 func (e *AmbiguousError) Error() string {
 	list := strings.Join(e.Candidates, ", ")
 	if more := e.Count - len(e.Candidates); more > 0 {

@@ -69,11 +69,11 @@ func (l ArchiveLimits) withDefaults() ArchiveLimits {
 var (
 	// ErrUnsafeName: a name that climbs out ("../x"), is absolute ("/x",
 	// "C:x", `\\server\x`) or is not a valid path. The archive is refused.
-	ErrUnsafeName = errors.New("name leads outside the archive")
+	ErrUnsafeName = errors.New("its name leads outside the archive")
 	// ErrLink: a symbolic link entry. The archive is refused.
-	ErrLink = errors.New("symbolic link entries are not accepted")
+	ErrLink = errors.New("a symbolic link, which is not accepted")
 	// ErrIrregular: a device, pipe or socket entry. The archive is refused.
-	ErrIrregular = errors.New("entry is not a regular file or folder")
+	ErrIrregular = errors.New("not a regular file or folder")
 	// ErrDuplicate: two entries with the same name, or a name that is both
 	// a file and a folder. The archive is refused.
 	ErrDuplicate = errors.New("the archive holds this name twice")
@@ -81,16 +81,16 @@ var (
 	// archive is refused.
 	ErrTooManyEntries = errors.New("too many entries")
 	// ErrEncrypted: a password-protected entry. Opening it fails.
-	ErrEncrypted = errors.New("entry is encrypted (password-protected)")
+	ErrEncrypted = errors.New("encrypted (password-protected)")
 	// ErrTooLarge: an entry larger than ArchiveLimits.MaxFileSize. Opening
 	// it fails.
-	ErrTooLarge = errors.New("entry is larger than the file size limit")
+	ErrTooLarge = errors.New("larger than the file size limit")
 	// ErrCompressionRatio: an entry that claims to inflate more than
 	// ArchiveLimits.MaxRatio times. Opening it fails.
-	ErrCompressionRatio = errors.New("entry inflates suspiciously (possible zip bomb)")
+	ErrCompressionRatio = errors.New("compressed suspiciously well (possible zip bomb)")
 	// ErrSizeMismatch: an entry whose data inflates past its declared size
 	// while it is read. Reading it fails.
-	ErrSizeMismatch = errors.New("entry inflates past its declared size (possible zip bomb)")
+	ErrSizeMismatch = errors.New("inflates past its declared size (possible zip bomb)")
 )
 
 // EntryError is a refused archive entry. Err is one of the Err* reasons

@@ -193,7 +193,10 @@ func (u *Usage) Summary() string {
 			missing = append(missing, l)
 		}
 	}
-	parts := []string{fmt.Sprintf("Files: %d of %d used by %s", len(used), u.ix.Len(), plural(rowsOf(used), "row", "rows"))}
+	parts := []string{"Files: none in the folder or archive"}
+	if u.ix.Len() > 0 {
+		parts[0] = fmt.Sprintf("Files: %d of %d used by %s", len(used), u.ix.Len(), plural(rowsOf(used), "row", "rows"))
+	}
 	if len(unused) > 0 {
 		parts = append(parts, fmt.Sprintf("%d no row uses (%s)", len(unused), examples(unused, false)))
 	}

@@ -88,6 +88,12 @@ func TestUsageSummary(t *testing.T) {
 	if got, want := all.Summary(), "Files: 1 of 1 used by 1 row."; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+
+	empty := NewUsage(newTestIndex(t, fstest.MapFS{"sub/.keep": {}}, IndexOptions{}))
+	empty.Resolve(2, "cv.pdf")
+	if got, want := empty.Summary(), `Files: none in the folder or archive; 1 name matches no file: "cv.pdf" (row 2).`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
 
 func TestUsageRecord(t *testing.T) {

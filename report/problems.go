@@ -22,12 +22,12 @@ type Problem struct {
 	ErrorCode string `json:"error_code"`
 	// Column is the input column's name; "" when the problem is the row's
 	// as a whole (a failed request, a duplicate).
-	Column string `json:"column,omitempty"`
+	Column string `json:"column"`
 	Rows   int    `json:"rows"`
 	// ExampleRow is the first row (1-based, header excluded) with it.
 	ExampleRow int `json:"example_row"`
 	// ExampleValue is that row's cell in Column, as typed.
-	ExampleValue string `json:"example_value,omitempty"`
+	ExampleValue string `json:"example_value"`
 	// Message is that row's message for the cell, or the row's message.
 	Message string `json:"message"`
 }
@@ -82,7 +82,7 @@ func (p *Problems) Add(r *Result, fields []string) {
 		if c.Column >= 0 && c.Column < len(fields) {
 			value = fields[c.Column]
 		}
-		p.add(problemKey{code, c.Column}, r, value, c.Message)
+		p.add(problemKey{cmp.Or(c.Code, code), c.Column}, r, value, c.Message)
 	}
 }
 
@@ -172,7 +172,7 @@ func (p *Problems) WriteTable(w io.Writer, n int) error {
 		fmt.Fprintf(&b, "e.g. row %d)\n", pr.ExampleRow)
 	}
 	if rest := len(p.byKey) - len(top); rest > 0 {
-		fmt.Fprintf(&b, "  and %d more kinds of problem: see the errors file\n", rest)
+		fmt.Fprintf(&b, "  and %s: see the errors file\n", plural(rest, "more kind"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -26,6 +26,8 @@ type Result struct {
 type CellProblem struct {
 	// Column is the cell's 0-based index in the input's header.
 	Column int
+	// Code is the problem's error code; "" means the row's ErrorCode.
+	Code string
 	// Message says what is wrong and what to type instead, in the user's
 	// terms, for example `Country "United Stats": not a country; did you
 	// mean "United States" (US)?`.

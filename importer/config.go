@@ -46,7 +46,7 @@ type Config struct {
 	// empty means the input's folder.
 	FilesDir string
 	// ReportPath and ErrorsPath default to <input>.report.csv and
-	// <input>.errors.csv.
+	// <input>.errors.csv (<input>.errors.xlsx for a workbook input).
 	ReportPath, ErrorsPath string
 	// LedgerPath defaults to DefaultLedgerName in the report's folder;
 	// NoLedger turns the ledger off.
@@ -97,7 +97,7 @@ func (c Config) WithDefaults() Config {
 		c.ReportPath = trimInputExt(base) + ".report.csv"
 	}
 	if c.ErrorsPath == "" {
-		c.ErrorsPath = trimInputExt(base) + ".errors.csv"
+		c.ErrorsPath = trimInputExt(base) + errorsExt(base)
 	}
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)

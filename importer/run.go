@@ -68,6 +68,7 @@ func Run(ctx context.Context, cfg Config) (report.Summary, error) {
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 	}
 	sum.Slowdowns, sum.LowestPerMinute = r.adaptive.slowed()
+	summarize(&sum, cfg, r.out)
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -102,7 +103,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	if err := r.openClient(); err != nil {
 		return nil, err
 	}
-	out, err := report.Create(cfg.ReportPath, cfg.ErrorsPath, r.src.Header())
+	out, err := openReport(cfg, r.src)
 	if err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func TestKilledRunKeepsPreviousReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w, err := Open(Config{ReportPath: rp, ErrorsPath: ep, InputHeader: []string{"ID"}, Dialect: Dialect{Comma: ';'}})
+	w, err := Open(Config{ReportPath: rp, ErrorsPath: ep, InputHeader: []string{"ID"}, Dialect: Dialect{Comma: ';'}, FlushEvery: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +121,9 @@ func TestKilledRunKeepsPreviousReport(t *testing.T) {
 		st, err := os.Stat(p + PartialSuffix)
 		if err != nil {
 			t.Fatalf("partial file: %v", err)
+		}
+		if b, _ := os.ReadFile(p + PartialSuffix); !strings.Contains(string(b), "x") {
+			t.Errorf("%s: got %q, want the row written so far (FlushEvery 1)", p+PartialSuffix, b)
 		}
 		if st.Mode().Perm() != FileMode {
 			t.Errorf("%s: got mode %v, want %v", p+PartialSuffix, st.Mode().Perm(), FileMode)

@@ -55,7 +55,10 @@ func (e *ErrorsCSV) Write(r *Result, fields []string) error {
 func (e *ErrorsCSV) Rows() int { return e.rows }
 
 // Close implements ErrorsFile: it flushes the buffer.
-func (e *ErrorsCSV) Close() error {
+func (e *ErrorsCSV) Close() error { return e.Flush() }
+
+// Flush hands the buffered lines to the io.Writer.
+func (e *ErrorsCSV) Flush() error {
 	if err := e.w.Flush(); err != nil {
 		return fmt.Errorf("write errors file: %w", err)
 	}

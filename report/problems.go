@@ -111,6 +111,9 @@ func (p *Problems) columnName(i int) string {
 	return fmt.Sprintf("column %d", i+1)
 }
 
+// Kinds is the number of distinct (error code, column) pairs counted.
+func (p *Problems) Kinds() int { return len(p.byKey) }
+
 // Dropped is the number of problems not counted because the cap of
 // distinct pairs was reached.
 func (p *Problems) Dropped() int { return p.dropped }
@@ -152,11 +155,20 @@ func (p *Problems) TopCodes(n int) []ErrorCodeCount {
 const maxTableMessage = 100
 
 // WriteTable writes the n most frequent problems as lines for standard
-// error, for example
-//
-//	612 rows: Status "Screening" is not a Comeet status (column Status, e.g. row 4)
+// error (see WriteProblems).
 func (p *Problems) WriteTable(w io.Writer, n int) error {
 	top := p.Top(n)
+	return WriteProblems(w, top, len(p.byKey)-len(top))
+}
+
+// WriteProblems writes problems as lines for standard error, largest
+// first, for example
+//
+//	612 rows: Status "Screening" is not a Comeet status (column Status, e.g. row 4)
+//
+// and says how many more kinds there are. It writes nothing without
+// problems.
+func WriteProblems(w io.Writer, top []Problem, more int) error {
 	if len(top) == 0 {
 		return nil
 	}
@@ -171,8 +183,8 @@ func (p *Problems) WriteTable(w io.Writer, n int) error {
 		}
 		fmt.Fprintf(&b, "e.g. row %d)\n", pr.ExampleRow)
 	}
-	if rest := len(p.byKey) - len(top); rest > 0 {
-		fmt.Fprintf(&b, "  and %s: see the errors file\n", plural(rest, "more kind"))
+	if more > 0 {
+		fmt.Fprintf(&b, "  and %s: see the errors file\n", plural(more, "more kind"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -54,6 +55,8 @@ type Summary struct {
 	// problems, largest first (see Problems and AddProblems).
 	TopErrorCodes []ErrorCodeCount
 	TopProblems   []Problem
+	// OtherProblems is the number of kinds of problem beyond TopProblems.
+	OtherProblems int
 }
 
 // SummarySchemaVersion is the schema_version of the JSON summary. It
@@ -67,6 +70,13 @@ const SummaryTop = 10
 func (s *Summary) AddProblems(p *Problems) {
 	s.TopErrorCodes = p.TopCodes(SummaryTop)
 	s.TopProblems = p.Top(SummaryTop)
+	s.OtherProblems = p.Kinds() - len(s.TopProblems)
+}
+
+// WriteProblems writes the summary's top problems as a table for standard
+// error (see WriteProblems); nothing when there are none.
+func (s Summary) WriteProblems(w io.Writer) error {
+	return WriteProblems(w, s.TopProblems, s.OtherProblems)
 }
 
 // summaryJSON is the JSON form of Summary, a contract documented in the
@@ -85,6 +95,7 @@ type summaryJSON struct {
 	LowestPerMinute float64          `json:"lowest_per_minute"`
 	TopErrorCodes   []ErrorCodeCount `json:"top_error_codes"`
 	TopProblems     []Problem        `json:"top_problems"`
+	OtherProblems   int              `json:"other_problems"`
 	Report          string           `json:"report"`
 	Errors          string           `json:"errors"`
 	Ledger          string           `json:"ledger"`
@@ -100,7 +111,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		InputRows:      s.InputRows, Counts: map[Outcome]int{},
 		Requests: s.Sent, Throttled: s.Throttled, BudgetUsed: math.Round(s.BudgetUsed*1000) / 1000,
 		Slowdowns: s.Slowdowns, LowestPerMinute: math.Round(s.LowestPerMinute*10) / 10,
-		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems,
+		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems, OtherProblems: s.OtherProblems,
 		Report: s.ReportPath, Errors: s.ErrorsPath, Ledger: s.LedgerPath,
 	}
 	if s.DryRun {

@@ -84,17 +84,25 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 
 func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
 	var s workbookStyles
-	var err error
+	// A font without a family renders in a serif fallback in LibreOffice.
+	family, err := f.GetDefaultFont()
+	if err != nil {
+		return s, err
+	}
+	font := func(ft excelize.Font) *excelize.Font {
+		ft.Family, ft.Size = family, 11
+		return &ft
+	}
 	styles := []struct {
 		id    *int
 		style excelize.Style
 	}{
-		{&s.header, excelize.Style{NumFmt: textFormat, Font: &excelize.Font{Bold: true},
+		{&s.header, excelize.Style{NumFmt: textFormat, Font: font(excelize.Font{Bold: true}),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}}}},
 		{&s.text, excelize.Style{NumFmt: textFormat}},
-		{&s.offending, excelize.Style{NumFmt: textFormat, Font: &excelize.Font{Color: offendingFont},
+		{&s.offending, excelize.Style{NumFmt: textFormat, Font: font(excelize.Font{Color: offendingFont}),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{offendingFill}}}},
-		{&s.info, excelize.Style{NumFmt: textFormat, Font: &excelize.Font{Italic: true, Color: "595959"}}},
+		{&s.info, excelize.Style{NumFmt: textFormat, Font: font(excelize.Font{Italic: true, Color: "595959"})}},
 	}
 	for _, st := range styles {
 		if *st.id, err = f.NewStyle(&st.style); err != nil {
@@ -109,7 +117,10 @@ func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
 func (e *ErrorsWorkbook) start() error {
 	for i, h := range e.layout.header {
 		style, width := e.styles.text, columnWidth(h)
-		if i == e.layout.msgCol {
+		switch i {
+		case e.layout.codeCol:
+			width = 24
+		case e.layout.msgCol:
 			width = 60
 		}
 		if i == e.layout.codeCol || i == e.layout.msgCol {

@@ -51,6 +51,11 @@ type Config struct {
 	// Dialect is the report and errors CSV's; the zero value is
 	// DefaultDialect.
 	Dialect Dialect
+	// FlushEvery, when above 0, hands the report and errors CSV to the
+	// system after every FlushEvery rows, so a killed run's partial files
+	// hold what it did; 0 flushes only when a buffer fills. An import sets
+	// 1: its rows come a few a second; a dry run's come by the million.
+	FlushEvery int
 }
 
 // IsWorkbook reports whether path names an .xlsx workbook.
@@ -67,6 +72,8 @@ type Writer struct {
 	errs     ErrorsFile // nil when no errors file is wanted
 	counts   Counts
 	problems *Problems
+	// flushEvery and rows implement Config.FlushEvery.
+	flushEvery, rows int
 	// The files Open created, renamed into place by Close.
 	reportFile, errorsFile *Partial
 }
@@ -104,6 +111,7 @@ func Open(cfg Config) (_ *Writer, err error) {
 	}
 	w := newWriter(rf, errs, d, cfg.InputHeader)
 	w.reportFile, w.errorsFile = rf, ef
+	w.flushEvery = cfg.FlushEvery
 	return w, nil
 }
 
@@ -184,14 +192,31 @@ func (w *Writer) Write(r *Result, fields []string) error {
 	if _, err := w.report.Write(w.line); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	if !r.Outcome.NeedsAttention() {
-		return nil
+	if r.Outcome.NeedsAttention() {
+		w.problems.Add(r, fields)
+		if w.errs != nil {
+			if err := w.errs.Write(r, fields); err != nil {
+				return err
+			}
+		}
 	}
-	w.problems.Add(r, fields)
-	if w.errs == nil {
-		return nil
+	w.rows++
+	if w.flushEvery > 0 && w.rows%w.flushEvery == 0 {
+		return w.Flush()
 	}
-	return w.errs.Write(r, fields)
+	return nil
+}
+
+// Flush hands what is buffered of the report, and of an errors CSV, to the
+// system. An errors workbook is only written whole, by Close.
+func (w *Writer) Flush() error {
+	if err := w.report.Flush(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if f, ok := w.errs.(interface{ Flush() error }); ok {
+		return f.Flush()
+	}
+	return nil
 }
 
 // Counts returns how many rows of each outcome were written so far.

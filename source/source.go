@@ -188,8 +188,9 @@ func (r *Reader) Delimiter() rune { return r.delimiter }
 type Dialect struct {
 	// Delimiter separates cells.
 	Delimiter rune
-	// BOM is set when the input started with a UTF-8 byte-order mark or is
-	// UTF-16: output in UTF-8 needs one for Excel to read it as such.
+	// BOM is set when the input started with a UTF-8 byte-order mark or
+	// is not in UTF-8: output written in UTF-8 needs the mark for Excel to
+	// read it as such.
 	BOM bool
 	// CRLF is set when the header line ended with \r\n.
 	CRLF bool
@@ -198,8 +199,10 @@ type Dialect struct {
 // Dialect returns the delimited input's dialect; the zero Dialect for a
 // workbook.
 func (r *Reader) Dialect() Dialect {
-	bom := r.encoding == EncodingUTF8BOM || r.encoding == EncodingUTF16LE || r.encoding == EncodingUTF16BE
-	return Dialect{Delimiter: r.delimiter, BOM: bom && r.delimiter != 0, CRLF: r.crlf}
+	if r.delimiter == 0 {
+		return Dialect{}
+	}
+	return Dialect{Delimiter: r.delimiter, BOM: r.encoding != EncodingUTF8, CRLF: r.crlf}
 }
 
 // Next returns the next data record. It returns io.EOF after the last one;

@@ -41,7 +41,7 @@ Rows that would be sent are reported "valid".
 		if err != nil {
 			return err
 		}
-		return runImport(cmd, cfg, f.display)
+		return runImport(cmd, cfg, &f)
 	}
 	return cmd
 }
@@ -54,22 +54,33 @@ func exactlyOneFile(cmd *cobra.Command, args []string) error {
 }
 
 // runImport runs the import and prints the summary; the error it returns
-// carries the exit code. display, when not nil, is finished before the
+// carries the exit code. f.display, when not nil, is finished before the
 // summary is printed.
-func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay) error {
+func runImport(cmd *cobra.Command, cfg importer.Config, f *runFlags) error {
 	cfg = cfg.WithDefaults()
 	sum, err := importer.Run(cmd.Context(), cfg)
-	if display != nil {
-		display.finish()
+	if f.display != nil {
+		f.display.finish()
 	}
+	err = runOutcome(sum, cfg, err)
+	if serr := closeRun(cfg, f, sum, err); serr != nil && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// runOutcome prints the summary lines and returns the error that carries
+// the run's exit code.
+func runOutcome(sum report.Summary, cfg importer.Config, err error) error {
 	var ce *importer.ConfigError
 	if errors.As(err, &ce) {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, sum.String())
+	sum.WriteProblems(os.Stderr)
 	fmt.Fprintf(os.Stderr, "report: %s\n", cfg.ReportPath)
-	if n := sum.Counts[report.Invalid] + sum.Counts[report.Failed]; n > 0 {
-		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", cfg.ErrorsPath)
+	if sum.ErrorsPath != "" {
+		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", sum.ErrorsPath)
 	}
 	if err != nil {
 		return err

@@ -2,10 +2,10 @@ package importer
 
 import (
 	"context"
-	"errors"
-	"io"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"

@@ -43,6 +43,7 @@ func summarize(sum *report.Summary, cfg Config, out *report.Writer) {
 		sum.LedgerPath = cfg.LedgerPath
 	}
 	sum.AddProblems(out.Problems())
+	sum.Attention = out.Attention()
 }
 
 // errorsExt is the errors file's default extension: a workbook for a

@@ -57,6 +57,10 @@ type Summary struct {
 	TopProblems   []Problem
 	// OtherProblems is the number of kinds of problem beyond TopProblems.
 	OtherProblems int
+
+	// Attention is the first rows that need a person, for the HTML page;
+	// not in the JSON.
+	Attention Attention
 }
 
 // SummarySchemaVersion is the schema_version of the JSON summary. It

@@ -66,12 +66,13 @@ func IsWorkbook(path string) bool {
 // Writer writes the report and the errors file. It is not safe for
 // concurrent use: one goroutine feeds it rows in input order.
 type Writer struct {
-	dialect  Dialect
-	report   *bufio.Writer
-	line     []byte
-	errs     ErrorsFile // nil when no errors file is wanted
-	counts   Counts
-	problems *Problems
+	dialect   Dialect
+	report    *bufio.Writer
+	line      []byte
+	errs      ErrorsFile // nil when no errors file is wanted
+	counts    Counts
+	problems  *Problems
+	attention Attention
 	// flushEvery and rows implement Config.FlushEvery.
 	flushEvery, rows int
 	// The files Open created, renamed into place by Close.
@@ -174,6 +175,7 @@ func newWriter(report io.Writer, errs ErrorsFile, d Dialect, inputHeader []strin
 		counts:   Counts{},
 		problems: NewProblems(inputHeader, DefaultMaxProblems),
 	}
+	w.attention.Header = inputHeader
 	if d.BOM {
 		w.report.WriteString(utf8BOM)
 	}
@@ -194,6 +196,7 @@ func (w *Writer) Write(r *Result, fields []string) error {
 	}
 	if r.Outcome.NeedsAttention() {
 		w.problems.Add(r, fields)
+		w.attention.keep(r, fields)
 		if w.errs != nil {
 			if err := w.errs.Write(r, fields); err != nil {
 				return err
@@ -225,6 +228,10 @@ func (w *Writer) Counts() Counts { return w.counts }
 // Problems returns the problems of the rows written so far, for the
 // closing table and the summary.
 func (w *Writer) Problems() *Problems { return w.problems }
+
+// Attention returns the first MaxHTMLRows rows that need attention, for
+// the HTML page.
+func (w *Writer) Attention() Attention { return w.attention }
 
 // ErrorRows is the number of rows written to the errors file.
 func (w *Writer) ErrorRows() int {

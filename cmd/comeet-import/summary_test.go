@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -17,10 +18,10 @@ func TestValidateSummaryFile(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, "in.csv", []byte("position_uid;partner_candidate_id;first_name;last_name;email\r\n"+
 		"11.11;A1;Dana;Levi;dana@example.com\r\n11.11;A2;Ann;Lee;not-an-address\r\n"))
-	sumPath := filepath.Join(dir, "summary.json")
+	sumPath, htmlPath := filepath.Join(dir, "summary.json"), filepath.Join(dir, "report.html")
 	rep, errs := filepath.Join(dir, "r.csv"), filepath.Join(dir, "e.csv")
 	_, stderr, code := execute(t, "validate", "--no-ledger", "--log-level", "error", "--progress", "none",
-		"--report", rep, "--errors", errs, "--summary", sumPath, in)
+		"--report", rep, "--errors", errs, "--summary", sumPath, "--html", htmlPath, in)
 	if code != exitRowsFailed {
 		t.Fatalf("got exit %d, want %d\n%s", code, exitRowsFailed, stderr)
 	}
@@ -46,6 +47,10 @@ func TestValidateSummaryFile(t *testing.T) {
 		got.InputRows != 2 || got.Counts["valid"] != 1 || got.Counts["invalid"] != 1 ||
 		got.Report != rep || got.Errors != errs || got.Ledger != "" || len(got.TopProblems) != 1 {
 		t.Fatalf("got summary %s", b)
+	}
+	page, err := os.ReadFile(htmlPath)
+	if err != nil || !strings.Contains(string(page), "not-an-address") || !strings.Contains(string(page), "<h1>in.csv</h1>") {
+		t.Fatalf("got HTML page (%v):\n%s", err, page)
 	}
 }
 

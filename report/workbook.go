@@ -49,6 +49,9 @@ type ErrorsWorkbook struct {
 	rows    int
 	notes   []excelize.Comment
 	dropped int // comments past MaxWorkbookComments
+	// overflow counts the rows past the sheet's last row
+	// (excelize.TotalRows): they are in the report, not in the workbook.
+	overflow int
 	cells   []string
 	values  []any
 	marked  map[int]string
@@ -150,8 +153,13 @@ func columnWidth(header string) float64 {
 	return float64(min(max(utf8.RuneCountInString(header)+4, 12), 40))
 }
 
-// Write implements ErrorsFile.
+// Write implements ErrorsFile. Rows past the sheet's last row are counted,
+// not written, and Close says so in a comment on the message header.
 func (e *ErrorsWorkbook) Write(r *Result, fields []string) error {
+	if e.rows+2 > excelize.TotalRows {
+		e.overflow++
+		return nil
+	}
 	e.rows++
 	line := e.rows + 1
 	clear(e.marked)
@@ -219,6 +227,11 @@ func (e *ErrorsWorkbook) Close() error {
 }
 
 func (e *ErrorsWorkbook) finish() error {
+	if e.overflow > 0 {
+		cell, _ := excelize.CoordinatesToCellName(e.layout.msgCol+1, 1)
+		e.notes = append(e.notes, excelize.Comment{Author: CommentAuthor, Cell: cell, Width: 240, Height: 60,
+			Text: fmt.Sprintf("%d more rows to fix did not fit in the sheet: the report lists them all.", e.overflow)})
+	}
 	for _, n := range e.notes {
 		if err := e.f.AddComment(WorkbookSheet, n); err != nil {
 			return fmt.Errorf("comment %s: %w", n.Cell, err)

@@ -248,18 +248,24 @@ func (w *Writer) ErrorRows() int {
 func (w *Writer) Close() error {
 	var errs []error
 	errs = append(errs, w.report.Flush())
+	var errsClose error
 	if w.errs != nil {
-		errs = append(errs, w.errs.Close())
+		errsClose = w.errs.Close()
+		errs = append(errs, errsClose)
 	}
 	if w.reportFile != nil {
 		errs = append(errs, w.reportFile.Commit())
 	}
-	if w.errorsFile != nil {
-		if w.errs.Rows() > 0 {
-			errs = append(errs, w.errorsFile.Commit())
-		} else {
-			errs = append(errs, w.errorsFile.Discard(true))
-		}
+	switch {
+	case w.errorsFile == nil:
+	case errsClose != nil:
+		// A broken errors file stays under its partial name, and the
+		// previous one in place.
+		errs = append(errs, w.errorsFile.Close())
+	case w.errs.Rows() > 0:
+		errs = append(errs, w.errorsFile.Commit())
+	default:
+		errs = append(errs, w.errorsFile.Discard(true))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close report: %w", err)

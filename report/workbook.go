@@ -52,9 +52,9 @@ type ErrorsWorkbook struct {
 	// overflow counts the rows past the sheet's last row
 	// (excelize.TotalRows): they are in the report, not in the workbook.
 	overflow int
-	cells   []string
-	values  []any
-	marked  map[int]string
+	cells    []string
+	values   []any
+	marked   map[int]string
 }
 
 type workbookStyles struct{ header, text, offending, info int }

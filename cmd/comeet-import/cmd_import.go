@@ -58,6 +58,9 @@ func exactlyOneFile(cmd *cobra.Command, args []string) error {
 // summary is printed.
 func runImport(cmd *cobra.Command, cfg importer.Config, f *runFlags) error {
 	cfg = cfg.WithDefaults()
+	if err := checkSummaryOutputs(cfg, f); err != nil {
+		return err
+	}
 	sum, err := importer.Run(cmd.Context(), cfg)
 	if f.display != nil {
 		f.display.finish()

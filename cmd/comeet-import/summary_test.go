@@ -81,3 +81,19 @@ func TestValidateWorkbookErrorsDefault(t *testing.T) {
 		t.Fatalf("got error_code %q, want invalid_email", v)
 	}
 }
+
+// TestSummaryOutputsRefused: a --summary or --html naming the input is
+// refused before anything is read or written.
+func TestSummaryOutputsRefused(t *testing.T) {
+	body := []byte("position_uid,partner_candidate_id,first_name,last_name\n11.11,A1,Dana,Levi\n")
+	in := writeFile(t, "in.csv", body)
+	for _, flag := range []string{"--summary", "--html"} {
+		_, stderr, code := execute(t, "validate", "--no-ledger", "--progress", "none", flag, in, in)
+		if code != exitConfig {
+			t.Errorf("%s: got exit %d, want %d\n%s", flag, code, exitConfig, stderr)
+		}
+		if b, _ := os.ReadFile(in); string(b) != string(body) {
+			t.Fatalf("%s: the input was overwritten: %q", flag, b)
+		}
+	}
+}

@@ -48,7 +48,9 @@ type ErrorsWorkbook struct {
 	styles  workbookStyles
 	rows    int
 	notes   []excelize.Comment
-	dropped int // comments past MaxWorkbookComments
+	// maxNotes is MaxWorkbookComments, lowered by tests.
+	maxNotes int
+	dropped  int // comments past maxNotes
 	// overflow counts the rows past the sheet's last row
 	// (excelize.TotalRows): they are in the report, not in the workbook.
 	overflow int
@@ -72,7 +74,7 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 	if err := f.SetSheetName(f.GetSheetName(0), WorkbookSheet); err != nil {
 		return nil, err
 	}
-	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}}
+	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}, maxNotes: MaxWorkbookComments}
 	if e.styles, err = newWorkbookStyles(f); err != nil {
 		return nil, err
 	}
@@ -198,7 +200,7 @@ func (e *ErrorsWorkbook) note(col, line int, message string) {
 	if message == "" {
 		return
 	}
-	if len(e.notes) >= MaxWorkbookComments {
+	if len(e.notes) >= e.maxNotes {
 		e.dropped++
 		return
 	}

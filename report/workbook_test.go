@@ -335,3 +335,39 @@ func TestErrorsWorkbookFedBack(t *testing.T) {
 		t.Fatalf("fed back: got %q", rows)
 	}
 }
+
+// TestErrorsWorkbookCommentCap: past the cap, offending cells are still
+// filled but carry no comment.
+func TestErrorsWorkbookCommentCap(t *testing.T) {
+	var buf bytes.Buffer
+	wb, err := NewErrorsWorkbook(&buf, []string{"A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb.maxNotes = 2
+	for i := range 3 {
+		r := Result{Row: i + 1, Outcome: Invalid, ErrorCode: "c", Cells: []CellProblem{{Column: 0, Message: "bad"}}}
+		if err := wb.Write(&r, []string{"x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := wb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := wb.CommentsDropped(); got != 1 {
+		t.Fatalf("got %d comments dropped, want 1", got)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	comments, _ := f.GetComments(WorkbookSheet)
+	if len(comments) != 2 {
+		t.Fatalf("got %d comments, want 2", len(comments))
+	}
+	id, _ := f.GetCellStyle(WorkbookSheet, "A4")
+	if st, _ := f.GetStyle(id); !slices.Contains(st.Fill.Color, offendingFill) {
+		t.Fatalf("the cell past the cap is not filled: %v", st.Fill.Color)
+	}
+}

@@ -41,13 +41,13 @@ const textFormat = 49
 // does not grow with the rows; only the comments, capped at
 // MaxWorkbookComments, are held until Close.
 type ErrorsWorkbook struct {
-	w       io.Writer
-	f       *excelize.File
-	sw      *excelize.StreamWriter
-	layout  errorsLayout
-	styles  workbookStyles
-	rows    int
-	notes   []excelize.Comment
+	w      io.Writer
+	f      *excelize.File
+	sw     *excelize.StreamWriter
+	layout errorsLayout
+	styles workbookStyles
+	rows   int
+	notes  []excelize.Comment
 	// maxNotes is MaxWorkbookComments, lowered by tests.
 	maxNotes int
 	dropped  int // comments past maxNotes

@@ -45,7 +45,7 @@ type Config struct {
 	// empty means the input's folder.
 	FilesDir string
 	// ReportPath and ErrorsPath default to <input>.report.csv and
-	// <input>.errors.csv.
+	// <input>.errors.csv (<input>.errors.xlsx for a workbook input).
 	ReportPath, ErrorsPath string
 	// LedgerPath defaults to DefaultLedgerName in the report's folder;
 	// NoLedger turns the ledger off.
@@ -100,7 +100,7 @@ func (c Config) WithDefaults() Config {
 		c.ReportPath = source.TrimExt(base) + ".report.csv"
 	}
 	if c.ErrorsPath == "" {
-		c.ErrorsPath = source.TrimExt(base) + ".errors.csv"
+		c.ErrorsPath = source.TrimExt(base) + errorsExt(base)
 	}
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)

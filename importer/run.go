@@ -51,6 +51,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
+	summarize(&res.Summary, cfg, r.out)
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -113,7 +114,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		}
 		p.sender = &sender{client: client, ledger: lg, stats: r.stats, source: name, log: cfg.Logger}
 	}
-	if r.out, err = report.Create(cfg.ReportPath, cfg.ErrorsPath, r.src.Header()); err != nil {
+	if r.out, err = openReport(cfg, r.src); err != nil {
 		return nil, err
 	}
 	p.out = r.out

@@ -3,7 +3,9 @@ package importer
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/source"
 )
 
 // rig is one import set up against a real comeettest server, with real
@@ -120,27 +123,30 @@ func (g *rig) report() []map[string]string {
 
 func readCSVMaps(t *testing.T, path string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("open %s: %v", path, err)
+	// The report takes the input's dialect: the input reader detects it.
+	src, err := source.Open(path, source.Options{Format: source.FormatDelimited})
+	if errors.Is(err, source.ErrNoRows) {
+		return nil
 	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatalf("read %s: %v", path, err)
 	}
-	if len(records) == 0 {
-		t.Fatalf("%s is empty, want a header", path)
-	}
+	defer src.Close()
 	var out []map[string]string
-	for _, rec := range records[1:] {
+	for {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil || rec.Err != nil {
+			t.Fatalf("read %s: %v %v", path, err, rec.Err)
+		}
 		m := map[string]string{}
-		for i, name := range records[0] {
-			m[name] = rec[i]
+		for i, name := range src.Header() {
+			m[name] = rec.Fields[i]
 		}
 		out = append(out, m)
 	}
-	return out
 }
 
 // posts counts the POST /candidates requests the server received.

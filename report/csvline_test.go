@@ -37,17 +37,28 @@ func itoaOrEmpty(n int) string {
 func TestAppendLineMatchesEncodingCSV(t *testing.T) {
 	cells := []string{"", "plain", "Bobby", "a,b", `say "hi"`, "multi\nline", "cr\rhere", " leading space",
 		"\tleading tab", "=SUM(A1)", "+972-52", "-x", "@cmd", "\rcr first", `\.`, "'quoted", "=a,b", `=say "x"`, "עברית", "\u00a0nbsp"}
-	for i, c := range cells {
-		r := Result{Row: i + 1, Line: i + 2, PartnerCandidateID: c, PositionUID: c, FirstName: c, LastName: c,
-			Email: c, Outcome: Invalid, CandidateUID: c, HTTPStatus: 400 * (i % 2), ErrorCode: c, Message: c, Attempts: i}
-		var want bytes.Buffer
-		cw := csv.NewWriter(&want)
-		cw.Write(neutralizeAll(r.appendRecord(nil)))
-		cw.Flush()
-		if got := string(r.appendLine(nil)); got != want.String() {
-			t.Errorf("cell %q:\ngot  %q\nwant %q", c, got, want.String())
+	dialects := []Dialect{DefaultDialect, {Comma: ';', CRLF: true}, {Comma: '\t'}, {Comma: '|', CRLF: true}}
+	for _, d := range dialects {
+		for i, c := range append(cells, "a;b", "a|b", "a\tb", "x\r\ny", "\r\n") {
+			r := Result{Row: i + 1, Line: i + 2, PartnerCandidateID: c, PositionUID: c, FirstName: c, LastName: c,
+				Email: c, Outcome: Invalid, CandidateUID: c, HTTPStatus: 400 * (i % 2), ErrorCode: c, Message: c, Attempts: i}
+			var want bytes.Buffer
+			cw := csv.NewWriter(&want)
+			cw.Comma, cw.UseCRLF = d.Comma, d.CRLF
+			cw.Write(neutralizeAll(r.appendRecord(nil)))
+			cw.Flush()
+			if got := string(r.appendLine(nil, d)); got != want.String() {
+				t.Errorf("dialect %+v, cell %q:\ngot  %q\nwant %q", d, c, got, want.String())
+			}
 		}
 	}
+}
+
+func neutralizeAll(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = Neutralize(c)
+	}
+	return cells
 }
 
 func BenchmarkAppendLine(b *testing.B) {
@@ -56,7 +67,7 @@ func BenchmarkAppendLine(b *testing.B) {
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = r.appendLine(buf[:0])
+		buf = r.appendLine(buf[:0], DefaultDialect)
 	}
 }
 

@@ -17,6 +17,23 @@ type Result struct {
 	ErrorCode          string  `csv:"error_code"`
 	Message            string  `csv:"message"`
 	Attempts           int     `csv:"attempts"`
+
+	// Cells are the input cells at fault, when the problem lies in
+	// particular cells: the errors workbook marks them and the top problems
+	// count them by column. Not part of the report CSV.
+	Cells []CellProblem `csv:"-"`
+}
+
+// CellProblem is what is wrong with one input cell of a row.
+type CellProblem struct {
+	// Column is the cell's 0-based index in the input's header.
+	Column int
+	// Code is the problem's error code; "" means the row's ErrorCode.
+	Code string
+	// Message says what is wrong and what to type instead, in the user's
+	// terms, for example `Country "United Stats": not a country; did you
+	// mean "United States" (US)?`.
+	Message string
 }
 
 // Header is the report's header line: the csv tags of Result's fields, in

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"strings"
 	"time"
 )
@@ -36,6 +39,119 @@ type Summary struct {
 	// LowestPerMinute is the lowest rate it reached, in requests a minute.
 	Slowdowns       int
 	LowestPerMinute float64
+
+	// The fields below are only in the JSON form (see MarshalJSON).
+
+	// ExitCode is the code the process exits with.
+	ExitCode int
+	// InputRows is the number of data rows read from the input; 0 means
+	// Counts.Total().
+	InputRows int
+	// ReportPath, ErrorsPath and LedgerPath are the files the run wrote;
+	// ErrorsPath is empty when no row needed attention, LedgerPath without
+	// a ledger.
+	ReportPath, ErrorsPath, LedgerPath string
+	// TopErrorCodes and TopProblems are the most frequent error codes and
+	// problems, largest first (see Problems and AddProblems).
+	TopErrorCodes []ErrorCodeCount
+	TopProblems   []Problem
+	// OtherProblems is the number of kinds of problem beyond TopProblems.
+	OtherProblems int
+
+	// Attention is the first rows that need a person, for the HTML page;
+	// not in the JSON.
+	Attention Attention
+}
+
+// SummarySchemaVersion is the schema_version of the JSON summary. It
+// changes when a field changes meaning or is removed, not when one is added.
+const SummarySchemaVersion = 1
+
+// SummaryTop is how many problems and error codes the summary keeps.
+const SummaryTop = 10
+
+// AddProblems fills TopErrorCodes and TopProblems with p's first SummaryTop.
+func (s *Summary) AddProblems(p *Problems) {
+	s.TopErrorCodes = p.TopCodes(SummaryTop)
+	s.TopProblems = p.Top(SummaryTop)
+	s.OtherProblems = p.Kinds() - len(s.TopProblems)
+}
+
+// WriteProblems writes the summary's top problems as a table for standard
+// error (see WriteProblems); nothing when there are none.
+func (s Summary) WriteProblems(w io.Writer) error {
+	return WriteProblems(w, s.TopProblems, s.OtherProblems)
+}
+
+// summaryJSON is the JSON form of Summary, a contract documented in the
+// README: fields may be added, never renamed.
+type summaryJSON struct {
+	SchemaVersion   int              `json:"schema_version"`
+	Command         string           `json:"command"`
+	ExitCode        int              `json:"exit_code"`
+	ElapsedSeconds  float64          `json:"elapsed_seconds"`
+	InputRows       int              `json:"input_rows"`
+	Counts          map[Outcome]int  `json:"counts"`
+	Requests        int              `json:"requests"`
+	Throttled       int              `json:"throttled"`
+	BudgetUsed      float64          `json:"budget_used"`
+	Slowdowns       int              `json:"slowdowns"`
+	LowestPerMinute float64          `json:"lowest_per_minute"`
+	TopErrorCodes   []ErrorCodeCount `json:"top_error_codes"`
+	TopProblems     []Problem        `json:"top_problems"`
+	OtherProblems   int              `json:"other_problems"`
+	Report          string           `json:"report"`
+	Errors          string           `json:"errors"`
+	Ledger          string           `json:"ledger"`
+}
+
+// MarshalJSON writes the summary as the JSON object documented in the
+// README ("The JSON summary"): every outcome is counted, 0 included, and
+// the lists are never null.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	j := summaryJSON{
+		SchemaVersion: SummarySchemaVersion, Command: "import", ExitCode: s.ExitCode,
+		ElapsedSeconds: math.Round(s.Elapsed.Seconds()*1000) / 1000,
+		InputRows:      s.InputRows, Counts: map[Outcome]int{},
+		Requests: s.Sent, Throttled: s.Throttled, BudgetUsed: math.Round(s.BudgetUsed*1000) / 1000,
+		Slowdowns: s.Slowdowns, LowestPerMinute: math.Round(s.LowestPerMinute*10) / 10,
+		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems, OtherProblems: s.OtherProblems,
+		Report: s.ReportPath, Errors: s.ErrorsPath, Ledger: s.LedgerPath,
+	}
+	if s.DryRun {
+		j.Command = "validate"
+	}
+	if j.InputRows == 0 {
+		j.InputRows = s.Counts.Total()
+	}
+	for _, o := range Outcomes {
+		j.Counts[o] = s.Counts[o]
+	}
+	if j.TopErrorCodes == nil {
+		j.TopErrorCodes = []ErrorCodeCount{}
+	}
+	if j.TopProblems == nil {
+		j.TopProblems = []Problem{}
+	}
+	return json.Marshal(j)
+}
+
+// WriteFile writes the JSON summary to path, indented, with FileMode,
+// under a temporary name renamed into place (see Partial).
+func (s Summary) WriteFile(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	p, err := CreatePartial(path)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Write(append(b, '\n')); err != nil {
+		p.Discard(false)
+		return fmt.Errorf("write %q: %w", p.Name(), err)
+	}
+	return p.Commit()
 }
 
 // String renders the summary as one line, for example

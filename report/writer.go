@@ -2,18 +2,17 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
+	"path/filepath"
 	"strings"
 )
 
 // writeBuffer is the size of each file's write buffer: a million-row dry
-// run writes over 100 MB of report, and csv.Writer's own 4 KiB buffer would
-// make that tens of thousands of write calls.
+// run writes over 100 MB of report, and a small buffer would make that tens
+// of thousands of write calls.
 const writeBuffer = 256 << 10
 
 // FileMode is the permission of every file the report writes: they hold
@@ -28,44 +27,105 @@ const (
 	MessageColumn   = "message"
 )
 
+// ErrorsFile receives the rows that need a person's attention, in their
+// original columns. ErrorsCSV and ErrorsWorkbook implement it.
+type ErrorsFile interface {
+	// Write adds one row: its result and its input cells (nil when the row
+	// could not be read into cells).
+	Write(r *Result, fields []string) error
+	// Rows is the number of rows written so far.
+	Rows() int
+	// Close finishes the file; it does not close the io.Writer beneath.
+	Close() error
+}
+
+// Config says where a Writer writes and how.
+type Config struct {
+	// ReportPath is the report CSV.
+	ReportPath string
+	// ErrorsPath is the errors file: a workbook when it ends in .xlsx (see
+	// IsWorkbook), a CSV otherwise; "" for none.
+	ErrorsPath string
+	// InputHeader is the input's header, which the errors file repeats.
+	InputHeader []string
+	// Dialect is the report and errors CSV's; the zero value is
+	// DefaultDialect.
+	Dialect Dialect
+	// FlushEvery, when above 0, hands the report and errors CSV to the
+	// system after every FlushEvery rows, so a killed run's partial files
+	// hold what it did; 0 flushes only when a buffer fills. An import sets
+	// 1: its rows come a few a second; a dry run's come by the million.
+	FlushEvery int
+}
+
+// IsWorkbook reports whether path names an .xlsx workbook.
+func IsWorkbook(path string) bool {
+	return strings.EqualFold(filepath.Ext(path), ".xlsx")
+}
+
 // Writer writes the report and the errors file. It is not safe for
 // concurrent use: one goroutine feeds it rows in input order.
 type Writer struct {
+	dialect   Dialect
 	report    *bufio.Writer
 	line      []byte
-	errs      *csv.Writer // nil when no errors file is wanted
-	closers   []io.Closer
-	width     int // cells per errors-file line
-	codeCol   int
-	msgCol    int
+	errs      ErrorsFile // nil when no errors file is wanted
 	counts    Counts
-	errBuf    []string
-	wroteErrs bool
-	errHeader []string
+	problems  *Problems
+	attention Attention
+	// flushEvery and rows implement Config.FlushEvery.
+	flushEvery, rows int
+	// The files Open created, renamed into place by Close.
+	reportFile, errorsFile *Partial
 }
 
-// Create opens (truncating) the report and, unless errorsPath is empty, the
-// errors file, both with FileMode. inputHeader is the input's header, which
-// the errors file repeats.
-func Create(reportPath, errorsPath string, inputHeader []string) (*Writer, error) {
-	rf, err := CreateFile(reportPath)
+// Open creates the report and, unless cfg.ErrorsPath is empty, the errors
+// file, each under its name plus PartialSuffix with FileMode; Close renames
+// them into place. An errors file that ends up with no rows is removed, with
+// any file of that name an earlier run left.
+func Open(cfg Config) (_ *Writer, err error) {
+	d, err := cfg.Dialect.check()
 	if err != nil {
 		return nil, err
 	}
-	var ef io.Writer
-	closers := []io.Closer{rf}
-	if errorsPath != "" {
-		f, err := CreateFile(errorsPath)
+	rf, err := CreatePartial(cfg.ReportPath)
+	if err != nil {
+		return nil, err
+	}
+	var ef *Partial
+	var errs ErrorsFile
+	defer func() {
 		if err != nil {
-			rf.Close()
+			rf.Discard(false)
+			if ef != nil {
+				ef.Discard(false)
+			}
+		}
+	}()
+	if cfg.ErrorsPath != "" {
+		if ef, err = CreatePartial(cfg.ErrorsPath); err != nil {
 			return nil, err
 		}
-		ef = f
-		closers = append(closers, f)
+		if errs, err = newErrorsFile(ef, cfg.ErrorsPath, cfg.InputHeader, d); err != nil {
+			return nil, err
+		}
 	}
-	w := NewWriter(rf, ef, inputHeader)
-	w.closers = closers
+	w := newWriter(rf, errs, d, cfg.InputHeader)
+	w.reportFile, w.errorsFile = rf, ef
+	w.flushEvery = cfg.FlushEvery
 	return w, nil
+}
+
+func newErrorsFile(w io.Writer, path string, header []string, d Dialect) (ErrorsFile, error) {
+	if IsWorkbook(path) {
+		return NewErrorsWorkbook(w, header)
+	}
+	return NewErrorsCSV(w, header, d)
+}
+
+// Create opens the report and errors file like Open, in DefaultDialect.
+func Create(reportPath, errorsPath string, inputHeader []string) (*Writer, error) {
+	return Open(Config{ReportPath: reportPath, ErrorsPath: errorsPath, InputHeader: inputHeader})
 }
 
 // CreateFile creates (or truncates) path with FileMode, whatever the mode
@@ -84,94 +144,128 @@ func CreateFile(path string) (*os.File, error) {
 	return f, nil
 }
 
-// NewWriter writes the report to report and the errors file to errs (nil for
-// none). The report's header is written at once; the errors file's header is
-// written with its first row, so a clean run leaves it empty.
+// NewWriter writes the report to report and the errors CSV to errs (nil for
+// none), both in DefaultDialect. The report's header is written at once;
+// the errors file's header is written with its first row, so a clean run
+// leaves it empty.
 func NewWriter(report, errs io.Writer, inputHeader []string) *Writer {
-	w := &Writer{report: bufio.NewWriterSize(report, writeBuffer), counts: Counts{}}
-	w.report.WriteString(strings.Join(Header, ",") + "\n")
+	var ef ErrorsFile
 	if errs != nil {
-		w.errs = csv.NewWriter(bufio.NewWriterSize(errs, writeBuffer))
-		w.errHeader, w.codeCol, w.msgCol = errorsHeader(inputHeader)
-		w.width = len(w.errHeader)
+		ef, _ = NewErrorsCSV(errs, inputHeader, DefaultDialect) // DefaultDialect is valid
 	}
+	return newWriter(report, ef, DefaultDialect, inputHeader)
+}
+
+// NewWriterTo writes the report to report in dialect d and the rows that
+// need attention to errs (nil for none). inputHeader names the columns in
+// the top problems.
+func NewWriterTo(report io.Writer, errs ErrorsFile, d Dialect, inputHeader []string) (*Writer, error) {
+	d, err := d.check()
+	if err != nil {
+		return nil, err
+	}
+	return newWriter(report, errs, d, inputHeader), nil
+}
+
+func newWriter(report io.Writer, errs ErrorsFile, d Dialect, inputHeader []string) *Writer {
+	w := &Writer{
+		dialect:  d,
+		report:   bufio.NewWriterSize(report, writeBuffer),
+		errs:     errs,
+		counts:   Counts{},
+		problems: NewProblems(inputHeader, DefaultMaxProblems),
+	}
+	w.attention.Header = inputHeader
+	if d.BOM {
+		w.report.WriteString(utf8BOM)
+	}
+	w.report.Write(appendRecord(nil, Header, d))
 	return w
 }
 
-func errorsHeader(input []string) (header []string, codeCol, msgCol int) {
-	header = slices.Clone(input)
-	find := func(name string) int {
-		for i, h := range header {
-			if strings.EqualFold(strings.TrimSpace(h), name) {
-				return i
-			}
-		}
-		header = append(header, name)
-		return len(header) - 1
-	}
-	codeCol = find(ErrorCodeColumn)
-	msgCol = find(MessageColumn)
-	return header, codeCol, msgCol
-}
+const utf8BOM = "\uFEFF"
 
 // Write writes one row's result, and, when the row needs attention, its
 // original cells to the errors file. fields may be nil when the row could
 // not be read into cells.
 func (w *Writer) Write(r *Result, fields []string) error {
 	w.counts[r.Outcome]++
-	w.line = r.appendLine(w.line[:0])
+	w.line = r.appendLine(w.line[:0], w.dialect)
 	if _, err := w.report.Write(w.line); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	if w.errs == nil || !r.Outcome.NeedsAttention() {
-		return nil
-	}
-	return w.writeError(r, fields)
-}
-
-func (w *Writer) writeError(r *Result, fields []string) error {
-	if !w.wroteErrs {
-		w.wroteErrs = true
-		if err := w.errs.Write(neutralizeAll(slices.Clone(w.errHeader))); err != nil {
-			return fmt.Errorf("write errors file: %w", err)
+	if r.Outcome.NeedsAttention() {
+		w.problems.Add(r, fields)
+		w.attention.keep(r, fields)
+		if w.errs != nil {
+			if err := w.errs.Write(r, fields); err != nil {
+				return err
+			}
 		}
 	}
-	w.errBuf = append(w.errBuf[:0], fields...)
-	for len(w.errBuf) < w.width {
-		w.errBuf = append(w.errBuf, "")
-	}
-	w.errBuf = w.errBuf[:w.width]
-	w.errBuf[w.codeCol] = r.ErrorCode
-	w.errBuf[w.msgCol] = r.Message
-	if err := w.errs.Write(neutralizeAll(w.errBuf)); err != nil {
-		return fmt.Errorf("write errors file: %w", err)
+	w.rows++
+	if w.flushEvery > 0 && w.rows%w.flushEvery == 0 {
+		return w.Flush()
 	}
 	return nil
 }
 
-func neutralizeAll(cells []string) []string {
-	for i, c := range cells {
-		cells[i] = Neutralize(c)
+// Flush hands what is buffered of the report, and of an errors CSV, to the
+// system. An errors workbook is only written whole, by Close.
+func (w *Writer) Flush() error {
+	if err := w.report.Flush(); err != nil {
+		return fmt.Errorf("write report: %w", err)
 	}
-	return cells
+	if f, ok := w.errs.(interface{ Flush() error }); ok {
+		return f.Flush()
+	}
+	return nil
 }
 
 // Counts returns how many rows of each outcome were written so far.
 func (w *Writer) Counts() Counts { return w.counts }
 
-// Close flushes both files, syncs them to disk and closes them.
+// Problems returns the problems of the rows written so far, for the
+// closing table and the summary.
+func (w *Writer) Problems() *Problems { return w.problems }
+
+// Attention returns the first MaxHTMLRows rows that need attention, for
+// the HTML page.
+func (w *Writer) Attention() Attention { return w.attention }
+
+// ErrorRows is the number of rows written to the errors file.
+func (w *Writer) ErrorRows() int {
+	if w.errs == nil {
+		return 0
+	}
+	return w.errs.Rows()
+}
+
+// Close flushes both files and, when Open created them, syncs them, closes
+// them and renames them into place; an errors file without rows is removed
+// instead. Close is also the way out of an interrupted run: what was
+// written so far becomes the report.
 func (w *Writer) Close() error {
 	var errs []error
 	errs = append(errs, w.report.Flush())
+	var errsClose error
 	if w.errs != nil {
-		w.errs.Flush()
-		errs = append(errs, w.errs.Error())
+		errsClose = w.errs.Close()
+		errs = append(errs, errsClose)
 	}
-	for _, c := range w.closers {
-		if f, ok := c.(*os.File); ok {
-			errs = append(errs, f.Sync())
-		}
-		errs = append(errs, c.Close())
+	if w.reportFile != nil {
+		errs = append(errs, w.reportFile.Commit())
+	}
+	switch {
+	case w.errorsFile == nil:
+	case errsClose != nil:
+		// A broken errors file stays under its partial name, and the
+		// previous one in place.
+		errs = append(errs, w.errorsFile.Close())
+	case w.errs.Rows() > 0:
+		errs = append(errs, w.errorsFile.Commit())
+	default:
+		errs = append(errs, w.errorsFile.Discard(true))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close report: %w", err)

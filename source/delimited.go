@@ -29,6 +29,7 @@ type delimited struct {
 	delim    byte
 	encoding string
 	check    bool // validate UTF-8 of each record
+	crlf     bool // the header line ends with \r\n
 
 	line      int    // physical lines read so far
 	replay    []byte // lines read ahead past an unclosed quote, to read again
@@ -63,6 +64,10 @@ func newDelimited(r io.Reader, opts Options) (*delimited, error) {
 	d := &delimited{br: dec.br, encoding: dec.name, check: dec.check}
 	if d.delim, err = chooseDelimiter(dec.br, opts.Delimiter); err != nil {
 		return nil, err
+	}
+	head, _ := dec.br.Peek(bufferSize)
+	if i := bytes.IndexByte(head, '\n'); i > 0 && head[i-1] == '\r' {
+		d.crlf = true
 	}
 	return d, nil
 }

@@ -74,6 +74,7 @@ type Reader struct {
 	row       int
 	encoding  string
 	delimiter rune
+	crlf      bool
 }
 
 // Open opens the file at path ("-" for standard input, delimited only) and
@@ -156,7 +157,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim)}
+	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim), crlf: d.crlf}
 	if err := rd.start(); err != nil {
 		return nil, err
 	}
@@ -199,6 +200,28 @@ func (r *Reader) Encoding() string { return r.encoding }
 
 // Delimiter returns the cell delimiter in use (0 for a workbook), for logs.
 func (r *Reader) Delimiter() rune { return r.delimiter }
+
+// Dialect is how delimited input is spelled, for output written back in
+// the same spelling.
+type Dialect struct {
+	// Delimiter separates cells.
+	Delimiter rune
+	// BOM is set when the input started with a UTF-8 byte-order mark or
+	// is not in UTF-8: output written in UTF-8 needs the mark for Excel to
+	// read it as such.
+	BOM bool
+	// CRLF is set when the header line ended with \r\n.
+	CRLF bool
+}
+
+// Dialect returns the delimited input's dialect; the zero Dialect for a
+// workbook.
+func (r *Reader) Dialect() Dialect {
+	if r.delimiter == 0 {
+		return Dialect{}
+	}
+	return Dialect{Delimiter: r.delimiter, BOM: r.encoding != EncodingUTF8, CRLF: r.crlf}
+}
 
 // Next returns the next data record. It returns io.EOF after the last one;
 // any other error means the input could not be read and the run must stop.

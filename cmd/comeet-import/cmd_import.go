@@ -41,7 +41,7 @@ Rows that would be sent are reported "valid".
 		if err != nil {
 			return err
 		}
-		return runImport(cmd, cfg, f.display)
+		return runImport(cmd, cfg, &f)
 	}
 	return cmd
 }
@@ -54,27 +54,40 @@ func exactlyOneFile(cmd *cobra.Command, args []string) error {
 }
 
 // runImport runs the import and prints the summary and the paths the run
-// resolved; the error it returns carries the exit code. display, when not nil, is finished before the
-// summary is printed.
-func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay) error {
-	res, err := importer.Run(cmd.Context(), cfg)
-	if display != nil {
-		display.finish()
+// resolved; the error it returns carries the exit code. f.display, when not
+// nil, is finished before the summary is printed.
+func runImport(cmd *cobra.Command, cfg importer.Config, f *runFlags) error {
+	if err := checkSummaryOutputs(cfg.WithDefaults(), f); err != nil {
+		return err
 	}
+	res, err := importer.Run(cmd.Context(), cfg)
+	if f.display != nil {
+		f.display.finish()
+	}
+	err = runOutcome(res, err)
+	if serr := closeRun(cfg, f, res.Summary, err); serr != nil && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// runOutcome prints the summary lines and returns the error that carries
+// the run's exit code.
+func runOutcome(res importer.Result, err error) error {
 	var ce *importer.ConfigError
 	if errors.As(err, &ce) {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, res.String())
+	res.WriteProblems(os.Stderr)
 	fmt.Fprintf(os.Stderr, "report: %s\n", res.Paths.Report)
-	failed := res.Counts[report.Invalid] + res.Counts[report.Failed]
-	if failed > 0 {
-		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", res.Paths.Errors)
+	if res.ErrorsPath != "" {
+		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", res.ErrorsPath)
 	}
 	if err != nil {
 		return err
 	}
-	if failed > 0 {
+	if res.Counts[report.Invalid]+res.Counts[report.Failed] > 0 {
 		return rowsFailedError{}
 	}
 	return nil

@@ -211,17 +211,27 @@ func testKillAndRerun(t *testing.T, bin string) {
 	input := writeCandidates(t, dir, crashRows)
 	args := []string{"import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4", "--log-level", "error", input}
 
+	reportPath := filepath.Join(dir, "candidates.report.csv")
+	previous := []byte("last night's report\n")
+	if err := os.WriteFile(reportPath, previous, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	start := time.Now()
 	kills := killAtRandom(t, bin, srv, args, rand.New(rand.NewPCG(4, 2024)), 4)
 	if kills < 2 {
 		t.Fatalf("only %d runs were killed mid-way: the test proves little", kills)
 	}
+	checkKilledOutputs(t, reportPath, previous)
 	final := startJob(t, bin, args...)
 	<-final.done
 	if final.exitCode() != exitOK {
 		t.Fatalf("final run: exit %d, want 0\n%s", final.exitCode(), final.output.String())
 	}
-	counts := checkFinalReport(t, readReport(t, filepath.Join(dir, "candidates.report.csv")))
+	if _, err := os.Stat(reportPath + report.PartialSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a finished run left %s%s behind: %v", reportPath, report.PartialSuffix, err)
+	}
+	counts := checkFinalReport(t, readReport(t, reportPath))
 	for i := 1; i <= crashRows; i++ {
 		if got := srv.CreatedCount(crashKey(i)); got != 1 {
 			t.Errorf("%s: created %d times, want exactly 1", crashID(i), got)
@@ -229,6 +239,23 @@ func testKillAndRerun(t *testing.T, bin string) {
 	}
 	t.Logf("%d kills, then a full run, in %s: final report %v; %d requests at the server",
 		kills, time.Since(start).Round(time.Millisecond), counts, len(srv.Requests()))
+}
+
+// checkKilledOutputs checks what killed runs leave: the previous report
+// intact, this run's partial one beside it, and no errors file (the rows
+// were all valid).
+func checkKilledOutputs(t *testing.T, reportPath string, previous []byte) {
+	t.Helper()
+	if got, err := os.ReadFile(reportPath); err != nil || !bytes.Equal(got, previous) {
+		t.Errorf("after the kills: got report %q (%v), want the previous one intact", got, err)
+	}
+	partial, err := os.ReadFile(reportPath + report.PartialSuffix)
+	if err != nil || !bytes.HasPrefix(partial, []byte("row,line,")) {
+		t.Errorf("after the kills: got partial report %.40q (%v), want this run's", partial, err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(reportPath), "candidates.errors.csv")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after the kills: an errors file exists (%v), want none", err)
+	}
 }
 
 // killAtRandom starts the import up to n times and kills each run with

@@ -35,6 +35,9 @@ type runFlags struct {
 	logFormat     string
 	logLevel      string
 	levelGiven    bool // --log-level was on the command line
+	jsonLog       bool // the log is JSON lines
+	summaryPath   string
+	htmlPath      string
 	progress      string
 	display       progressDisplay // nil for --progress none
 	resumeTypes   string
@@ -49,7 +52,9 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&c.MappingFile, "mapping", "", "mapping CSV (field,column,default); without it, headers named like API fields map themselves")
 	fs.StringVar(&c.FilesDir, "files-dir", "", "folder that resume, picture and files names are resolved in (default: the input's folder)")
 	fs.StringVar(&c.ReportPath, "report", "", "report CSV, one line per input row (default: <input>.report.csv)")
-	fs.StringVar(&c.ErrorsPath, "errors", "", "errors CSV: the rows to fix, in their original columns (default: <input>.errors.csv)")
+	fs.StringVar(&c.ErrorsPath, "errors", "", "errors file: the rows to fix, in their original columns; a workbook when it ends in .xlsx (default: <input>.errors.csv, or .errors.xlsx for a workbook input)")
+	fs.StringVar(&f.summaryPath, "summary", "", "write the run's summary as JSON to this file (the fields are listed in the README)")
+	fs.StringVar(&f.htmlPath, "html", "", "write a self-contained HTML page (counts, top problems, the rows that need work) to this file")
 	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
 	fs.BoolVar(&c.NoLedger, "no-ledger", false, "do not keep a ledger (re-runs may then create duplicates)")
 	fs.IntVar(&c.Limit, "limit", 0, "send only the first N rows that pass the checks (0: all)")
@@ -217,6 +222,7 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 	if c.Logger, err = newLogger(format, level, out); err != nil {
 		return err
 	}
+	f.jsonLog = format != "console"
 	switch mode {
 	case progressBar:
 		f.display = bar

@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// problemRows feed Problems: 3 bad statuses, 2 bad countries (one row with
+// both), a failed request, and an unknown column index.
+func problemRows() []struct {
+	r      Result
+	fields []string
+} {
+	status := func(row int, v string) CellProblem {
+		return CellProblem{Column: 1, Message: `Status "` + v + `" is not a Comeet status`}
+	}
+	return []struct {
+		r      Result
+		fields []string
+	}{
+		{Result{Row: 4, Outcome: Invalid, ErrorCode: "invalid_status", Cells: []CellProblem{status(4, "Screening")}}, []string{"A", "Screening", "Israel"}},
+		{Result{Row: 7, Outcome: Invalid, ErrorCode: "invalid_status", Cells: []CellProblem{status(7, "Phone screen"),
+			{Column: 2, Code: "invalid_country", Message: `Country "United Stats": not a country; did you mean "United States" (US)?`}}}, []string{"B", "Phone screen", "United Stats"}},
+		{Result{Row: 9, Outcome: Invalid, ErrorCode: "invalid_country", Cells: []CellProblem{{Column: 2, Message: `Country "Isreal": not a country; did you mean "Israel" (IL)?`}}}, []string{"C", "New", "Isreal"}},
+		{Result{Row: 10, Outcome: Invalid, ErrorCode: "invalid_status", Cells: []CellProblem{status(10, "Screening")}}, []string{"D", "Screening", "Israel"}},
+		{Result{Row: 12, Outcome: Failed, ErrorCode: "too_many_requests", Message: "after 5 attempts: Comeet answered 429"}, []string{"E"}},
+		{Result{Row: 13, Outcome: Invalid, ErrorCode: "x", Cells: []CellProblem{{Column: 9, Message: "beyond the header"}}}, []string{"F"}},
+	}
+}
+
+func newProblems(max int) *Problems {
+	p := NewProblems([]string{"ID", "Status", "Country"}, max)
+	for _, row := range problemRows() {
+		p.Add(&row.r, row.fields)
+	}
+	return p
+}
+
+func TestProblemsTable(t *testing.T) {
+	var b strings.Builder
+	if err := newProblems(0).WriteTable(&b, 3); err != nil {
+		t.Fatal(err)
+	}
+	want := `top problems:
+  3 rows: Status "Screening" is not a Comeet status (column Status, e.g. row 4)
+  2 rows: Country "United Stats": not a country; did you mean "United States" (US)? (column Country, e.g. row 7)
+  1 row: after 5 attempts: Comeet answered 429 (too_many_requests, e.g. row 12)
+  and 1 more kind: see the errors file
+`
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestProblemsBounded(t *testing.T) {
+	p := newProblems(2)
+	if got := len(p.Top(0)); got != 2 {
+		t.Fatalf("got %d distinct problems, want the cap 2", got)
+	}
+	if got, want := p.Dropped(), 2; got != want {
+		t.Fatalf("got %d dropped, want %d", got, want)
+	}
+	if got := p.TopCodes(0); len(got) != 2 || got[0] != (ErrorCodeCount{"invalid_status", 3}) || got[1] != (ErrorCodeCount{"invalid_country", 1}) {
+		t.Fatalf("got codes %v, want invalid_status first and 2 codes at most", got)
+	}
+	long := strings.Repeat("é", 500)
+	q := NewProblems([]string{"A"}, 0)
+	q.Add(&Result{Row: 1, Outcome: Invalid, ErrorCode: "c", Cells: []CellProblem{{Column: 0, Message: long}}}, []string{long})
+	if pr := q.Top(1)[0]; len([]rune(pr.ExampleValue)) != maxExampleRunes || len([]rune(pr.Message)) != maxExampleRunes {
+		t.Fatalf("example not cut: %d and %d runes", len([]rune(pr.ExampleValue)), len([]rune(pr.Message)))
+	}
+}
+
+func testSummary() Summary {
+	s := Summary{
+		Counts:  Counts{Created: 1990, Conflict: 3, Invalid: 5, Failed: 2},
+		Elapsed: 20*time.Minute + 3456*time.Millisecond, Sent: 2003, Throttled: 1, BudgetUsed: 0.9712345,
+		Slowdowns: 1, LowestPerMinute: 80.04, ExitCode: 3, InputRows: 2000,
+		ReportPath: "/var/lib/comeet/candidates.report.csv", ErrorsPath: "/var/lib/comeet/candidates.errors.csv",
+		LedgerPath: "/var/lib/comeet/comeet-import.ledger",
+	}
+	s.AddProblems(newProblems(0))
+	return s
+}
+
+func TestSummaryJSONGolden(t *testing.T) {
+	b, err := json.MarshalIndent(testSummary(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.golden.json", append(b, '\n'))
+
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"schema_version", "command", "exit_code", "elapsed_seconds", "input_rows", "counts", "requests",
+		"throttled", "budget_used", "top_error_codes", "top_problems", "report", "errors", "ledger"} {
+		if _, ok := fields[k]; !ok {
+			t.Errorf("summary JSON has no %q", k)
+		}
+	}
+}
+
+func TestSummaryJSONEmpty(t *testing.T) {
+	b, err := json.Marshal(Summary{DryRun: true, Counts: Counts{Valid: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"schema_version":1,"command":"validate","exit_code":0,"elapsed_seconds":0,"input_rows":2,` +
+		`"counts":{"conflict":0,"created":0,"failed":0,"invalid":0,"skipped":0,"valid":2},"requests":0,"throttled":0,` +
+		`"budget_used":0,"slowdowns":0,"lowest_per_minute":0,"top_error_codes":[],"top_problems":[],"other_problems":0,"report":"","errors":"","ledger":""}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+}
+
+func TestSummaryWriteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "summary.json")
+	if err := testSummary().WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(filepath.Join("testdata", "summary.golden.json"))
+	if !bytes.Equal(b, want) {
+		t.Fatalf("got %s, want the golden summary", b)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != FileMode {
+		t.Fatalf("got mode %v, want %v", st.Mode().Perm(), FileMode)
+	}
+}

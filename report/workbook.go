@@ -1,0 +1,252 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// WorkbookSheet is the name of the errors workbook's one sheet.
+const WorkbookSheet = "Rows to fix"
+
+// MaxWorkbookComments bounds the comments an errors workbook carries: each
+// is held in memory until the workbook is written, and adding one costs
+// time in proportion to those already added. Cells past it are still
+// filled, and the message column still explains them.
+const MaxWorkbookComments = 5000
+
+// CommentAuthor signs the comments of the errors workbook.
+const CommentAuthor = "comeet-import"
+
+// Fill colours of the errors workbook.
+const (
+	offendingFill = "FFC7CE" // Excel's "light red fill"
+	offendingFont = "9C0006"
+	headerFill    = "D9D9D9"
+)
+
+// textFormat is the built-in number format "@": the cell is text, so a
+// spreadsheet keeps 0589254563's leading zero and shows +972 5 as typed.
+const textFormat = 49
+
+// ErrorsWorkbook writes the rows that need attention as an .xlsx workbook
+// that a person fixes and feeds back as it is: the input's columns in their
+// order, every cell stored as text, the offending cells filled and carrying
+// a comment that says what is wrong, a frozen header row with a filter, and
+// error_code and message columns at the end. It streams the rows (excelize's
+// StreamWriter keeps them in a temporary file past 16 MiB), so its memory
+// does not grow with the rows; only the comments, capped at
+// MaxWorkbookComments, are held until Close.
+type ErrorsWorkbook struct {
+	w      io.Writer
+	f      *excelize.File
+	sw     *excelize.StreamWriter
+	layout errorsLayout
+	styles workbookStyles
+	rows   int
+	notes  []excelize.Comment
+	// maxNotes is MaxWorkbookComments, lowered by tests.
+	maxNotes int
+	dropped  int // comments past maxNotes
+	// overflow counts the rows past the sheet's last row
+	// (excelize.TotalRows): they are in the report, not in the workbook.
+	overflow int
+	cells    []string
+	values   []any
+	marked   map[int]string
+}
+
+type workbookStyles struct{ header, text, offending, info int }
+
+// NewErrorsWorkbook starts a workbook with the errors file's header; Close
+// writes it to w.
+func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if err != nil {
+			f.Close()
+			err = fmt.Errorf("errors workbook: %w", err)
+		}
+	}()
+	if err := f.SetSheetName(f.GetSheetName(0), WorkbookSheet); err != nil {
+		return nil, err
+	}
+	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}, maxNotes: MaxWorkbookComments}
+	if e.styles, err = newWorkbookStyles(f); err != nil {
+		return nil, err
+	}
+	if e.sw, err = f.NewStreamWriter(WorkbookSheet); err != nil {
+		return nil, err
+	}
+	if err := e.start(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
+	var s workbookStyles
+	// A font without a family renders in a serif fallback in LibreOffice.
+	family, err := f.GetDefaultFont()
+	if err != nil {
+		return s, err
+	}
+	font := func(ft excelize.Font) *excelize.Font {
+		ft.Family, ft.Size = family, 11
+		return &ft
+	}
+	styles := []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&s.header, excelize.Style{NumFmt: textFormat, Font: font(excelize.Font{Bold: true}),
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}}}},
+		{&s.text, excelize.Style{NumFmt: textFormat}},
+		{&s.offending, excelize.Style{NumFmt: textFormat, Font: font(excelize.Font{Color: offendingFont}),
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{offendingFill}}}},
+		{&s.info, excelize.Style{NumFmt: textFormat, Font: font(excelize.Font{Italic: true, Color: "595959"})}},
+	}
+	for _, st := range styles {
+		if *st.id, err = f.NewStyle(&st.style); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// start sets the columns' widths and text format, freezes the header row
+// and writes it: the stream writer takes these before any row.
+func (e *ErrorsWorkbook) start() error {
+	for i, h := range e.layout.header {
+		style, width := e.styles.text, columnWidth(h)
+		switch i {
+		case e.layout.codeCol:
+			width = 24
+		case e.layout.msgCol:
+			width = 60
+		}
+		if i == e.layout.codeCol || i == e.layout.msgCol {
+			style = e.styles.info
+		}
+		if err := e.sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+		if err := e.sw.SetColStyle(i+1, i+1, style); err != nil {
+			return err
+		}
+	}
+	err := e.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}})
+	if err != nil {
+		return err
+	}
+	values := make([]any, len(e.layout.header))
+	for i, h := range e.layout.header {
+		values[i] = excelize.Cell{StyleID: e.styles.header, Value: h}
+	}
+	return e.sw.SetRow("A1", values)
+}
+
+// columnWidth fits a column to its header, within bounds.
+func columnWidth(header string) float64 {
+	return float64(min(max(utf8.RuneCountInString(header)+4, 12), 40))
+}
+
+// Write implements ErrorsFile. Rows past the sheet's last row are counted,
+// not written, and Close says so in a comment on the message header.
+func (e *ErrorsWorkbook) Write(r *Result, fields []string) error {
+	if e.rows+2 > excelize.TotalRows {
+		e.overflow++
+		return nil
+	}
+	e.rows++
+	line := e.rows + 1
+	clear(e.marked)
+	for _, c := range r.Cells {
+		if c.Column < 0 || c.Column >= len(e.layout.header) || c.Column == e.layout.codeCol || c.Column == e.layout.msgCol {
+			continue
+		}
+		if m, ok := e.marked[c.Column]; ok && m != "" {
+			e.marked[c.Column] = m + "\n" + c.Message
+		} else {
+			e.marked[c.Column] = c.Message
+		}
+	}
+	e.cells = e.layout.cells(e.cells[:0], r, fields)
+	e.values = e.values[:0]
+	for i, v := range e.cells {
+		style := e.styles.text
+		if i == e.layout.codeCol || i == e.layout.msgCol {
+			style = e.styles.info
+		}
+		if m, ok := e.marked[i]; ok {
+			style = e.styles.offending
+			e.note(i+1, line, m)
+		}
+		e.values = append(e.values, excelize.Cell{StyleID: style, Value: v})
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, line)
+	if err := e.sw.SetRow(cell, e.values); err != nil {
+		return fmt.Errorf("write errors workbook row %d: %w", line, err)
+	}
+	return nil
+}
+
+// note keeps a comment for the cell, up to MaxWorkbookComments.
+func (e *ErrorsWorkbook) note(col, line int, message string) {
+	if message == "" {
+		return
+	}
+	if len(e.notes) >= e.maxNotes {
+		e.dropped++
+		return
+	}
+	cell, _ := excelize.CoordinatesToCellName(col, line)
+	e.notes = append(e.notes, excelize.Comment{Author: CommentAuthor, Cell: cell, Text: message,
+		Width: 240, Height: uint(40 + 15*strings.Count(message, "\n") + 15*(utf8.RuneCountInString(message)/40))})
+}
+
+// Rows implements ErrorsFile.
+func (e *ErrorsWorkbook) Rows() int { return e.rows }
+
+// CommentsDropped is the number of offending cells left without a comment
+// because the workbook already carried MaxWorkbookComments.
+func (e *ErrorsWorkbook) CommentsDropped() int { return e.dropped }
+
+// Close adds the comments and the filter, writes the workbook to w and
+// releases its temporary files. The comments and the filter belong to the
+// sheet's parts that the stream writer emits when it is flushed, so they
+// are added before.
+func (e *ErrorsWorkbook) Close() error {
+	defer e.f.Close()
+	if err := e.finish(); err != nil {
+		return fmt.Errorf("write errors workbook: %w", err)
+	}
+	return nil
+}
+
+func (e *ErrorsWorkbook) finish() error {
+	if e.overflow > 0 {
+		cell, _ := excelize.CoordinatesToCellName(e.layout.msgCol+1, 1)
+		e.notes = append(e.notes, excelize.Comment{Author: CommentAuthor, Cell: cell, Width: 240, Height: 60,
+			Text: fmt.Sprintf("%d more rows to fix did not fit in the sheet: the report lists them all.", e.overflow)})
+	}
+	for _, n := range e.notes {
+		if err := e.f.AddComment(WorkbookSheet, n); err != nil {
+			return fmt.Errorf("comment %s: %w", n.Cell, err)
+		}
+	}
+	e.notes = nil
+	last, _ := excelize.CoordinatesToCellName(len(e.layout.header), e.rows+1)
+	if err := e.f.AutoFilter(WorkbookSheet, "A1:"+last, nil); err != nil {
+		return fmt.Errorf("filter: %w", err)
+	}
+	if err := e.sw.Flush(); err != nil {
+		return err
+	}
+	_, err := e.f.WriteTo(e.w)
+	return err
+}

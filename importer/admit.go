@@ -55,6 +55,7 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 	}
 	if len(problems) > 0 {
 		rw.finish(report.Invalid, problems[0].Code, joinLocated(problems))
+		rw.res.Cells = cellsOf(problems)
 		return decideInvalid
 	}
 	if a.ledger != nil {
@@ -137,6 +138,18 @@ func fingerprint(sent ledger.Sent) string {
 	b, _ := json.Marshal(sent) // a struct of strings and numbers always marshals
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// cellsOf is the input cells at fault, for an errors workbook to mark:
+// every problem that came from a cell, each with its own message.
+func cellsOf(problems []problem) []report.CellProblem {
+	var cells []report.CellProblem
+	for _, p := range problems {
+		if p.Column >= 0 {
+			cells = append(cells, report.CellProblem{Column: p.Column, Code: p.Code, Message: p.String()})
+		}
+	}
+	return cells
 }
 
 // joinLocated is the row's message: every problem as a person reads it.

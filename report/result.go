@@ -43,9 +43,11 @@ type CellProblem struct {
 var Header = headerOf(reflect.TypeFor[Result]())
 
 func headerOf(t reflect.Type) []string {
-	h := make([]string, t.NumField())
-	for i := range h {
-		h[i] = t.Field(i).Tag.Get("csv")
+	var h []string
+	for i := range t.NumField() {
+		if name := t.Field(i).Tag.Get("csv"); name != "" && name != "-" {
+			h = append(h, name)
+		}
 	}
 	return h
 }

@@ -79,6 +79,7 @@ func (p *placer) pass(recognise func(string) (target, bool)) {
 // mapping returns the placements as rules in the order of Fields, columns of
 // one field in header order.
 func (p *placer) mapping() *Mapping {
+	p.preferSplitNames()
 	placed := slices.Clone(p.placed)
 	slices.SortStableFunc(placed, func(a, b placement) int {
 		return cmp.Or(cmp.Compare(a.target.kind, b.target.kind), cmp.Compare(a.column, b.column))
@@ -90,7 +91,20 @@ func (p *placer) mapping() *Mapping {
 	return m
 }
 
+// preferSplitNames drops a full_name placement when columns feed the
+// names one by one: a mapping takes one or the other.
+func (p *placer) preferSplitNames() {
+	split := slices.ContainsFunc(p.placed, func(pl placement) bool {
+		k := pl.target.kind
+		return k == kindFirstName || k == kindMiddleName || k == kindLastName
+	})
+	if split {
+		p.placed = slices.DeleteFunc(p.placed, func(pl placement) bool { return pl.target.kind == kindFullName })
+	}
+}
+
 func (p *placer) unplaced() []string {
+	p.preferSplitNames()
 	var out []string
 	for i, col := range p.columns {
 		if col == "" {
@@ -175,6 +189,7 @@ var aliases = map[kind][]string{
 	kindZip:                {"Zip", "Zip code", "Postal code", "Postcode"},
 	kindStreet:             {"Street", "Address", "Street address", "Address line 1"},
 	kindNote:               {"Notes", "Comment", "Comments", "Remarks"},
+	kindFullName:           {"Name", "Candidate name", "Candidate", "Applicant name", "Applicant", "Candidate full name", "Contact name", "Person"},
 }
 
 // notClose are names that look like a field's but mean something else, so

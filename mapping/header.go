@@ -44,6 +44,8 @@ type placer struct {
 	skip    []bool   // blank, a repeated name, or already placed
 	taken   map[target]bool
 	placed  []placement
+	// fits, when set, vets a placement by the column's values.
+	fits func(t target, column int) bool
 }
 
 func newPlacer(header []string) *placer {
@@ -67,7 +69,7 @@ func (p *placer) pass(recognise func(string) (target, bool)) {
 			continue
 		}
 		t, ok := recognise(col)
-		if !ok || (p.taken[t] && !t.kind.multi()) {
+		if !ok || (p.taken[t] && !t.kind.multi()) || (p.fits != nil && !p.fits(t, i)) {
 			continue
 		}
 		p.taken[t] = true
@@ -189,7 +191,7 @@ var aliases = map[kind][]string{
 	kindZip:                {"Zip", "Zip code", "Postal code", "Postcode"},
 	kindStreet:             {"Street", "Address", "Street address", "Address line 1"},
 	kindNote:               {"Notes", "Comment", "Comments", "Remarks"},
-	kindFullName:           {"Name", "Candidate name", "Candidate", "Applicant name", "Applicant", "Candidate full name", "Contact name", "Person"},
+	kindFullName:           {"Name", "Candidate name", "Candidate", "Applicant name", "Applicant", "Candidate full name", "Contact name", "Person", "שם", "שם מלא", "שם המועמד"},
 }
 
 // notClose are names that look like a field's but mean something else, so

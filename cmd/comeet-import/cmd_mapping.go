@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -74,9 +73,10 @@ func proposeMapping(input string, opts source.Options, out, notes io.Writer) err
 	if err != nil {
 		return &importer.ConfigError{Err: fmt.Errorf("input %s: %w", input, err)}
 	}
-	header := src.Header()
+	header, sample := src.Header(), readSample(src, mapping.SampleSize)
 	src.Close()
-	m, unplaced := mapping.Suggest(header)
+	proposal := mapping.SuggestFrom(header, sample)
+	m := proposal.Mapping
 	if len(m.Rules) == 0 {
 		return &importer.ConfigError{Err: fmt.Errorf("input %s: no column of the header looks like an API field; "+
 			"start from `comeet-import template` and name the columns after it", input)}
@@ -84,21 +84,22 @@ func proposeMapping(input string, opts source.Options, out, notes io.Writer) err
 	if err := m.Write(out); err != nil {
 		return err
 	}
-	if len(unplaced) > 0 {
-		fmt.Fprintf(notes, "columns not placed (add a line for each one you want sent): %s\n", quoteList(unplaced))
-	}
-	if missing := m.Unfed(); len(missing) > 0 {
-		fmt.Fprintf(notes, "required fields no column feeds (give each a column or a default): %s\n", strings.Join(missing, ", "))
-	}
+	proposal.WriteNotes(notes)
 	return nil
 }
 
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
+// readSample reads up to n data rows for the proposal to look at; a row
+// with its own fault is read as far as it goes.
+func readSample(src *source.Reader, n int) [][]string {
+	var sample [][]string
+	for len(sample) < n {
+		rec, err := src.Next()
+		if err != nil {
+			break
+		}
+		sample = append(sample, rec.Fields)
 	}
-	return strings.Join(q, ", ")
+	return sample
 }
 
 // outputMode is the permission of the files mapping and template write:

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -199,9 +200,6 @@ func (b *Binder) Map(fields []string) (c *comeet.Candidate, problems, warnings [
 			case mapWarn:
 				warnings = append(warnings, b.dropped(s, v))
 				continue
-			case mapInvalid:
-				problems = append(problems, b.unmapped(s, v))
-				continue
 			}
 			v = mapped
 		}
@@ -233,19 +231,23 @@ func (b *Binder) setName(c *comeet.Candidate, s *slot, v string) (comeet.Problem
 		Message: msg + `: a first and a last name are required; write both ("Dana Levi" or "Levi, Dana"), or map them from two columns`}, false
 }
 
-// unmapped is the problem of a value that no value-map line maps.
-func (b *Binder) unmapped(s *slot, v string) comeet.Problem {
-	field := s.target.name()
-	code, choices := "unmapped_value", ""
-	switch s.target.kind {
-	case kindProspectStatus:
-		code, choices = comeet.CodeInvalidProspectStatus, " (one of "+strings.Join(comeet.ProspectStatuses, ", ")+")"
-	case kindCountry:
-		code, choices = comeet.CodeIncorrectCountryCode, " (an ISO 3166-1 alpha-2 code)"
+// Locate adds to a problem of the field rules the input column that fed
+// its field, so that the message names the user's column: `prospect_status
+// "Hired" is not one of ... (column "Stage")`. For a value outside a closed
+// set (a status, a country) it also says how the mapping can translate it.
+// A problem whose field no column feeds is returned as it is.
+func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
+	column, ok := b.Column(p.Field)
+	if !ok || strings.Contains(p.Message, "column "+strconv.Quote(column)) {
+		return p
 	}
-	return comeet.Problem{Field: field, Code: code, Message: fmt.Sprintf(
-		"%s: %s holds %q, which the mapping does not map; add the line %s,,,%s,<value>%s to the mapping, or %s,,,*, to drop such values with a warning",
-		field, b.columnOf(s), clip(v), field, csvCell(v), choices, field)}
+	p.Message += fmt.Sprintf(" (column %q", column)
+	switch p.Code {
+	case comeet.CodeInvalidProspectStatus, comeet.CodeIncorrectCountryCode:
+		p.Message += fmt.Sprintf("; a value line such as %s,,,<value>,<what to send> in the mapping translates it", p.Field)
+	}
+	p.Message += ")"
+	return p
 }
 
 // dropped is the warning of a value dropped by a "*" line.

@@ -87,6 +87,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("\uFEFFfield,column,default,comment\n# c\nlinks,A,x;y\nlinks,B,\ncustom_fields.x y,\"a,b\",\"q\"\"\"\n"))
 	f.Add([]byte("field,column,default\nfrist_name,First,\nemail,,\n"))
 	f.Add([]byte("field,column\n\"unterminated\n"))
+	f.Add([]byte("field;column;default;value;send;comment\r\nfull_name;Name;;;;\r\nprospect_status;Stage;;;;\r\nprospect_status;;;New;Sourced;x\r\nprospect_status;;;*;;\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(bytes.NewReader(data))
 		if err != nil {
@@ -103,8 +104,8 @@ func FuzzLoad(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Load of written %q: %v", buf.String(), err)
 		}
-		if !reflect.DeepEqual(back.Rules, m.Rules) {
-			t.Fatalf("got %q after a round trip, want %q", back.Rules, m.Rules)
+		if !reflect.DeepEqual(back.Rules, m.Rules) || !reflect.DeepEqual(back.Values, m.Values) {
+			t.Fatalf("got %+v after a round trip, want %+v", back, m)
 		}
 	})
 }

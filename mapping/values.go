@@ -93,7 +93,6 @@ const (
 	mapSend    mapOutcome = iota // send the value returned
 	mapDropped                   // dropped on purpose by a line
 	mapWarn                      // unmapped, dropped by the "*" line: warn
-	mapInvalid                   // unmapped and no "*" line: the row is invalid
 )
 
 // autoValue is the built-in recognition of a field's closed set of values.
@@ -131,11 +130,8 @@ func newValueMap(t target, values []ValueMap) *valueMap {
 	return vm
 }
 
-// configured reports whether the field has value lines: only then is an
-// unmapped value the mapping's business. Without them an unknown value is
-// left as written, for the field rules to report.
+// configured reports whether the field has value lines.
 func (vm *valueMap) configured() bool { return vm.to != nil || vm.hasAny }
-
 // apply maps one non-empty cell.
 func (vm *valueMap) apply(v string) (string, mapOutcome) {
 	if send, ok := vm.to[foldValue(v)]; ok {
@@ -157,9 +153,10 @@ func (vm *valueMap) apply(v string) (string, mapOutcome) {
 		return vm.recognise(vm.other), mapSend
 	case vm.hasAny:
 		return "", mapWarn
-	case vm.configured():
-		return v, mapInvalid
 	}
+	// No line maps it: sent as written, so that the field rules refuse the
+	// row (a status or a country outside the set) with the code Comeet
+	// would answer, and Binder.Locate names the column.
 	return v, mapSend
 }
 

@@ -13,6 +13,9 @@ import (
 // as a person writes them in a spreadsheet.
 const statusCountryMapping = "field,column,default,value,send\n" +
 	"position_uid,,11.11,,\n" +
+	"partner_candidate_id,,A-1,,\n" +
+	"first_name,,Dana,,\n" +
+	"last_name,,Levi,,\n" +
 	"prospect_status,Stage,,,\n" +
 	"address.country,Country,,,\n" +
 	"prospect_status,,,Screening,interested\n" +
@@ -44,16 +47,27 @@ func TestValueMaps(t *testing.T) {
 		{name: "dropped on purpose", stage: "Hired", country: "Remote", wantStatus: "", wantCountry: ""},
 		{name: "country line", stage: "new", country: "holland", wantStatus: "Sourced", wantCountry: "NL"},
 		{name: "alpha-3 and local names", stage: "New", country: "Deutschland", wantStatus: "Sourced", wantCountry: "DE"},
-		{name: "unmapped status makes the row invalid", stage: "Archived", country: "DEU", wantCountry: "DE",
+		{name: "unmapped status makes the row invalid", stage: "Archived", country: "DEU", wantStatus: "Archived", wantCountry: "DE",
 			wantProblem: comeet.CodeInvalidProspectStatus,
-			inMessage:   `prospect_status: column "Stage" holds "Archived", which the mapping does not map; add the line prospect_status,,,Archived,<value> (one of Sourced, Contacted, Responded, Interested, Not interested, Do not contact) to the mapping, or prospect_status,,,*, to drop such values with a warning`},
-		{name: "unmapped country makes the row invalid", stage: "New", country: "Atlantis", wantStatus: "Sourced",
+			inMessage: `prospect_status "Archived" is not one of "Sourced", "Contacted", "Responded", "Interested", "Not interested", "Do not contact" ` +
+				`(column "Stage"; a value line such as prospect_status,,,<value>,<what to send> in the mapping translates it)`},
+		{name: "unmapped country makes the row invalid", stage: "New", country: "Atlantis", wantStatus: "Sourced", wantCountry: "ATLANTIS",
 			wantProblem: comeet.CodeIncorrectCountryCode,
-			inMessage:   `address.country: column "Country" holds "Atlantis", which the mapping does not map; add the line address.country,,,Atlantis,<value> (an ISO 3166-1 alpha-2 code)`},
+			inMessage: `address.country "ATLANTIS" is not an ISO 3166-1 alpha-2 country code ` +
+				`(column "Country"; a value line such as address.country,,,<value>,<what to send> in the mapping translates it)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, problems, warnings := b.Map([]string{tt.stage, tt.country})
+			if len(problems) != 0 {
+				t.Fatalf("Map: %v", problems)
+			}
+			// As the importer does: the field rules, then the column.
+			var rules comeet.Rules
+			rules.Normalize(c)
+			for _, p := range rules.Check(c) {
+				problems = append(problems, b.Locate(p))
+			}
 			if c.ProspectStatus != tt.wantStatus {
 				t.Errorf("got status %q, want %q", c.ProspectStatus, tt.wantStatus)
 			}
@@ -73,8 +87,8 @@ func TestValueMaps(t *testing.T) {
 				}
 				return
 			}
-			if len(problems) != 1 || problems[0].Code != tt.wantProblem || !strings.Contains(problems[0].Message, tt.inMessage) {
-				t.Errorf("got problems %v, want one %s containing\n%s", problems, tt.wantProblem, tt.inMessage)
+			if len(problems) != 1 || problems[0].Code != tt.wantProblem || problems[0].Message != tt.inMessage {
+				t.Errorf("got problems %q, want one %s:\n%s", problems, tt.wantProblem, tt.inMessage)
 			}
 		})
 	}
@@ -117,21 +131,28 @@ func TestValueMapCatchAll(t *testing.T) {
 	}
 }
 
-// Without value lines, a value is left as written for the field rules,
-// which report it as before; a country name still becomes its code.
+// Without value lines, a country name still becomes its code, Comeet's
+// spelling of a status in any case is kept as written (the field rules
+// canonicalise it), and any other value is left for the field rules to
+// refuse with the code Comeet would answer.
 func TestValueMapUnconfigured(t *testing.T) {
 	header := []string{"prospect_status", "address.country"}
 	b, err := FromHeader(header).Bind(header)
 	if err != nil {
 		t.Fatalf("Bind: %v", err)
 	}
-	c, problems, _ := b.Map([]string{"Screening", "United Kingdom"})
-	if len(problems) != 0 || c.ProspectStatus != "Screening" || c.Address.Country != "GB" {
+	c, problems, _ := b.Map([]string{"not_interested", "United Kingdom"})
+	if len(problems) != 0 || c.ProspectStatus != "not_interested" || c.Address.Country != "GB" {
 		t.Errorf("got %q %q %v", c.ProspectStatus, c.Address.Country, problems)
 	}
-	c, _, _ = b.Map([]string{"Screening", "Atlantis"})
-	if c.Address.Country != "Atlantis" {
-		t.Errorf("got country %q, want it as written for the rules to report", c.Address.Country)
+	c, problems, _ = b.Map([]string{"Screening", "Atlantis"})
+	if len(problems) != 0 || c.ProspectStatus != "Screening" || c.Address.Country != "Atlantis" {
+		t.Errorf("got %q %q %v, want the values as written", c.ProspectStatus, c.Address.Country, problems)
+	}
+	// A problem of a field no column feeds is left alone.
+	p := comeet.Problem{Field: "email", Code: comeet.CodeInvalidEmail, Message: "email x"}
+	if got := b.Locate(p); got != p {
+		t.Errorf("Locate(%v) = %v", p, got)
 	}
 }
 

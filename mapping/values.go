@@ -132,6 +132,7 @@ func newValueMap(t target, values []ValueMap) *valueMap {
 
 // configured reports whether the field has value lines.
 func (vm *valueMap) configured() bool { return vm.to != nil || vm.hasAny }
+
 // apply maps one non-empty cell.
 func (vm *valueMap) apply(v string) (string, mapOutcome) {
 	if send, ok := vm.to[foldValue(v)]; ok {

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -248,6 +249,23 @@ func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
 	}
 	p.Message += ")"
 	return p
+}
+
+// Explain joins the problems of a row as a report shows them: those of the
+// mapping (Map, Candidate) first, then those of the field rules, each with
+// its column (Locate). A first_name or last_name "is required" that only
+// repeats a full_name problem is left out.
+func (b *Binder) Explain(mapped, checked []comeet.Problem) []comeet.Problem {
+	out := make([]comeet.Problem, 0, len(mapped)+len(checked))
+	out = append(out, mapped...)
+	nameFault := slices.ContainsFunc(mapped, func(p comeet.Problem) bool { return p.Field == FullName })
+	for _, p := range checked {
+		if nameFault && p.Code == comeet.CodeRequiredField && (p.Field == "first_name" || p.Field == "last_name") {
+			continue
+		}
+		out = append(out, b.Locate(p))
+	}
+	return out
 }
 
 // dropped is the warning of a value dropped by a "*" line.

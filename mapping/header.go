@@ -84,7 +84,7 @@ func (p *placer) mapping() *Mapping {
 	p.preferSplitNames()
 	placed := slices.Clone(p.placed)
 	slices.SortStableFunc(placed, func(a, b placement) int {
-		return cmp.Or(cmp.Compare(a.target.kind, b.target.kind), cmp.Compare(a.column, b.column))
+		return cmp.Or(cmp.Compare(order(a.target.kind), order(b.target.kind)), cmp.Compare(a.column, b.column))
 	})
 	m := &Mapping{Rules: make([]Rule, 0, len(placed))}
 	for _, pl := range placed {
@@ -103,6 +103,15 @@ func (p *placer) preferSplitNames() {
 	if split {
 		p.placed = slices.DeleteFunc(p.placed, func(pl placement) bool { return pl.target.kind == kindFullName })
 	}
+}
+
+// order is a field's place in a proposed mapping: Fields order, full_name
+// where the names it feeds are.
+func order(k kind) kind {
+	if k == kindFullName {
+		return kindFirstName
+	}
+	return k
 }
 
 func (p *placer) unplaced() []string {

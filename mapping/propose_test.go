@@ -24,10 +24,10 @@ func TestSuggestFrom(t *testing.T) {
 	p := SuggestFrom(header, sample)
 	wantRules := []Rule{
 		{"partner_candidate_id", "ID", ""},
+		{"full_name", "Candidate Name", ""},
 		{"email", "Email", ""},
 		{"prospect_status", "Status", ""},
 		{"address.country", "Country", ""},
-		{"full_name", "Candidate Name", ""},
 	}
 	if !reflect.DeepEqual(p.Mapping.Rules, wantRules) {
 		t.Errorf("got rules\n%q\nwant\n%q", p.Mapping.Rules, wantRules)
@@ -181,6 +181,10 @@ func TestATSExportFirstTry(t *testing.T) {
 			t.Errorf("row %s: got %q, want it to name the column: %s", id, msg, want)
 		}
 	}
+	if got, want := after["C-0018"], `full_name: column "Candidate Name" holds "Madonna", a single word: `+
+		`a first and a last name are required; write both ("Dana Levi" or "Levi, Dana"), or map them from two columns`; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 	if len(p.Undecided) != 1 || !slices.Equal(p.Undecided[0].Values, []string{"Atlantis"}) {
 		t.Errorf("got undecided %+v, want only Atlantis", p.Undecided)
 	}
@@ -201,9 +205,7 @@ func validRows(t *testing.T, m *Mapping, header []string, rows [][]string) (inva
 		c, problems := b.Candidate(slices.Clone(row))
 		if c != nil {
 			rules.Normalize(c)
-			for _, p := range rules.Check(c) {
-				problems = append(problems, b.Locate(p))
-			}
+			problems = b.Explain(problems, rules.Check(c))
 		}
 		if len(problems) > 0 {
 			var msgs []string

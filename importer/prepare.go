@@ -35,8 +35,8 @@ func (r *run) check(rw *row) {
 	rw.cand = cand
 	r.cfg.Rules.Normalize(cand)
 	rw.describe()
-	problems = append(problems, r.attach.attach(cand)...)
-	rw.problems = append(problems, r.cfg.Rules.Check(cand)...)
+	checked := append(r.attach.attach(cand), r.cfg.Rules.Check(cand)...)
+	rw.problems = r.binder.Explain(problems, checked)
 	rw.keyHash = keyHash(r.seed, cand)
 }
 

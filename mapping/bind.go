@@ -236,11 +236,12 @@ func (b *Binder) setName(c *comeet.Candidate, s *slot, v string) (comeet.Problem
 // its field, so that the message names the user's column: `prospect_status
 // "Hired" is not one of ... (column "Stage")`. For a value outside a closed
 // set (a status, a country) it also says how the mapping can translate it.
-// A problem whose field no column feeds is returned as it is.
+// A problem whose field no column feeds, or whose column is named after the
+// field, is returned as it is.
 func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
 	column, ok := b.Column(p.Field)
-	if !ok || strings.Contains(p.Message, "column "+strconv.Quote(column)) {
-		return p
+	if !ok || normalize(column) == normalize(p.Field) || strings.Contains(p.Message, "column "+strconv.Quote(column)) {
+		return p // no column, or one named after the field: nothing to add
 	}
 	p.Message += fmt.Sprintf(" (column %q", column)
 	switch p.Code {
@@ -256,6 +257,9 @@ func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
 // its column (Locate). A first_name or last_name "is required" that only
 // repeats a full_name problem is left out.
 func (b *Binder) Explain(mapped, checked []comeet.Problem) []comeet.Problem {
+	if len(checked) == 0 {
+		return mapped
+	}
 	out := make([]comeet.Problem, 0, len(mapped)+len(checked))
 	out = append(out, mapped...)
 	nameFault := slices.ContainsFunc(mapped, func(p comeet.Problem) bool { return p.Field == FullName })

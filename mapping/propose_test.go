@@ -95,7 +95,7 @@ func TestSuggestFromKeepsPeopleAndSplitNames(t *testing.T) {
 // out, a channel column next to the recruiter, several links in one cell.
 // wrong holds the ids of the rows that are really wrong.
 func atsExport() (header []string, rows [][]string, wrong map[string]string) {
-	header = []string{"Candidate ID", "Candidate Name", "Email", "Phone", "Status", "Source", "Recruiter",
+	header = []string{"Candidate ID", "Candidate Name", "E-mail Address", "Phone", "Status", "Source", "Recruiter",
 		"Country", "City", "LinkedIn", "Links", "Applied On"}
 	names := []string{"Dana Levi", "Omer  Katz", "Levi, Noa", "COHEN Avi", "Maya Rose Adler", "דנה לוי", "Tal Ben-Ami",
 		"Juan de la Cruz", "O'BRIEN Sean", "Schmidt, Anna Maria", "Иван Петров", "Yael\u00a0Mizrahi"}
@@ -176,7 +176,7 @@ func TestATSExportFirstTry(t *testing.T) {
 	}
 	for id, field := range wrong {
 		msg := after[id]
-		want := map[string]string{"full_name": `column "Candidate Name"`, "email": `(column "Email")`, "address.country": `(column "Country"`}[field]
+		want := map[string]string{"full_name": `column "Candidate Name"`, "email": `(column "E-mail Address")`, "address.country": `(column "Country"`}[field]
 		if !strings.Contains(msg, want) {
 			t.Errorf("row %s: got %q, want it to name the column: %s", id, msg, want)
 		}

@@ -143,13 +143,30 @@ func CountryCode(name string) (string, bool) {
 func LookupCountry(s string) (code string, ok bool) {
 	s = strings.TrimSpace(s)
 	if len(s) == 2 {
-		if up := strings.ToUpper(s); ValidCountry(up) {
-			return up, true
+		if i, ok := countryIndex(string([]byte{upperASCII(s[0]), upperASCII(s[1])})); ok && countryNames[i] != "" {
+			return alpha2Codes()[i], true
 		}
 	}
 	code = countryLookup()[foldCountry(s)]
 	return code, code != ""
 }
+
+func upperASCII(b byte) byte {
+	if 'a' <= b && b <= 'z' {
+		return b - 'a' + 'A'
+	}
+	return b
+}
+
+// alpha2Codes holds every code as a string, by countryIndex, so that a
+// lower-case code is answered without allocating.
+var alpha2Codes = sync.OnceValue(func() *[26 * 26]string {
+	var codes [26 * 26]string
+	for i := range codes {
+		codes[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
+	}
+	return &codes
+})
 
 // countryLanguages are the languages whose country names LookupCountry
 // knows, besides English: those of the markets Comeet's customers recruit

@@ -84,6 +84,9 @@ type valueMap struct {
 	// auto recognises a value without a line: a country name, a status in
 	// any case. nil for fields with no closed set.
 	auto func(string) (string, bool)
+	// spellingOnly says auto only respells a value (a status in another
+	// case or spacing), which the field rules do too.
+	spellingOnly bool
 }
 
 // mapOutcome is what a valueMap made of a cell.
@@ -109,7 +112,7 @@ func autoValue(k kind) func(string) (string, bool) {
 // newValueMap builds the lookup for field t from m's value lines; it returns
 // nil when t has none and no built-in recognition.
 func newValueMap(t target, values []ValueMap) *valueMap {
-	vm := &valueMap{auto: autoValue(t.kind)}
+	vm := &valueMap{auto: autoValue(t.kind), spellingOnly: t.kind == kindProspectStatus}
 	name := t.name()
 	for _, v := range values {
 		if v.Field != name {
@@ -135,16 +138,20 @@ func (vm *valueMap) configured() bool { return vm.to != nil || vm.hasAny }
 
 // apply maps one non-empty cell.
 func (vm *valueMap) apply(v string) (string, mapOutcome) {
-	if send, ok := vm.to[foldValue(v)]; ok {
-		if send == "" {
-			return "", mapDropped
+	if vm.to != nil {
+		if send, ok := vm.to[foldValue(v)]; ok {
+			if send == "" {
+				return "", mapDropped
+			}
+			return vm.recognise(send), mapSend
 		}
-		return vm.recognise(send), mapSend
 	}
 	if vm.auto != nil {
 		if got, ok := vm.auto(v); ok {
-			if !vm.configured() && foldValue(got) == foldValue(v) {
-				return v, mapSend // a spelling the field rules canonicalise
+			if !vm.configured() && (vm.spellingOnly || strings.EqualFold(got, v)) {
+				// A spelling the field rules canonicalise: kept as
+				// written, at no cost on the per-row path.
+				return v, mapSend
 			}
 			return got, mapSend
 		}

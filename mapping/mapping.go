@@ -106,7 +106,7 @@ func load(r io.Reader) (*Mapping, error) {
 			}
 			return ""
 		}
-		if cell(headerValue) != "" || cell(headerSend) != "" {
+		if trim(cell(headerValue)) != "" || trim(cell(headerSend)) != "" {
 			m.Values = append(m.Values, ValueMap{Field: cell(headerField), Value: cell(headerValue), Send: cell(headerSend),
 				Note: trim(cell(headerComment)), columnGiven: trim(cell(headerColumn)) != "" || trim(cell(headerDefault)) != ""})
 			valueLines = append(valueLines, lines[i+1])

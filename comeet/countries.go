@@ -254,3 +254,36 @@ func foldCountry(s string) string {
 	}
 	return b.String()
 }
+
+// ClosestCountry returns the code of the country whose name (in any of the
+// languages LookupCountry knows) is within two edits of s ("Isreal",
+// "Germnay"), when exactly one country is that close and s has at least
+// five letters. It is a suggestion for a person to confirm, never a value to
+// send unseen; name is the spelling it matched.
+func ClosestCountry(s string) (code, name string, ok bool) {
+	f := foldCountry(s)
+	n := len([]rune(f))
+	if n < 5 {
+		return "", "", false
+	}
+	best := 3
+	for k, c := range countryLookup() {
+		if c == "" {
+			continue
+		}
+		if d := len([]rune(k)) - n; d > 2 || d < -2 {
+			continue
+		}
+		d := EditDistance(f, k)
+		switch {
+		case d < best:
+			best, code, name, ok = d, c, k, true
+		case d == best && c != code:
+			ok = false
+		}
+	}
+	if best > 2 {
+		return "", "", false
+	}
+	return code, name, ok
+}

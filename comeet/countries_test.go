@@ -69,3 +69,19 @@ func TestLookupCountryAnswersValidCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestClosestCountry(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Isreal", "IL"},
+		{"Germnay", "DE"},
+		{"Untied States", "US"},
+		{"Atlantis", ""},
+		{"Iran", ""}, // too short to guess
+		{"Europe", ""},
+	} {
+		got, _, ok := ClosestCountry(tt.in)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("ClosestCountry(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}

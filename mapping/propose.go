@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/comeet-import/comeet-import/comeet"
 )
 
 // SampleSize is how many data rows SuggestFrom needs to see the values of
@@ -192,6 +194,14 @@ func (pr *Proposal) proposeValues(t target, column string, vs []distinctValue) {
 				continue
 			}
 		}
+		if t.kind == kindCountry {
+			if code, name, ok := comeet.ClosestCountry(v.text); ok {
+				note := fmt.Sprintf("a close spelling of %q: check it", name)
+				pr.Mapping.Values = append(pr.Mapping.Values, ValueMap{Field: t.name(), Value: v.text, Send: code, Note: note})
+				pr.Notes = append(pr.Notes, fmt.Sprintf("column %q: %q read as %s, %s", column, v.text, code, note))
+				continue
+			}
+		}
 		und.Values = append(und.Values, v.text)
 	}
 	if len(und.Values) > 0 {
@@ -231,6 +241,15 @@ var atsStatuses = func() map[string]atsStatus {
 	add("Not interested", "the process ended: the closest of Comeet's statuses", "rejected", "declined", "withdrawn",
 		"withdrew", "disqualified", "not a fit", "no fit", "not suitable", "unsuitable", "candidate declined",
 		"offer declined", "lost", "turned down", "not selected", "closed lost")
+	// Hebrew exports of Israeli ATSs and agency sheets.
+	add("Sourced", "not yet contacted", "חדש", "חדשה", "ליד", "מועמד חדש", "הוגש", "הגיש מועמדות")
+	add("Contacted", "reached, no answer yet", "נוצר קשר", "פניתי", "נשלחה הודעה", "ממתין לתשובה")
+	add("Responded", "answered", "ענה", "הגיב", "חזר אליי")
+	add("Interested", "in the pipeline: the closest of Comeet's statuses", "מעוניין", "מעוניינת", "בתהליך", "סינון",
+		"ראיון", "בראיון", "מבחן", "הצעה", "התקבל", "התקבלה", "גויס", "גויסה")
+	add("Not interested", "the process ended: the closest of Comeet's statuses", "לא מעוניין", "לא מעוניינת",
+		"נדחה", "נדחתה", "לא מתאים", "לא מתאימה", "פרש", "פרשה", "ויתר")
+	add("Do not contact", "", "לא ליצור קשר", "אין ליצור קשר")
 	add("Do not contact", "", "dnc", "blacklisted", "blocked", "opted out", "opt out", "unsubscribed", "do not hire",
 		"gdpr", "gdpr removal", "do not call")
 	return m

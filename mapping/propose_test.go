@@ -217,3 +217,32 @@ func validRows(t *testing.T, m *Mapping, header []string, rows [][]string) (inva
 	}
 	return invalid
 }
+
+func TestSuggestFromHebrewStatusesAndCloseCountries(t *testing.T) {
+	header := []string{"שם מלא", "סטטוס", "מדינה"}
+	sample := [][]string{
+		{"דנה לוי", "בתהליך", "Isreal"},
+		{"נועה כץ", "נדחה", "ישראל"},
+		{"עומר ברק", "חדש", "Germnay"},
+	}
+	p := SuggestFrom(header, sample)
+	var got []string
+	for _, v := range p.Mapping.Values {
+		got = append(got, v.Value+" -> "+v.Send)
+	}
+	want := []string{"בתהליך -> Interested", "נדחה -> Not interested", "חדש -> Sourced", "Isreal -> IL", "Germnay -> DE"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got value lines %q, want %q", got, want)
+	}
+	if len(p.Undecided) != 0 {
+		t.Errorf("got undecided %+v, want none", p.Undecided)
+	}
+	if r := p.Mapping.Rules[0]; r.Field != FullName || r.Column != "שם מלא" {
+		t.Errorf("got first rule %q, want full_name from the Hebrew name column", r)
+	}
+	var notes bytes.Buffer
+	p.WriteNotes(&notes)
+	if want := `column "מדינה": "Isreal" read as IL, a close spelling of "israel": check it`; !strings.Contains(notes.String(), want) {
+		t.Errorf("got notes\n%s\nwant them to contain %s", notes.String(), want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rule feeds one API field from one column, or from a default. The default is
@@ -175,6 +176,12 @@ func readRecords(r io.Reader) (records [][]string, lines []int, err error) {
 			return nil, nil, err
 		}
 		line, _ := cr.FieldPos(0)
+		for _, cell := range rec {
+			if !utf8.ValidString(cell) {
+				return nil, nil, &LineError{Line: line, Err: errors.New(
+					`is not UTF-8 text; save the mapping file as "CSV UTF-8" (a spreadsheet's plain "CSV" uses the computer's code page)`)}
+			}
+		}
 		records = append(records, rec)
 		lines = append(lines, line)
 	}

@@ -249,6 +249,11 @@ func TestLoadReshapeErrors(t *testing.T) {
 			want: `load mapping: line 4: prospect_status value "NEW" is mapped twice (first on line 3)`,
 		},
 		{
+			name: "not UTF-8 (Windows-1255 from a spreadsheet's plain CSV)",
+			in:   "field,column,default\nfirst_name,First,\nlast_name,\xf9\xed,\n",
+			want: `load mapping: line 3: is not UTF-8 text; save the mapping file as "CSV UTF-8" (a spreadsheet's plain "CSV" uses the computer's code page)`,
+		},
+		{
 			name: "value map on links",
 			in:   "field,column,default,value,send\nlinks,Site,,,\nlinks,,,a,b\n",
 			want: `load mapping: line 3: field links does not take a value map`,

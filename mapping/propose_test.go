@@ -246,3 +246,20 @@ func TestSuggestFromHebrewStatusesAndCloseCountries(t *testing.T) {
 		t.Errorf("got notes\n%s\nwant them to contain %s", notes.String(), want)
 	}
 }
+
+// BenchmarkATSRow maps rows of the ATS-style export with the proposed
+// mapping: a name split, status and country translations, a links list.
+func BenchmarkATSRow(b *testing.B) {
+	header, rows, _ := atsExport()
+	p := SuggestFrom(header, rows)
+	binder, err := p.Mapping.Bind(header)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		binder.Candidate(rows[i%len(rows)])
+		i++
+	}
+}

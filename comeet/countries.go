@@ -3,6 +3,12 @@ package comeet
 import (
 	_ "embed"
 	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+	"golang.org/x/text/unicode/norm"
 )
 
 // countriesText is the ISO 3166-1 alpha-2 list: "CODE<TAB>name" a line.
@@ -123,4 +129,161 @@ func CountryCode(name string) (string, bool) {
 	}
 	code, ok := countryByName[s]
 	return code, ok
+}
+
+// LookupCountry returns the ISO 3166-1 alpha-2 code that a country written
+// the way people write it stands for, when exactly one country answers to it:
+// an alpha-2 code in any case ("il"), an alpha-3 code ("ISR", "deu"), the ISO
+// name or its short form, a common English alias ("UK", "Holland"), or the
+// country's name in one of the languages agencies work in (Hebrew "ישראל",
+// German "Deutschland", Spanish "España", Russian "Россия", ...). Case,
+// accents, dots, apostrophes and runs of spaces or hyphens do not matter.
+// A name two countries share ("Congo", "Korea") is not recognised, so a
+// caller never sends a guess.
+func LookupCountry(s string) (code string, ok bool) {
+	s = strings.TrimSpace(s)
+	if len(s) == 2 {
+		if i, ok := countryIndex(string([]byte{upperASCII(s[0]), upperASCII(s[1])})); ok && countryNames[i] != "" {
+			return alpha2Codes()[i], true
+		}
+	}
+	code = countryLookup()[foldCountry(s)]
+	return code, code != ""
+}
+
+func upperASCII(b byte) byte {
+	if 'a' <= b && b <= 'z' {
+		return b - 'a' + 'A'
+	}
+	return b
+}
+
+// alpha2Codes holds every code as a string, by countryIndex, so that a
+// lower-case code is answered without allocating.
+var alpha2Codes = sync.OnceValue(func() *[26 * 26]string {
+	var codes [26 * 26]string
+	for i := range codes {
+		codes[i] = string([]byte{byte('A' + i/26), byte('A' + i%26)})
+	}
+	return &codes
+})
+
+// countryLanguages are the languages whose country names LookupCountry
+// knows, besides English: those of the markets Comeet's customers recruit
+// in, and the scripts their exports are written in.
+var countryLanguages = []language.Tag{
+	language.English, language.AmericanEnglish, language.BritishEnglish,
+	language.Hebrew, language.Arabic, language.Russian, language.Ukrainian,
+	language.German, language.French, language.Spanish, language.Italian,
+	language.Portuguese, language.Dutch, language.Polish, language.Turkish,
+	language.Greek, language.Romanian, language.Hungarian, language.Czech,
+	language.Swedish, language.Danish, language.Norwegian, language.Finnish,
+}
+
+// countryLookup is the folded name -> code table of LookupCountry, built on
+// first use. A name that two codes claim maps to "" (not recognised). The
+// ISO names and the English aliases are entered first and never displaced
+// by a translated name.
+var countryLookup = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, 8000)
+	firm := map[string]bool{}
+	put := func(name, code string, isFirm bool) {
+		k := foldCountry(name)
+		if k == "" {
+			return
+		}
+		if prev, seen := m[k]; seen {
+			if prev != code && !firm[k] {
+				m[k] = "" // two countries answer to this name
+			}
+			return
+		}
+		m[k] = code
+		firm[k] = isFirm
+	}
+	for name, code := range countryByName {
+		put(name, code, true)
+	}
+	for _, amb := range ambiguousCountryNames {
+		m[foldCountry(amb)], firm[foldCountry(amb)] = "", true
+	}
+	for i, name := range countryNames {
+		if name == "" {
+			continue
+		}
+		code := string([]byte{byte('A' + i/26), byte('A' + i%26)})
+		region, err := language.ParseRegion(code)
+		if err != nil {
+			continue
+		}
+		if a3 := region.ISO3(); len(a3) == 3 {
+			put(a3, code, true)
+		}
+		for _, tag := range countryLanguages {
+			local := display.Regions(tag).Name(region)
+			put(local, code, false)
+			if s, cut := shortCountryName(local); cut {
+				put(s, code, false)
+			}
+		}
+	}
+	return m
+})
+
+// ambiguousCountryNames are short names that more than one country goes by.
+var ambiguousCountryNames = []string{"congo", "korea", "virgin islands", "guinea republic", "st martin", "saint martin"}
+
+// foldCountry folds a country name for lookup: lower case, accents
+// removed, dots and apostrophes dropped, every other run of non-letters
+// made one space ("Côte d’Ivoire" -> "cote divoire", "U.S.A." -> "usa").
+func foldCountry(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r), r == '.', r == '\'', r == '’', r == '`':
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// ClosestCountry returns the code of the country whose name (in any of the
+// languages LookupCountry knows) is within two edits of s ("Isreal",
+// "Germnay"), when exactly one country is that close and s has at least
+// five letters. It is a suggestion for a person to confirm, never a value to
+// send unseen; name is the spelling it matched.
+func ClosestCountry(s string) (code, name string, ok bool) {
+	f := foldCountry(s)
+	n := len([]rune(f))
+	if n < 5 {
+		return "", "", false
+	}
+	best := 3
+	for k, c := range countryLookup() {
+		if c == "" {
+			continue
+		}
+		if d := len([]rune(k)) - n; d > 2 || d < -2 {
+			continue
+		}
+		d := EditDistance(f, k)
+		switch {
+		case d < best:
+			best, code, name, ok = d, c, k, true
+		case d == best && c != code:
+			ok = false
+		}
+	}
+	if best > 2 {
+		return "", "", false
+	}
+	return code, name, ok
 }

@@ -40,9 +40,8 @@ func (k *checker) check(rw *row) {
 	rw.cand = cand
 	k.rules.Normalize(cand)
 	rw.describe()
-	problems = append(problems, k.files.Attach(cand)...)
-	problems = append(problems, k.rules.Check(cand)...)
-	rw.problems = k.located(rec.Fields, problems)
+	checked := append(k.files.Attach(cand), k.rules.Check(cand)...)
+	rw.problems = k.located(rec.Fields, k.binder.Explain(problems, checked))
 	rw.keyHash = keyHash(k.seed, cand)
 }
 

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,8 +22,9 @@ type Binder struct {
 // slot is one rule ready to run.
 type slot struct {
 	target target
-	index  int    // the cell's index, or -1 for a default-only rule
-	def    string // trimmed default
+	index  int       // the cell's index, or -1 for a default-only rule
+	def    string    // trimmed default
+	values *valueMap // the field's value map, or nil
 }
 
 // Bind resolves m's columns in header. A column matches the header cell with
@@ -34,7 +36,7 @@ func (m *Mapping) Bind(header []string) (*Binder, error) {
 	if m == nil || len(m.Rules) == 0 {
 		return nil, fmt.Errorf("bind mapping: %w", invalid{"the mapping feeds no field: no column of the header is an API field name and there is no mapping file"})
 	}
-	checked, err := check(m.Rules, atRule)
+	checked, err := check(m, atRule, atValue)
 	if err != nil {
 		return nil, fmt.Errorf("bind mapping: %w", err)
 	}
@@ -42,7 +44,7 @@ func (m *Mapping) Bind(header []string) (*Binder, error) {
 	missing := &MissingColumnsError{}
 	for _, r := range checked.Rules {
 		t, _ := parseField(r.Field)
-		s := slot{target: t, index: -1, def: r.Default}
+		s := slot{target: t, index: -1, def: r.Default, values: newValueMap(t, checked.Values)}
 		if r.Column != "" {
 			s.index = b.find(r.Column)
 			if s.index < 0 {
@@ -126,29 +128,54 @@ func (b *Binder) Columns() []string {
 }
 
 // Column returns the header column that feeds field (the first one for links
-// and files); ok is false when no column does.
+// and files); ok is false when no column does. field may be written as a
+// problem names it: "files[1]" is files, "first_name" is the full_name
+// column when one feeds the names.
 func (b *Binder) Column(field string) (column string, ok bool) {
+	if i := strings.IndexByte(field, '['); i > 0 {
+		field = field[:i]
+	}
 	for _, s := range b.slots {
 		if s.index >= 0 && s.target.name() == field {
 			return b.header[s.index], true
 		}
+	}
+	switch field {
+	case "first_name", "middle_name", "last_name":
+		return b.Column(FullName)
 	}
 	return "", false
 }
 
 // Candidate maps one row. fields must have one cell per header column; a row
 // that does not is reported as a comeet.CodeMalformedRow problem and gives no
-// candidate. Cells are trimmed; an empty cell takes its rule's default; values
-// are otherwise kept as written. Empty values, and nested objects with nothing
-// in them, are left out.
+// candidate. Cells are trimmed; an empty cell takes its rule's default; a
+// full_name is split; a value map or the field's own set (country names,
+// status spellings) translates the value; values are otherwise kept as
+// written. Empty values, and nested objects with nothing in them, are left
+// out. A problem of the mapping's making (a name that cannot be split, a
+// value no line maps) names the field and the input column. Candidate
+// leaves out the warnings: see Map.
 func (b *Binder) Candidate(fields []string) (*comeet.Candidate, []comeet.Problem) {
+	c, problems, _ := b.Map(fields)
+	return c, problems
+}
+
+// CodeValueDropped is the code of a warning: a value that no value-map line
+// maps was dropped, as the field's "*" line with an empty send asks.
+const CodeValueDropped = "value_dropped"
+
+// Map maps one row as Candidate does and also returns the warnings: values
+// left out because the mapping says to drop unmapped values. A warning does
+// not make the row invalid.
+func (b *Binder) Map(fields []string) (c *comeet.Candidate, problems, warnings []comeet.Problem) {
 	if len(fields) != b.width {
 		return nil, []comeet.Problem{{
 			Code:    comeet.CodeMalformedRow,
 			Message: fmt.Sprintf("the row has %d cells, the header has %d", len(fields), b.width),
-		}}
+		}}, nil
 	}
-	c := &comeet.Candidate{}
+	c = &comeet.Candidate{}
 	for i := range b.slots {
 		s := &b.slots[i]
 		v := s.def
@@ -157,11 +184,108 @@ func (b *Binder) Candidate(fields []string) (*comeet.Candidate, []comeet.Problem
 				v = cell
 			}
 		}
-		if v != "" {
-			b.set(c, s.target, v)
+		if s.target.kind == kindFullName {
+			if p, ok := b.setName(c, s, v); !ok {
+				problems = append(problems, p)
+			}
+			continue
 		}
+		if v == "" {
+			continue
+		}
+		if s.values != nil {
+			mapped, outcome := s.values.apply(v)
+			switch outcome {
+			case mapDropped:
+				continue
+			case mapWarn:
+				warnings = append(warnings, b.dropped(s, v))
+				continue
+			}
+			v = mapped
+		}
+		b.set(c, s.target, v)
 	}
-	return c, nil
+	return c, problems, warnings
+}
+
+// columnOf names the input column of a slot for messages.
+func (b *Binder) columnOf(s *slot) string {
+	if s.index < 0 {
+		return "the default"
+	}
+	return fmt.Sprintf("column %q", b.header[s.index])
+}
+
+// setName splits v into the candidate's names, or says why it cannot.
+func (b *Binder) setName(c *comeet.Candidate, s *slot, v string) (comeet.Problem, bool) {
+	first, middle, last, err := splitName(v)
+	if err == nil {
+		c.FirstName, c.MiddleName, c.LastName = first, middle, last
+		return comeet.Problem{}, true
+	}
+	msg := fmt.Sprintf("%s: %s is empty", FullName, b.columnOf(s))
+	if err != errNameEmpty {
+		msg = fmt.Sprintf("%s: %s holds %q, %s", FullName, b.columnOf(s), clip(v), err)
+	}
+	return comeet.Problem{Field: FullName, Code: comeet.CodeRequiredField,
+		Message: msg + `: a first and a last name are required; write both ("Dana Levi" or "Levi, Dana"), or map them from two columns`}, false
+}
+
+// Locate adds to a problem of the field rules the input column that fed
+// its field, so that the message names the user's column: `prospect_status
+// "Hired" is not one of ... (column "Stage")`. For a value outside a closed
+// set (a status, a country) it also says how the mapping can translate it.
+// A problem whose field no column feeds, or whose column is named after the
+// field, is returned as it is.
+func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
+	column, ok := b.Column(p.Field)
+	if !ok || normalize(column) == normalize(p.Field) || strings.Contains(p.Message, "column "+strconv.Quote(column)) {
+		return p // no column, or one named after the field: nothing to add
+	}
+	p.Message += fmt.Sprintf(" (column %q", column)
+	switch p.Code {
+	case comeet.CodeInvalidProspectStatus, comeet.CodeIncorrectCountryCode:
+		p.Message += fmt.Sprintf("; a value line such as %s,,,<value>,<what to send> in the mapping translates it", p.Field)
+	}
+	p.Message += ")"
+	return p
+}
+
+// Explain joins the problems of a row as a report shows them: those of the
+// mapping (Map, Candidate) first, then those of the field rules, each with
+// its column (Locate). A first_name or last_name "is required" that only
+// repeats a full_name problem is left out.
+func (b *Binder) Explain(mapped, checked []comeet.Problem) []comeet.Problem {
+	if len(checked) == 0 {
+		return mapped
+	}
+	out := make([]comeet.Problem, 0, len(mapped)+len(checked))
+	out = append(out, mapped...)
+	nameFault := slices.ContainsFunc(mapped, func(p comeet.Problem) bool { return p.Field == FullName })
+	for _, p := range checked {
+		if nameFault && p.Code == comeet.CodeRequiredField && (p.Field == "first_name" || p.Field == "last_name") {
+			continue
+		}
+		out = append(out, b.Locate(p))
+	}
+	return out
+}
+
+// dropped is the warning of a value dropped by a "*" line.
+func (b *Binder) dropped(s *slot, v string) comeet.Problem {
+	field := s.target.name()
+	return comeet.Problem{Field: field, Code: CodeValueDropped, Message: fmt.Sprintf(
+		"%s: %s holds %q, which the mapping does not map: not sent", field, b.columnOf(s), clip(v))}
+}
+
+// clip shortens a value quoted in a message.
+func clip(v string) string {
+	const limit = 80
+	if r := []rune(v); len(r) > limit {
+		return string(r[:limit]) + "…"
+	}
+	return v
 }
 
 // ColumnOf returns the index of the input column that fed field in this row
@@ -187,7 +311,7 @@ func (b *Binder) ColumnOf(fields []string, field string) int {
 		}
 		if nth >= 0 {
 			n := 0
-			eachValue(v, func(string) { n++ })
+			eachValue(s.target.kind, v, func(string) { n++ })
 			if nth < seen+n {
 				return s.index
 			}

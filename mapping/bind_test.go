@@ -343,6 +343,21 @@ func TestCandidateAllocations(t *testing.T) {
 			t.Errorf("Candidate(%q) got %v allocations, want %v", tt.cells, got, tt.want)
 		}
 	}
+	// A status and a country in any case cost nothing more.
+	header = append(header, "prospect_status", "address.country")
+	if b, err = FromHeader(header).Bind(header); err != nil {
+		t.Fatalf("Bind: %v", err)
+	}
+	tests = append(tests[:0], struct {
+		cells []string
+		want  float64
+	}{[]string{"Dana", "Levi", "dana@example.com", "0528644246", "", "", "Haifa", "not interested", "il"}, 2})
+	for _, tt := range tests {
+		got := testing.AllocsPerRun(100, func() { b.Candidate(tt.cells) })
+		if got != tt.want {
+			t.Errorf("Candidate(%q) got %v allocations, want %v", tt.cells, got, tt.want)
+		}
+	}
 }
 
 // TestAgencyFiles maps the example export with the example mapping, both read

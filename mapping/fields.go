@@ -44,6 +44,9 @@ const (
 	kindStreet
 	kindCustom
 	kindNote
+	// kindFullName is not an API field: one column split into first,
+	// middle and last name.
+	kindFullName
 )
 
 // fieldNames are the API names in the seed's order, indexed by kind; the
@@ -75,13 +78,18 @@ var fieldNames = [...]string{
 	kindStreet:             comeet.FieldStreet,
 	kindCustom:             customPlaceholder,
 	kindNote:               comeet.FieldNote,
+	kindFullName:           FullName,
 }
+
+// FullName is the pseudo-field that feeds first_name, middle_name and
+// last_name from one column holding a person's whole name.
+const FullName = "full_name"
 
 // Fields returns every field name a mapping accepts, in the order of Comeet's
 // Create a Candidate page. Custom fields appear once, as the pattern
 // "custom_fields.<name>", where <name> is the custom field's name in Comeet.
 func Fields() []string {
-	return append([]string(nil), fieldNames[:]...)
+	return append([]string(nil), fieldNames[:kindNote+1]...)
 }
 
 // multi reports whether a field takes several values (from one cell split on

@@ -44,6 +44,8 @@ type placer struct {
 	skip    []bool   // blank, a repeated name, or already placed
 	taken   map[target]bool
 	placed  []placement
+	// fits, when set, vets a placement by the column's values.
+	fits func(t target, column int) bool
 }
 
 func newPlacer(header []string) *placer {
@@ -67,7 +69,7 @@ func (p *placer) pass(recognise func(string) (target, bool)) {
 			continue
 		}
 		t, ok := recognise(col)
-		if !ok || (p.taken[t] && !t.kind.multi()) {
+		if !ok || (p.taken[t] && !t.kind.multi()) || (p.fits != nil && !p.fits(t, i)) {
 			continue
 		}
 		p.taken[t] = true
@@ -79,9 +81,10 @@ func (p *placer) pass(recognise func(string) (target, bool)) {
 // mapping returns the placements as rules in the order of Fields, columns of
 // one field in header order.
 func (p *placer) mapping() *Mapping {
+	p.preferSplitNames()
 	placed := slices.Clone(p.placed)
 	slices.SortStableFunc(placed, func(a, b placement) int {
-		return cmp.Or(cmp.Compare(a.target.kind, b.target.kind), cmp.Compare(a.column, b.column))
+		return cmp.Or(cmp.Compare(order(a.target.kind), order(b.target.kind)), cmp.Compare(a.column, b.column))
 	})
 	m := &Mapping{Rules: make([]Rule, 0, len(placed))}
 	for _, pl := range placed {
@@ -90,7 +93,29 @@ func (p *placer) mapping() *Mapping {
 	return m
 }
 
+// preferSplitNames drops a full_name placement when columns feed the
+// names one by one: a mapping takes one or the other.
+func (p *placer) preferSplitNames() {
+	split := slices.ContainsFunc(p.placed, func(pl placement) bool {
+		k := pl.target.kind
+		return k == kindFirstName || k == kindMiddleName || k == kindLastName
+	})
+	if split {
+		p.placed = slices.DeleteFunc(p.placed, func(pl placement) bool { return pl.target.kind == kindFullName })
+	}
+}
+
+// order is a field's place in a proposed mapping: Fields order, full_name
+// where the names it feeds are.
+func order(k kind) kind {
+	if k == kindFullName {
+		return kindFirstName
+	}
+	return k
+}
+
 func (p *placer) unplaced() []string {
+	p.preferSplitNames()
 	var out []string
 	for i, col := range p.columns {
 		if col == "" {
@@ -155,13 +180,13 @@ var aliases = map[kind][]string{
 	kindFirstName:          {"First", "Given name", "Forename", "Christian name"},
 	kindMiddleName:         {"Middle", "Middle initial"},
 	kindLastName:           {"Last", "Surname", "Family name"},
-	kindEmail:              {"Email address", "Mail", "Personal email"},
-	kindPhone:              {"Telephone", "Tel", "Phone number", "Telephone number", "Home phone", "Work phone"},
-	kindMobilePhone:        {"Mobile", "Cell", "Cell phone", "Mobile number", "Cell number"},
+	kindEmail:              {"Email address", "Mail", "Personal email", "אימייל", "מייל", "דואל", "דואר אלקטרוני"},
+	kindPhone:              {"Telephone", "Tel", "Phone number", "Telephone number", "Home phone", "Work phone", "טלפון"},
+	kindMobilePhone:        {"Mobile", "Cell", "Cell phone", "Mobile number", "Cell number", "נייד", "טלפון נייד"},
 	kindNationalID:         {"Passport", "Passport number", "SSN", "ID number", "Identity number"},
 	kindLinkedInURL:        {"LinkedIn", "LinkedIn profile", "LinkedIn link", "LinkedIn profile URL"},
 	kindSalaryExpectations: {"Salary", "Expected salary", "Salary expectation", "Desired salary"},
-	kindProspectStatus:     {"Status", "Candidate status"},
+	kindProspectStatus:     {"Status", "Candidate status", "סטטוס"},
 	kindResume:             {"CV", "CV file", "Resume file", "Résumé"},
 	kindPicture:            {"Photo", "Avatar", "Profile picture", "Photo file"},
 	kindLinks:              {"Link", "Website", "Portfolio", "GitHub", "URLs"},
@@ -169,12 +194,13 @@ var aliases = map[kind][]string{
 	kindSourceFullName:     {"Recruiter", "Recruiter name", "Source", "Source name", "Agency contact", "Source contact", "Headhunter", "Referrer"},
 	kindSourceEmail:        {"Recruiter email", "Source email", "Agency contact email", "Headhunter email", "Referrer email"},
 	kindSourcePhone:        {"Recruiter phone", "Source phone", "Agency contact phone", "Headhunter phone", "Referrer phone"},
-	kindCountry:            {"Country", "Country code", "Nationality country"},
-	kindCity:               {"City", "Town"},
+	kindCountry:            {"Country", "Country code", "Nationality country", "מדינה", "ארץ"},
+	kindCity:               {"City", "Town", "עיר", "יישוב"},
 	kindState:              {"State", "Region", "Province"},
 	kindZip:                {"Zip", "Zip code", "Postal code", "Postcode"},
 	kindStreet:             {"Street", "Address", "Street address", "Address line 1"},
 	kindNote:               {"Notes", "Comment", "Comments", "Remarks"},
+	kindFullName:           {"Name", "Candidate name", "Candidate", "Applicant name", "Applicant", "Candidate full name", "Contact name", "Person", "שם", "שם מלא", "שם המועמד"},
 }
 
 // notClose are names that look like a field's but mean something else, so

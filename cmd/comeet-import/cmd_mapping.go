@@ -44,8 +44,11 @@ func newMappingCmd() *cobra.Command {
 		Short: "Propose a mapping.csv for the header of FILE (CSV or XLSX)",
 		Long: `Read the header of FILE and print a proposed mapping file (field,column,default):
 columns named like API fields, common aliases ("Given name", "E-mail", "Mobile",
-"CV", "Recruiter", "Notes", ...) and close spellings. The columns it could not
-place, and the required fields no column feeds, are listed on standard error.
+"CV", "Recruiter", "Notes", ...) and close spellings. The first rows' values are
+read too: a name column is split (full_name), a column of channels is not taken
+for a source contact, and the values of the status and country columns become
+value lines (value,send). The columns and values it could not place, and the
+required fields no column feeds, are listed on standard error.
 Review the proposal, add defaults (a position_uid for every row, say), and pass
 it to import and validate with --mapping.
 
@@ -73,16 +76,17 @@ func proposeMapping(input string, opts source.Options, out, notes io.Writer) err
 	if err != nil {
 		return &importer.ConfigError{Err: fmt.Errorf("input %s: %w", input, err)}
 	}
-	header := src.Header()
+	header, sample := src.Header(), src.Sample(mapping.SampleSize)
 	src.Close()
-	p, err := mapping.Propose(header)
+	p, err := mapping.Propose(header, sample)
 	if err != nil {
 		return &importer.ConfigError{Err: fmt.Errorf("input %s: %w", input, err)}
 	}
 	if err := p.Mapping.Write(out); err != nil {
 		return err
 	}
-	return p.WriteNotes(notes)
+	p.WriteNotes(notes)
+	return nil
 }
 
 // outputMode is the permission of the files mapping and template write:

@@ -246,15 +246,19 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // *APIError when Comeet answered (a 409 conflict included), a
 // *FileChangedError when a file changed on disk, or the context's error
 // when ctx ended first.
-func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate) (Reply, error) {
+func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate, opts ...CreateOption) (Reply, error) {
 	var reply Reply
+	var o createOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	b, err := cand.body()
 	if err != nil {
 		return reply, fmt.Errorf("post candidate: %w", err)
 	}
 	reauthorized := false
 	for tries := 1; ; tries++ {
-		res, err := c.attempt(ctx, http.MethodPost, "/candidates", "", b, &reply)
+		res, err := c.attempt(ctx, http.MethodPost, "/candidates", "", b, &reply, o.takeBeforeSend())
 		if err != nil {
 			return reply, fmt.Errorf("post candidate: %w", err)
 		}
@@ -331,12 +335,43 @@ func (r attemptResult) code() string {
 	return ""
 }
 
-// attempt waits for the limiter and sends one request, counting it in reply.
-// The returned error is the limiter's (ctx ended): no request was sent.
-func (c *Client) attempt(ctx context.Context, method, path, query string, b *body, reply *Reply) (attemptResult, error) {
+// CreateOption adjusts one CreateCandidate call.
+type CreateOption func(*createOptions)
+
+type createOptions struct {
+	beforeSend func(ctx context.Context) error
+}
+
+// takeBeforeSend returns the hook once: it runs before the first attempt
+// only.
+func (o *createOptions) takeBeforeSend() func(ctx context.Context) error {
+	fn := o.beforeSend
+	o.beforeSend = nil
+	return fn
+}
+
+// BeforeSend has CreateCandidate call fn once, after the rate limiter let
+// the first attempt go and right before its request leaves: the importer
+// records there that the row is about to be sent, so that a row that only
+// waited for the limiter is never counted as sent. When fn fails, nothing
+// is sent and CreateCandidate returns fn's error (wrapped), with 0
+// attempts.
+func BeforeSend(fn func(ctx context.Context) error) CreateOption {
+	return func(o *createOptions) { o.beforeSend = fn }
+}
+
+// attempt waits for the limiter, runs before (when not nil) and sends one
+// request, counting it in reply. The returned error is the limiter's (ctx
+// ended) or before's: no request was sent.
+func (c *Client) attempt(ctx context.Context, method, path, query string, b *body, reply *Reply, before func(context.Context) error) (attemptResult, error) {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return attemptResult{}, fmt.Errorf("wait for rate limiter: %w", err)
+		}
+	}
+	if before != nil {
+		if err := before(ctx); err != nil {
+			return attemptResult{}, fmt.Errorf("before sending: %w", err)
 		}
 	}
 	reply.Attempts++

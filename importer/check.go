@@ -39,6 +39,7 @@ func (r *run) readAhead(runCtx, gctx context.Context) (_ <-chan *batch, wait fun
 				for _, rw := range b.rows {
 					r.check(rw)
 				}
+				r.recall(b)
 				close(b.checked)
 			}
 		})

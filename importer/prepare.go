@@ -2,9 +2,6 @@ package importer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -68,7 +65,7 @@ func (r *run) admit(ctx context.Context, rw *row) {
 		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))
 		return
 	}
-	if r.ledger != nil && r.skipKnown(ctx, rw) {
+	if r.ledger != nil && r.skipKnown(rw) {
 		return
 	}
 	// validate applies --limit too, so that its report says row for row
@@ -106,38 +103,67 @@ func (r *run) duplicate(rw *row) (comeet.Problem, bool) {
 	return comeet.Problem{}, false
 }
 
+// recall looks up the batch's checked rows in the ledger, in one query
+// per ledger.LookupBatch keys, on the checker's goroutine: several batches
+// are looked up at once. It then completes the rows' file digests (reusing
+// the ledger's when a file's size and modification time did not change)
+// and their fingerprints. A row of the same key written meanwhile by this
+// run's workers is a duplicate in the file, refused anyway, so looking up
+// ahead of the sends is safe.
+func (r *run) recall(b *batch) {
+	if r.ledger == nil {
+		return
+	}
+	rows := make([]*row, 0, len(b.rows))
+	keys := make([]comeet.Key, 0, len(b.rows))
+	for _, rw := range b.rows {
+		if rw.cand != nil && rw.res.Outcome == "" && len(rw.problems) == 0 {
+			rows = append(rows, rw)
+			keys = append(keys, rw.cand.Key())
+		}
+	}
+	// The ledger is a local file: an interruption does not cut its reading
+	// short, so a row already in Comeet is still reported skipped.
+	known, err := r.ledger.Lookup(context.Background(), keys)
+	for i, rw := range rows {
+		if err != nil {
+			rw.knownErr = err
+			continue
+		}
+		rw.known = known[i]
+		rw.problems = append(rw.problems, r.attach.digest(rw.cand, known[i].Files)...)
+		rw.hash = fingerprint(rw.cand)
+	}
+}
+
 // skipKnown finishes the row as skipped when the ledger shows the candidate
 // is already in Comeet. A pending entry (a POST that may or may not have
 // reached Comeet) and earlier failures are sent again: a 409 then tells
 // that the first one had arrived.
-func (r *run) skipKnown(ctx context.Context, rw *row) bool {
-	rw.hash = fingerprint(rw.cand)
-	// The ledger is a local file: an interruption does not cut its reading
-	// short, so a row already in Comeet is still reported skipped, not failed.
-	e, ok, err := r.ledger.Get(context.WithoutCancel(ctx), rw.cand.Key())
-	if err != nil {
-		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", err))
+func (r *run) skipKnown(rw *row) bool {
+	if rw.knownErr != nil {
+		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", rw.knownErr))
 		return true
 	}
-	if !ok || e.State != ledger.StateDone || (e.Outcome != string(report.Created) && e.Outcome != string(report.Conflict)) {
+	e := rw.known
+	if !e.Found || e.State != ledger.StateDone || (e.Outcome != string(report.Created) && e.Outcome != string(report.Conflict)) {
 		return false
 	}
 	rw.res.CandidateUID = e.CandidateUID
 	msg := fmt.Sprintf("already in Comeet as %s (%s on %s)", e.CandidateUID, e.Outcome, e.UpdatedAt.UTC().Format("2006-01-02"))
-	if e.RowHash != "" && e.RowHash != rw.hash {
+	// A fingerprint made the way older versions made it cannot be compared:
+	// such a row counts as unchanged rather than wrongly as changed.
+	if ledger.FingerprintCurrent(e.RowHash) && e.RowHash != rw.hash {
 		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: change it in Comeet"
 	}
 	rw.finish(report.Skipped, "", msg)
 	return true
 }
 
-// fingerprint is the SHA-256 of what would be sent, files counted by their
-// digests, so a re-run can tell a changed row from the one it sent.
-func fingerprint(c *comeet.Candidate) string {
-	b, _ := json.Marshal(ledger.SentOf(c)) // a struct of strings and numbers always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
+// fingerprint is the ledger's digest of what would be sent, files counted
+// by their digests, so a re-run can tell a changed row from the one it
+// sent (ledger.Fingerprint: no JSON, computed on the checkers).
+func fingerprint(c *comeet.Candidate) string { return ledger.Fingerprint(c) }
 
 // recordCode is the error code of a record the source could not read into
 // cells: bytes that are not text, or a ragged row or broken quote.

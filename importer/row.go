@@ -2,6 +2,7 @@ package importer
 
 import (
 	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/ledger"
 	"github.com/comeet-import/comeet-import/report"
 	"github.com/comeet-import/comeet-import/source"
 )
@@ -14,6 +15,10 @@ type row struct {
 	cand *comeet.Candidate
 	res  report.Result
 	hash string // the ledger's fingerprint of what would be sent
+	// known is what the ledger holds for the row's key, looked up with its
+	// batch (recall); knownErr is why it could not be.
+	known    ledger.Known
+	knownErr error
 	// keyHash is the hash of the candidate's key, for the duplicate check.
 	keyHash uint64
 	// problems are what check found, for admit to report.

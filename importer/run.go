@@ -265,6 +265,8 @@ func (r *run) pipeline(ctx context.Context) error {
 		return ErrInterrupted
 	case errors.Is(context.Cause(runCtx), ErrAuth):
 		return ErrAuth
+	case errors.Is(context.Cause(runCtx), ErrLedger):
+		return context.Cause(runCtx)
 	}
 	return nil
 }
@@ -351,6 +353,10 @@ func (r *run) work(runCtx, sendCtx context.Context, stop context.CancelCauseFunc
 func (r *run) stopped(rw *row, cause error) {
 	if errors.Is(cause, ErrAuth) {
 		rw.finish(report.Failed, "not_sent", "not sent: Comeet refused the credentials on an earlier row")
+		return
+	}
+	if errors.Is(cause, ErrLedger) {
+		rw.finish(report.Failed, "not_sent", "not sent: the ledger could not record an earlier row (is its disk full?)")
 		return
 	}
 	rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -14,22 +15,41 @@ import (
 // send posts one row and records the answer in the row and the ledger.
 // The request runs on sendCtx, which an interruption cancels only after the
 // grace period, so a request already on the wire is seen to its answer.
+//
+// The pending entry is written after the rate limiter let the request go
+// and right before it leaves (comeet.BeforeSend), so a row that only waited
+// is not counted as sent. A ledger that cannot record (ledger.ErrWrite)
+// stops the run: the row is not sent when its pending entry failed, and a
+// row whose answer could not be recorded says so.
 func (r *run) send(sendCtx context.Context, rw *row) (fatal error) {
+	var opts []comeet.CreateOption
+	begun := false
 	if r.ledger != nil {
-		if err := r.ledger.Begin(sendCtx, r.entry(rw, ledger.StatePending)); err != nil {
-			rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
+		opts = append(opts, comeet.BeforeSend(func(ctx context.Context) error {
+			if err := r.ledger.Begin(ctx, r.entry(rw, ledger.StatePending)); err != nil {
+				return err
+			}
+			begun = true
 			return nil
-		}
+		}))
 	}
 	r.stats.started(time.Now())
-	reply, err := r.client.CreateCandidate(sendCtx, rw.cand)
+	reply, err := r.client.CreateCandidate(sendCtx, rw.cand, opts...)
 	r.stats.finished(time.Now(), reply)
+	if r.ledger != nil && !begun && reply.Attempts == 0 && errors.Is(err, ledger.ErrWrite) {
+		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
+		return fmt.Errorf("%w: %w", ErrLedger, err)
+	}
 	fatal = r.record(rw, reply, err)
-	if r.ledger != nil {
+	if r.ledger != nil && begun {
 		e := r.entry(rw, ledger.StateDone)
 		e.Response = reply.Created
 		if err := r.ledger.Finish(sendCtx, e); err != nil {
 			r.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the answer failed; a re-run will send this row again and get a conflict")
+			rw.res.Message = strings.TrimPrefix(rw.res.Message+"; the ledger could not record this answer: a re-run sends the row again", "; ")
+			if fatal == nil {
+				fatal = fmt.Errorf("%w: %w", ErrLedger, err)
+			}
 		}
 	}
 	return fatal

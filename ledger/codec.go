@@ -3,7 +3,6 @@ package ledger
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -221,68 +220,106 @@ func decodeFiles(b []byte) ([]SentFile, error) {
 	return files, nil
 }
 
-// encodeResponse returns the JSON of r without what other columns hold
-// already: the uid (candidate_uid), the position (the key), the source
-// contact when it is the one sent, and the time of the last status change
-// when it is the time of creation. nil (SQL NULL) for no answer.
+// Flags of the response record: what was left out because another column
+// holds it.
+const (
+	sameUID      = 1 << iota // the uid is candidate_uid
+	samePosition             // the position is the key's
+	sameContact              // the source contact is the one sent
+	sameTime                 // time_last_status_changed is time_created
+	noContact                // the answer had no source contact
+)
+
+// encodeResponse returns the response record of r (schema 3): a flags byte,
+// then uid, position_uid, the source contact's full name, email and phone
+// (each left out when a flag says another column holds it), time_created,
+// time_last_status_changed, status, and the current then the completed
+// steps, each list a uvarint count of (name, type, time_scheduled,
+// time_completed). nil (SQL NULL) for no answer.
 func encodeResponse(r *comeet.Created, candidateUID string, key comeet.Key, fields map[string]string) (any, error) {
 	if r == nil {
 		return nil, nil
 	}
-	slim := *r
-	var same string
-	if slim.UID != "" && slim.UID == candidateUID {
-		slim.UID = ""
-		same += "u"
+	var flags byte
+	if r.UID == candidateUID {
+		flags |= sameUID
 	}
-	if slim.PositionUID != "" && slim.PositionUID == key.PositionUID {
-		slim.PositionUID = ""
-		same += "p"
+	if r.PositionUID == key.PositionUID {
+		flags |= samePosition
 	}
-	if sc := slim.SourceContact; sc != nil && fields != nil && *sc == sentContact(fields) {
-		slim.SourceContact = nil
-		same += "s"
+	switch sc := r.SourceContact; {
+	case sc == nil:
+		flags |= noContact
+	case fields != nil && *sc == sentContact(fields):
+		flags |= sameContact
 	}
-	if slim.TimeLastStatusChanged != "" && slim.TimeLastStatusChanged == slim.TimeCreated {
-		slim.TimeLastStatusChanged = ""
-		same += "t"
+	if r.TimeLastStatusChanged == r.TimeCreated {
+		flags |= sameTime
 	}
-	b, err := json.Marshal(slimResponse{Created: &slim, Same: same})
-	if err != nil {
-		return nil, fmt.Errorf("encode response: %w", err)
+	e := encoder{b: []byte{flags}}
+	if flags&sameUID == 0 {
+		e.str(r.UID)
 	}
-	return b, nil
-}
-
-// slimResponse is the stored answer. Same lists what was left out because
-// another column holds it: "u" the uid, "p" the position, "s" the source
-// contact sent, "t" the time of the last status change (= time_created).
-type slimResponse struct {
-	*comeet.Created
-	Same string `json:"=,omitempty"`
+	if flags&samePosition == 0 {
+		e.str(r.PositionUID)
+	}
+	if flags&(sameContact|noContact) == 0 {
+		e.str(r.SourceContact.FullName)
+		e.str(r.SourceContact.Email)
+		e.str(r.SourceContact.Phone)
+	}
+	e.str(r.TimeCreated)
+	if flags&sameTime == 0 {
+		e.str(r.TimeLastStatusChanged)
+	}
+	e.str(r.Status)
+	for _, steps := range [][]comeet.Step{r.CurrentSteps, r.CompletedSteps} {
+		e.uint(uint64(len(steps)))
+		for _, st := range steps {
+			e.str(st.Name)
+			e.str(st.Type)
+			e.str(st.TimeScheduled)
+			e.str(st.TimeCompleted)
+		}
+	}
+	return e.b, nil
 }
 
 func decodeResponse(b []byte, candidateUID string, key comeet.Key, fields map[string]string) (*comeet.Created, error) {
 	if b == nil {
 		return nil, nil
 	}
-	s := slimResponse{Created: new(comeet.Created)}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("decode response: %w", err)
+	d := decoder{b: b}
+	flags := d.byte()
+	r := &comeet.Created{UID: candidateUID, PositionUID: key.PositionUID}
+	if flags&sameUID == 0 {
+		r.UID = d.str()
 	}
-	r := s.Created
-	for _, f := range s.Same {
-		switch f {
-		case 'u':
-			r.UID = candidateUID
-		case 'p':
-			r.PositionUID = key.PositionUID
-		case 's':
-			sc := sentContact(fields)
-			r.SourceContact = &sc
-		case 't':
-			r.TimeLastStatusChanged = r.TimeCreated
+	if flags&samePosition == 0 {
+		r.PositionUID = d.str()
+	}
+	switch {
+	case flags&noContact != 0:
+	case flags&sameContact != 0:
+		sc := sentContact(fields)
+		r.SourceContact = &sc
+	default:
+		r.SourceContact = &comeet.SourceContact{FullName: d.str(), Email: d.str(), Phone: d.str()}
+	}
+	r.TimeCreated = d.str()
+	r.TimeLastStatusChanged = r.TimeCreated
+	if flags&sameTime == 0 {
+		r.TimeLastStatusChanged = d.str()
+	}
+	r.Status = d.str()
+	for _, steps := range []*[]comeet.Step{&r.CurrentSteps, &r.CompletedSteps} {
+		n := d.count()
+		for range n {
+			*steps = append(*steps, comeet.Step{Name: d.str(), Type: d.str(), TimeScheduled: d.str(), TimeCompleted: d.str()})
 		}
+	}
+	if d.err != nil || len(d.b) > 0 {
+		return nil, fmt.Errorf("response: %w", errCorrupt)
 	}
 	return r, nil
 }

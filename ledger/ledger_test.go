@@ -524,4 +524,3 @@ func BenchmarkBeginFinish(b *testing.B) {
 		}
 	}
 }
-

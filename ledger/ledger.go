@@ -55,6 +55,11 @@ type Ledger struct {
 
 	w *writer // nil on a read-only ledger
 
+	// lookupFull is Lookup's prepared query for a full batch.
+	lookupOnce sync.Once
+	lookupFull *sql.Stmt
+	lookupErr  error
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -293,6 +298,9 @@ func (l *Ledger) Close() error {
 		var errs []error
 		if l.w != nil {
 			errs = append(errs, l.w.close())
+		}
+		if l.lookupFull != nil {
+			errs = append(errs, l.lookupFull.Close())
 		}
 		if l.rdb != nil && l.rdb != l.db {
 			errs = append(errs, l.rdb.Close())

@@ -56,15 +56,16 @@ const schemaV1 = `CREATE TABLE entries (
 	) STRICT;
 	CREATE INDEX entries_first_seen ON entries (first_seen, id);`
 
-// schemaV3 is the layout of version 3. The columns a re-run's look-up
-// reads come first, the large records last, so a look-up decodes a short
-// prefix of each row.
+// schemaV3 is the layout of version 3. The table is keyed by the key
+// itself (WITHOUT ROWID), so a look-up is one B-tree search; id keeps the
+// order of first writes for history. The columns a re-run's look-up reads
+// come first, the large records last, so a look-up decodes a short prefix
+// of each row.
 const schemaV3 = `CREATE TABLE sources (
 		id   INTEGER PRIMARY KEY,
 		name TEXT NOT NULL UNIQUE
 	) STRICT;
 	CREATE TABLE entries3 (
-		id                   INTEGER PRIMARY KEY,
 		position_uid         TEXT    NOT NULL,
 		partner_candidate_id TEXT    NOT NULL,
 		state                INTEGER NOT NULL,
@@ -73,6 +74,7 @@ const schemaV3 = `CREATE TABLE sources (
 		fingerprint          BLOB,
 		updated_at           INTEGER NOT NULL,
 		files                BLOB,
+		id                   INTEGER NOT NULL,
 		http_status          INTEGER NOT NULL DEFAULT 0,
 		error_code           TEXT    NOT NULL DEFAULT '',
 		message              TEXT    NOT NULL DEFAULT '',
@@ -85,8 +87,8 @@ const schemaV3 = `CREATE TABLE sources (
 		source_id            INTEGER NOT NULL DEFAULT 0,
 		fields               BLOB,
 		response             BLOB,
-		UNIQUE (position_uid, partner_candidate_id)
-	) STRICT;`
+		PRIMARY KEY (position_uid, partner_candidate_id)
+	) STRICT, WITHOUT ROWID;`
 
 // State values of schema 3's integer state column.
 const (
@@ -119,7 +121,9 @@ func migrateV3(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer ins.Close()
 	src := sourceIDs{}
+	var id int64
 	for rows.Next() {
+		id++
 		e, err := scanEntryV2(rows)
 		if err != nil {
 			return err
@@ -135,7 +139,7 @@ func migrateV3(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return err
 		}
-		if _, err := ins.ExecContext(ctx, append(args, sid)...); err != nil {
+		if _, err := ins.ExecContext(ctx, append(args, sid, id)...); err != nil {
 			return err
 		}
 	}
@@ -144,7 +148,7 @@ func migrateV3(ctx context.Context, tx *sql.Tx) error {
 	}
 	_, err = tx.ExecContext(ctx, `DROP TABLE entries;
 		ALTER TABLE entries3 RENAME TO entries;
-		CREATE INDEX entries_first_seen ON entries (first_seen);`)
+		CREATE INDEX entries_first_seen ON entries (first_seen, id);`)
 	return err
 }
 

@@ -33,14 +33,14 @@ const (
 		`WHERE (e.first_seen, e.id) > (?, ?) ORDER BY e.first_seen, e.id LIMIT ?`
 
 	// knownColumns are what a re-run's decision reads (Lookup).
-	knownColumns = `position_uid, partner_candidate_id, state, outcome,
-		candidate_uid, fingerprint, updated_at, files`
+	knownColumns = `e.state, e.outcome, e.candidate_uid, e.fingerprint,
+		e.updated_at, e.files`
 
 	// beginSQL starts a new send: the previous answer is cleared, since
 	// from now on the state of the candidate in Comeet is unknown.
 	beginSQL = `INSERT INTO entries (position_uid, partner_candidate_id, state,
-		fingerprint, files, fields, input_row, input_line, runs, first_seen, updated_at, source_id)
-	VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)
+		fingerprint, files, fields, input_row, input_line, runs, first_seen, updated_at, source_id, id)
+	VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10)
 	ON CONFLICT (position_uid, partner_candidate_id) DO UPDATE SET
 		state = 0, outcome = '', candidate_uid = '', http_status = 0,
 		error_code = '', message = '', attempts = 0, response = NULL,
@@ -54,8 +54,8 @@ const (
 	finishSQL = `INSERT INTO entries (position_uid, partner_candidate_id, state,
 		outcome, candidate_uid, http_status, error_code, message, attempts,
 		total_attempts, fingerprint, files, fields, response, input_row,
-		input_line, first_seen, updated_at, source_id)
-	VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)
+		input_line, first_seen, updated_at, source_id, id)
+	VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)
 	ON CONFLICT (position_uid, partner_candidate_id) DO UPDATE SET
 		state = 1, outcome = excluded.outcome,
 		candidate_uid = excluded.candidate_uid, http_status = excluded.http_status,
@@ -111,69 +111,86 @@ const LookupBatch = 128
 // once while a run writes. Keys that repeat or are incomplete are fine.
 func (l *Ledger) Lookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
 	known := make([]Known, len(keys))
-	index := make(map[comeet.Key][]int, len(keys))
-	for i, k := range keys {
-		index[k] = append(index[k], i)
-	}
 	for start := 0; start < len(keys); start += LookupBatch {
 		part := keys[start:min(start+LookupBatch, len(keys))]
-		if err := l.lookup(ctx, part, index, known); err != nil {
+		if err := l.lookup(ctx, part, start, known); err != nil {
 			return nil, fmt.Errorf("ledger lookup: %w", err)
 		}
 	}
 	return known, nil
 }
 
-func (l *Ledger) lookup(ctx context.Context, keys []comeet.Key, index map[comeet.Key][]int, known []Known) error {
+func (l *Ledger) lookup(ctx context.Context, keys []comeet.Key, start int, known []Known) error {
 	args := make([]any, 0, 2*len(keys))
 	for _, k := range keys {
 		args = append(args, k.PositionUID, k.PartnerCandidateID)
 	}
-	rows, err := l.rdb.QueryContext(ctx, lookupSQL(len(keys)), args...)
+	stmt, kept, err := l.lookupStmt(ctx, len(keys))
+	if err != nil {
+		return err
+	}
+	if !kept {
+		defer stmt.Close()
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			k         comeet.Key
-			kn        Known
-			state     int
-			updated   int64
-			fp, files []byte
+			i, state, updated int64
+			kn                Known
+			fp, files         []byte
 		)
-		if err := rows.Scan(&k.PositionUID, &k.PartnerCandidateID, &state, &kn.Outcome,
-			&kn.CandidateUID, &fp, &updated, &files); err != nil {
+		if err := rows.Scan(&i, &state, &kn.Outcome, &kn.CandidateUID, &fp, &updated, &files); err != nil {
 			return err
 		}
-		kn.Found, kn.State, kn.RowHash = true, stateOf(state), string(fp)
+		if i < 0 || int(i) >= len(keys) {
+			return fmt.Errorf("look-up answered for key %d of %d", i, len(keys))
+		}
+		k := keys[i]
+		kn.Found, kn.State, kn.RowHash = true, stateOf(int(state)), string(fp)
 		kn.UpdatedAt = time.Unix(0, updated).UTC()
 		if kn.Files, err = decodeFiles(files); err != nil {
 			return fmt.Errorf("entry %s/%s: %w", k.PositionUID, k.PartnerCandidateID, err)
 		}
-		for _, i := range index[k] {
-			known[i] = kn
-		}
+		known[start+int(i)] = kn
 	}
 	return rows.Err()
 }
 
+// lookupStmt returns the prepared query for n keys: a full batch's is kept
+// for the ledger's life, the shorter last batch's is prepared each time.
+func (l *Ledger) lookupStmt(ctx context.Context, n int) (stmt *sql.Stmt, kept bool, err error) {
+	if n != LookupBatch {
+		stmt, err = l.rdb.PrepareContext(ctx, lookupSQL(n))
+		return stmt, false, err
+	}
+	l.lookupOnce.Do(func() {
+		l.lookupFull, l.lookupErr = l.rdb.PrepareContext(ctx, lookupSQL(LookupBatch))
+	})
+	return l.lookupFull, true, l.lookupErr
+}
+
 var lookupQueries sync.Map // int -> string
 
-// lookupSQL is the query for n keys: one index probe per key.
+// lookupSQL is the query for n keys: one search of the table's key per
+// key, each answer tagged with the key's place in the batch.
 func lookupSQL(n int) string {
 	if q, ok := lookupQueries.Load(n); ok {
 		return q.(string)
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT ` + knownColumns + ` FROM entries WHERE (position_uid, partner_candidate_id) IN (VALUES `)
+	b.WriteString(`WITH k (i, p, c) AS (VALUES `)
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?)")
+		fmt.Fprintf(&b, "(%d, ?, ?)", i)
 	}
-	b.WriteString(")")
+	b.WriteString(`) SELECT k.i, ` + knownColumns + ` FROM k JOIN entries e
+		ON e.position_uid = k.p AND e.partner_candidate_id = k.c`)
 	q, _ := lookupQueries.LoadOrStore(n, b.String())
 	return q.(string)
 }
@@ -342,8 +359,8 @@ const (
 	insertV3SQL = `INSERT INTO entries3 (position_uid, partner_candidate_id, state,
 		outcome, candidate_uid, fingerprint, updated_at, files, http_status,
 		error_code, message, attempts, total_attempts, runs, first_seen,
-		input_row, input_line, fields, response, source_id)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		input_row, input_line, fields, response, source_id, id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 func scanEntryV2(s scanner) (Entry, error) {

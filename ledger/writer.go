@@ -33,7 +33,10 @@ type writer struct {
 	db            *sql.DB
 	begin, finish *sql.Stmt
 	sources       sourceIDs // the writer goroutine's own
-	ops           chan *op
+	// lastID is the id of the latest entry made; a new entry gets the next.
+	// An update leaves the id it was given unused: ids only order entries.
+	lastID int64
+	ops    chan *op
 
 	mu     sync.RWMutex // held shared while sending to ops; close takes it
 	closed bool
@@ -42,7 +45,13 @@ type writer struct {
 
 func newWriter(ctx context.Context, db *sql.DB) (*writer, error) {
 	w := &writer{db: db, sources: sourceIDs{}, ops: make(chan *op, maxGroup), done: make(chan struct{})}
-	var err error
+	// The entry first seen last has the largest id, unless the clock went
+	// back; a repeated id then only makes two entries tie in history.
+	err := db.QueryRowContext(ctx, `SELECT coalesce((SELECT id FROM entries
+		ORDER BY first_seen DESC, id DESC LIMIT 1), 0)`).Scan(&w.lastID)
+	if err != nil {
+		return nil, fmt.Errorf("read the last entry: %w", err)
+	}
 	if w.begin, err = db.PrepareContext(ctx, beginSQL); err != nil {
 		return nil, fmt.Errorf("prepare statement: %w", err)
 	}
@@ -147,7 +156,8 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, group []*op) error {
 		if o.stmt == opFinish {
 			stmt = finish
 		}
-		if _, err := stmt.ExecContext(ctx, append(o.args, sid)...); err != nil {
+		w.lastID++
+		if _, err := stmt.ExecContext(ctx, append(o.args, sid, w.lastID)...); err != nil {
 			return err
 		}
 	}

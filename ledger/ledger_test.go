@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -523,4 +524,27 @@ func BenchmarkBeginFinish(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkBeginFinishParallel is the importer's pattern: workers each
+// recording a Begin and a Finish per row, their commits grouped.
+func BenchmarkBeginFinishParallel(b *testing.B) {
+	ctx := context.Background()
+	l, _ := openTemp(b)
+	var n atomic.Int64
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			e := fullEntry()
+			e.Key = key(int(n.Add(1)))
+			if err := l.Begin(ctx, e); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := l.Finish(ctx, e); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

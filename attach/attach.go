@@ -18,9 +18,8 @@ import (
 // Files resolves the files rows reference inside one fs.FS. It is safe for
 // concurrent use when its fs.FS is (os.Root's is).
 type Files struct {
-	// Digests says whether to read each file for its SHA-256 (the ledger
-	// keeps it); a dry run without a ledger only needs the size. Set it
-	// before the first Attach.
+	// Digests says whether Digest reads files for their SHA-256 (the
+	// ledger keeps them); a dry run without a ledger only needs the size.
 	Digests bool
 	fsys    fs.FS
 	closer  io.Closer
@@ -94,14 +93,47 @@ func (f *Files) Resolve(file *comeet.File) error {
 	}
 	file.Name = path.Base(rel)
 	file.Size = st.Size()
-	if f.Digests {
-		if file.SHA256, err = digest(r); err != nil {
-			return fmt.Errorf("read %q: %w", file.Path, err)
-		}
-	}
+	file.ModTime = st.ModTime()
 	fsys := f.fsys
 	file.Open = func() (io.ReadCloser, error) { return fsys.Open(rel) }
 	return nil
+}
+
+// Digest fills in the SHA-256 of every file of c that has none, when f
+// keeps digests (a ledger records them). A file for which recorded returns
+// a digest (the ledger's, for the same path, size and modification time)
+// takes it instead of being read again: a nightly re-run does not re-read
+// every attachment of every row. It returns a comeet.CodeFileNotFound
+// problem for each file that cannot be read.
+func (f *Files) Digest(c *comeet.Candidate, recorded func(*comeet.File) (string, bool)) []comeet.Problem {
+	if !f.Digests {
+		return nil
+	}
+	var problems []comeet.Problem
+	check := func(field string, file *comeet.File) {
+		if file == nil || file.SHA256 != "" || file.Open == nil {
+			return
+		}
+		if sum, ok := recorded(file); ok {
+			file.SHA256 = sum
+			return
+		}
+		r, err := file.Open()
+		if err != nil {
+			problems = append(problems, comeet.Problem{Field: field, Code: comeet.CodeFileNotFound, Message: describeOpenError(file.Path, err).Error()})
+			return
+		}
+		defer r.Close()
+		if file.SHA256, err = digest(r); err != nil {
+			problems = append(problems, comeet.Problem{Field: field, Code: comeet.CodeFileNotFound, Message: fmt.Sprintf("read %q: %v", file.Path, err)})
+		}
+	}
+	check(comeet.FieldResume, c.Resume)
+	check(comeet.FieldPicture, c.Picture)
+	for i, file := range c.Files {
+		check(fmt.Sprintf("%s[%d]", comeet.FieldFiles, i), file)
+	}
+	return problems
 }
 
 // Name turns a reference from a spreadsheet into a name inside an fs.FS:

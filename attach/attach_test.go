@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,7 @@ func TestOpenDir(t *testing.T) {
 	files.Digests = true
 
 	f, ps := attachOne(files, "inner.pdf")
+	ps = append(ps, files.Digest(&comeet.Candidate{Resume: f}, noneRecorded)...)
 	if len(ps) != 0 {
 		t.Fatalf("inner link: got %v, want no problem", ps)
 	}
@@ -152,8 +154,27 @@ func TestDigests(t *testing.T) {
 	files := New(fstest.MapFS{"a.pdf": {Data: []byte("abc")}})
 	files.Digests = true
 	f, ps := attachOne(files, "a.pdf")
+	if f.SHA256 != "" {
+		t.Errorf("got digest %q before Digest, want none: Attach reads no file", f.SHA256)
+	}
+	ps = append(ps, files.Digest(&comeet.Candidate{Resume: f}, noneRecorded)...)
 	const want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" // sha256("abc")
 	if len(ps) != 0 || f.SHA256 != want {
 		t.Errorf("got %q, %v; want %s", f.SHA256, ps, want)
+	}
+}
+
+// noneRecorded is a ledger that has recorded no file.
+func noneRecorded(*comeet.File) (string, bool) { return "", false }
+
+// A digest the ledger recorded for the same file is taken without reading.
+func TestDigestReusesRecorded(t *testing.T) {
+	files := New(fstest.MapFS{"a.pdf": {Data: []byte("abc")}})
+	files.Digests = true
+	f, _ := attachOne(files, "a.pdf")
+	f.Open = func() (io.ReadCloser, error) { t.Error("the file was read"); return nil, fs.ErrNotExist }
+	ps := files.Digest(&comeet.Candidate{Resume: f}, func(*comeet.File) (string, bool) { return "recorded", true })
+	if len(ps) != 0 || f.SHA256 != "recorded" {
+		t.Errorf("got %q, %v; want the recorded digest", f.SHA256, ps)
 	}
 }

@@ -7,6 +7,9 @@
 #   bash bench/run.sh --quick    smaller inputs, about a minute; the targets
 #                                that depend on size are then indicative
 #   bash bench/run.sh --keep     keep the work folder (inputs, reports, logs)
+#   bash bench/run.sh --ledger-1m  also the ledger figures at 1,000,000 rows
+#                                (filling that ledger alone takes minutes)
+#   bash bench/run.sh --only ledger  only the ledger figures (6 and 7)
 #
 # The fake Comeet (bench/fakeserver) runs as a process of its own, so the
 # importer's time and memory are its own. Peak memory is the "Maximum
@@ -16,19 +19,33 @@ set -euo pipefail
 
 QUICK=0
 KEEP=0
-for arg in "$@"; do
-	case "$arg" in
+LEDGER_1M=0
+ONLY=""
+RESULTS=RESULTS.md # --only ledger writes RESULTS-ledger.md
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--quick) QUICK=1 ;;
 	--keep) KEEP=1 ;;
+	--ledger-1m) LEDGER_1M=1 ;;
+	--only)
+		ONLY=${2:-}
+		[ "$ONLY" = ledger ] || {
+			echo "run.sh: --only takes ledger" >&2
+			exit 2
+		}
+		RESULTS=RESULTS-ledger.md
+		shift
+		;;
 	-h | --help)
-		sed -n '2,13p' "$0"
+		sed -n '2,16p' "$0"
 		exit 0
 		;;
 	*)
-		echo "run.sh: unknown argument $arg (want --quick, --keep)" >&2
+		echo "run.sh: unknown argument $1 (want --quick, --keep, --ledger-1m, --only ledger)" >&2
 		exit 2
 		;;
 	esac
+	shift
 done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,9 +63,14 @@ trap cleanup EXIT
 if [ "$QUICK" = 1 ]; then
 	RATE_ROWS=300 LAT_ROWS=500 OVH_ROWS=5000 LEDGER_ROWS=300
 	MEM_ROWS=40 BIG_ROWS=100000 GROWTH="10000 100000"
+	LEDGER_SCALE="10000" LEDGER_WRITE="10000"
 else
 	RATE_ROWS=1000 LAT_ROWS=2000 OVH_ROWS=20000 LEDGER_ROWS=1000
 	MEM_ROWS=200 BIG_ROWS=1000000 GROWTH="10000 100000 1000000"
+	LEDGER_SCALE="10000 100000" LEDGER_WRITE="10000 100000"
+fi
+if [ "$LEDGER_1M" = 1 ]; then
+	LEDGER_SCALE="$LEDGER_SCALE 1000000" LEDGER_WRITE="$LEDGER_WRITE 1000000"
 fi
 RATE_LIMIT="100/2s" RATE_N=100 RATE_PER=2 # the compressed minute
 LATENCY_MS=200 LAT_WORKERS=32
@@ -73,7 +95,7 @@ build() {
 	log "building into $BIN"
 	mkdir -p "$BIN"
 	(cd "$ROOT" && go build -o "$BIN/comeet-import" ./cmd/comeet-import)
-	(cd "$ROOT/bench" && go build -o "$BIN/" ./fakeserver ./vegeta ./gendata)
+	(cd "$ROOT/bench" && go build -o "$BIN/" ./fakeserver ./vegeta ./gendata ./ledgerfill)
 }
 
 # gen DIR ROWS [RESUME_BYTES]: an input with its mapping (and files).
@@ -133,8 +155,9 @@ import_into() {
 
 validate_run() {
 	local name=$1 dir=$2
+	shift 2
 	timed "$name" "$BIN/comeet-import" validate --mapping "$dir/mapping.csv" \
-		--report "$WORK/$name.report.csv" --errors "$WORK/$name.errors.csv" "$dir/candidates.csv"
+		--report "$WORK/$name.report.csv" --errors "$WORK/$name.errors.csv" "$@" "$dir/candidates.csv"
 }
 
 ROWS_MD=()
@@ -251,17 +274,72 @@ figure_growth() {
 	done
 }
 
+# figure_ledger_scale: a nightly re-run of N rows plus one new one, against
+# a ledger of those N rows (written by ledgerfill, through the ledger
+# package), next to validate --no-ledger of the same file: the time to
+# reach the new row, and the memory.
+figure_ledger_scale() {
+	local n dir floor ratio
+	for n in $LEDGER_SCALE; do
+		dir="$WORK/L$n"
+		log "6. re-run: $n rows in the ledger, $((n + 1)) in the file"
+		gen "$dir" "$((n + 1))"
+		validate_run "floor$n" "$dir" --no-ledger
+		floor=$WALL
+		row "6. validate --no-ledger, $((n + 1)) rows (the floor)" "–" "$WALL s, $(mib "$RSS") MiB" "$(calc "%.2f" "1000000 * $WALL / $n") µs/row" info
+		"$BIN/ledgerfill" -ledger "$WORK/L$n.db" -rows "$n" >"$WORK/fill$n.out"
+		row "6. ledgerfill: $n entries (info)" "–" "$(sed -n 's/.*elapsed=//p' "$WORK/fill$n.out")" "$(sed -n 's/.*bytes_per_row=\([0-9]*\).*/\1/p' "$WORK/fill$n.out") bytes/row" info
+		validate_run "validateledger$n" "$dir" --ledger "$WORK/L$n.db"
+		ratio=$(calc "%.2f" "$WALL / $floor")
+		row "6. validate with a $n-entry ledger" "≤ 2 × floor, < 100 MiB" "$WALL s, $(mib "$RSS") MiB" "$ratio × floor" "$(yes_if "$ratio <= 2 && $RSS < 100 * 1024")"
+		start_server
+		import_into "rerun$n" "$dir" --rate none --ledger "$WORK/L$n.db"
+		stop_server
+		ratio=$(calc "%.2f" "$WALL / $floor")
+		row "6. re-run to the first new row, $n in the ledger ($(stat requests) sent)" "≤ 2 × floor, < 100 MiB" "$WALL s, $(mib "$RSS") MiB" "$ratio × floor" "$(yes_if "$ratio <= 2 && $RSS < 100 * 1024")"
+		rm -f "$dir/candidates.csv" "$WORK"/*"$n".report.csv "$WORK/L$n.db"
+	done
+}
+
+# figure_ledger_write: the same import with and without the ledger against
+# the fast local fake, and the ledger's size per row.
+figure_ledger_write() {
+	local n dir rps_off rps_on ratio bytes
+	for n in $LEDGER_WRITE; do
+		dir="$WORK/W$n"
+		log "7. writing: $n rows with and without the ledger, $OVH_WORKERS workers"
+		gen "$dir" "$n"
+		start_server
+		import_into "writeoff$n" "$dir" --rate none --concurrency "$OVH_WORKERS" --no-ledger
+		stop_server
+		rps_off=$(calc "%.0f" "$n / $WALL")
+		start_server
+		import_into "writeon$n" "$dir" --rate none --concurrency "$OVH_WORKERS" --ledger "$WORK/W$n.db"
+		stop_server
+		rps_on=$(calc "%.0f" "$n / $WALL")
+		ratio=$(calc "%.2f" "$rps_on / $rps_off")
+		row "7. import $n rows with the ledger vs --no-ledger ($rps_off rows/s)" "≥ 0.7 × --no-ledger" "$rps_on rows/s" "$ratio × --no-ledger" "$(yes_if "$ratio >= 0.7")"
+		bytes=$(wc -c <"$WORK/W$n.db") # not stat: a function of this script
+		row "7. ledger size after $n rows" "< 600 bytes/row" "$(calc "%.1f" "$bytes / 1048576") MiB" "$(calc "%.0f" "$bytes / $n") bytes/row" "$(yes_if "$bytes / $n < 600")"
+		rm -f "$dir/candidates.csv" "$WORK"/*"$n".report.csv "$WORK/W$n.db"
+	done
+}
+
 main() {
 	need_time
 	build
 	local load start
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s)
-	figure_rate
-	figure_latency
-	figure_overhead
-	figure_memory
-	figure_growth
+	if [ "$ONLY" != ledger ]; then
+		figure_rate
+		figure_latency
+		figure_overhead
+		figure_memory
+		figure_growth
+	fi
+	figure_ledger_scale
+	figure_ledger_write
 	local took=$(($(date +%s) - start))
 	{
 		echo "| Figure | Target | Measured | Ratio | Met |"
@@ -269,6 +347,7 @@ main() {
 		printf '%s\n' "${ROWS_MD[@]}"
 	} >"$WORK/table.md"
 	local mode="full"
+	[ "$LEDGER_1M" = 1 ] && mode="$mode, with --ledger-1m"
 	[ "$QUICK" = 1 ] && mode="quick (--quick: smaller inputs)"
 	{
 		echo "# Performance figures"
@@ -282,13 +361,15 @@ main() {
 		echo "Import summaries:"
 		echo
 		for name in rate ratenoledger latency overhead withledger memory; do
-			echo "- $name: $(summary_of "$name")"
+			if [ -f "$WORK/$name.log" ]; then echo "- $name: $(summary_of "$name")"; fi
 		done
-		echo "- vegeta: $(cat "$WORK/vegeta.out")"
-	} >"$ROOT/bench/RESULTS.md"
+		for n in $LEDGER_SCALE; do echo "- rerun$n: $(summary_of "rerun$n")"; done
+		for n in $LEDGER_WRITE; do echo "- writeon$n: $(summary_of "writeon$n")"; done
+		if [ -f "$WORK/vegeta.out" ]; then echo "- vegeta: $(cat "$WORK/vegeta.out")"; fi
+	} >"$ROOT/bench/$RESULTS"
 	cat "$WORK/table.md"
 	echo
-	echo "written to bench/RESULTS.md"
+	echo "written to bench/$RESULTS"
 	[ "$MET_ALL" = 1 ] || echo "some targets were missed" >&2
 }
 

@@ -3,6 +3,7 @@ package comeet
 import (
 	"io"
 	"strings"
+	"time"
 )
 
 // Candidate is the body of POST /candidates. Empty optional values are
@@ -70,6 +71,10 @@ type File struct {
 	Size int64
 	// SHA256 is the hex digest of the bytes, kept for the ledger.
 	SHA256 string
+	// ModTime is the file's modification time when it was attached, kept
+	// for the ledger: a re-run re-reads a file only when its size or
+	// ModTime changed. It is not sent.
+	ModTime time.Time
 	// Open returns the bytes from the start. Nil until the file is attached.
 	Open func() (io.ReadCloser, error) `json:"-"`
 }

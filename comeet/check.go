@@ -61,7 +61,7 @@ func (e *CheckError) Unwrap() error { return e.Err }
 func (c *Client) Check(ctx context.Context) error {
 	query := "time_created:after=" + url.QueryEscape(c.now().UTC().Format(time.RFC3339))
 	var reply Reply
-	res, err := c.attempt(ctx, http.MethodGet, "/candidates", query, nil, &reply)
+	res, err := c.attempt(ctx, http.MethodGet, "/candidates", query, nil, &reply, nil)
 	if err != nil {
 		return err
 	}

@@ -316,13 +316,18 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // *UncertainError when a 2xx came that is not a candidate with a uid (it is
 // not retried: the candidate may exist), a *FileChangedError when a file
 // changed on disk, or the context's error when ctx ended first.
-func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate) (Reply, error) {
+func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate, opts ...CreateOption) (Reply, error) {
 	var reply Reply
+	var o createOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	b, err := cand.body()
 	if err != nil {
 		return reply, fmt.Errorf("post candidate: %w", err)
 	}
-	res, err := c.do(ctx, request{op: "post candidate", method: http.MethodPost, path: "/candidates", body: b}, &reply)
+	res, err := c.do(ctx, request{op: "post candidate", method: http.MethodPost, path: "/candidates", body: b,
+		beforeSend: o.beforeSend}, &reply)
 	if err != nil {
 		return reply, err
 	}
@@ -343,6 +348,16 @@ type request struct {
 	// added): after a failure it is sent again only when the answer proves
 	// it was not applied (a 429, a refused token, no connection).
 	once bool
+	// beforeSend runs once, after the rate limiter let the first attempt
+	// go and before it leaves (BeforeSend).
+	beforeSend func(ctx context.Context) error
+}
+
+// takeBeforeSend returns the hook once: only the first attempt runs it.
+func (rq *request) takeBeforeSend() func(ctx context.Context) error {
+	fn := rq.beforeSend
+	rq.beforeSend = nil
+	return fn
 }
 
 // do sends the request, retrying by the client's policy, and returns the
@@ -350,7 +365,7 @@ type request struct {
 func (c *Client) do(ctx context.Context, rq request, reply *Reply) (attemptResult, error) {
 	reauthorized := false
 	for tries := 1; ; tries++ {
-		res, err := c.attempt(ctx, rq.method, rq.path, rq.query, rq.body, reply)
+		res, err := c.attempt(ctx, rq.method, rq.path, rq.query, rq.body, reply, rq.takeBeforeSend())
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", rq.op, err)
 		}
@@ -429,12 +444,35 @@ func (r attemptResult) code() string {
 	return ""
 }
 
-// attempt waits for the limiter and sends one request, counting it in reply.
-// The returned error is the limiter's (ctx ended): no request was sent.
-func (c *Client) attempt(ctx context.Context, method, path, query string, b *body, reply *Reply) (attemptResult, error) {
+// CreateOption adjusts one CreateCandidate call.
+type CreateOption func(*createOptions)
+
+type createOptions struct {
+	beforeSend func(ctx context.Context) error
+}
+
+// BeforeSend has CreateCandidate call fn once, after the rate limiter let
+// the first attempt go and right before its request leaves: the importer
+// records there that the row is about to be sent, so that a row that only
+// waited for the limiter is never counted as sent. When fn fails, nothing
+// is sent and CreateCandidate returns fn's error (wrapped), with 0
+// attempts.
+func BeforeSend(fn func(ctx context.Context) error) CreateOption {
+	return func(o *createOptions) { o.beforeSend = fn }
+}
+
+// attempt waits for the limiter, runs before (when not nil) and sends one
+// request, counting it in reply. The returned error is the limiter's (ctx
+// ended) or before's: no request was sent.
+func (c *Client) attempt(ctx context.Context, method, path, query string, b *body, reply *Reply, before func(context.Context) error) (attemptResult, error) {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return attemptResult{}, fmt.Errorf("wait for rate limiter: %w", err)
+		}
+	}
+	if before != nil {
+		if err := before(ctx); err != nil {
+			return attemptResult{}, fmt.Errorf("before sending: %w", err)
 		}
 	}
 	reply.Attempts++

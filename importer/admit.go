@@ -2,9 +2,6 @@ package importer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -59,8 +56,7 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 		return decideInvalid
 	}
 	if a.ledger != nil {
-		rw.sent = ledger.SentOf(rw.cand)
-		if d, known := a.skipKnown(ctx, rw); known {
+		if d, known := a.skipKnown(rw); known {
 			return d
 		}
 	}
@@ -103,19 +99,17 @@ func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
 }
 
 // skipKnown finishes the row as skipped when the ledger shows the candidate
-// is already in Comeet. A pending entry (a POST that may or may not have
-// reached Comeet) and earlier failures are sent again: a 409 then tells
-// that the first one had arrived. known is false for a row to send.
-func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bool) {
-	rw.hash = fingerprint(rw.sent)
-	// The ledger is a local file: an interruption does not cut its reading
-	// short, so a row already in Comeet is still reported skipped, not failed.
-	e, ok, err := a.ledger.Get(context.WithoutCancel(ctx), rw.cand.Key())
-	if err != nil {
-		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", err))
+// is already in Comeet, from what the recaller looked up with the row's
+// batch. A pending entry (a POST that may or may not have reached Comeet)
+// and earlier failures are sent again: a 409 then tells that the first one
+// had arrived. known is false for a row to send.
+func (a *admitter) skipKnown(rw *row) (_ decision, known bool) {
+	if rw.knownErr != nil {
+		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", rw.knownErr))
 		return decideFail, true
 	}
-	if !ok || e.State != ledger.StateDone {
+	e := rw.known
+	if !e.Found || e.State != ledger.StateDone {
 		return decideSend, false
 	}
 	switch report.Outcome(e.Outcome) {
@@ -125,19 +119,13 @@ func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bo
 	}
 	rw.res.CandidateUID = e.CandidateUID
 	msg := fmt.Sprintf("already in Comeet as %s (%s on %s)", e.CandidateUID, e.Outcome, e.UpdatedAt.UTC().Format("2006-01-02"))
-	if e.RowHash != "" && e.RowHash != rw.hash {
+	// A fingerprint made the way older versions made it cannot be compared:
+	// such a row counts as unchanged rather than wrongly as changed.
+	if ledger.FingerprintCurrent(e.RowHash) && e.RowHash != rw.hash {
 		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: change it in Comeet"
 	}
 	rw.finish(report.Skipped, "", msg)
 	return decideSkip, true
-}
-
-// fingerprint is the SHA-256 of what would be sent, files counted by their
-// digests, so a re-run can tell a changed row from the one it sent.
-func fingerprint(sent ledger.Sent) string {
-	b, _ := json.Marshal(sent) // a struct of strings and numbers always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // cellsOf is the input cells at fault, for an errors workbook to mark:

@@ -80,3 +80,9 @@ var ErrInterrupted = errors.New("interrupted")
 // to create candidates: the run stops at once, since every further row
 // would be refused the same way.
 var ErrAuth = errors.New("comeet refused the credentials")
+
+// ErrLedger is returned when the ledger could not record a row (a full
+// disk): the run stops sending at once, since a row whose send is not
+// recorded would be sent again by the next run. It wraps the ledger's
+// error (ledger.ErrWrite).
+var ErrLedger = errors.New("the ledger could not record a row; sending stopped")

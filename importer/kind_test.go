@@ -76,7 +76,7 @@ var _ creator = (*comeet.Client)(nil)
 // The sender needs only CreateCandidate: a fake creator stands in.
 type fakeCreator struct{ err error }
 
-func (f fakeCreator) CreateCandidate(context.Context, *comeet.Candidate) (comeet.Reply, error) {
+func (f fakeCreator) CreateCandidate(context.Context, *comeet.Candidate, ...comeet.CreateOption) (comeet.Reply, error) {
 	if f.err != nil {
 		return comeet.Reply{Attempts: 1, Status: 400}, f.err
 	}

@@ -31,6 +31,7 @@ type pool struct {
 	name     string // the input's name, for messages
 	stdin    bool   // the input is standard input
 	checker  *checker
+	recaller *recaller
 	admitter *admitter
 	sender   *sender // nil on a dry run
 	out      *report.Writer
@@ -130,8 +131,8 @@ func (p *pool) run(ctx context.Context) error {
 		return err
 	case ctx.Err() != nil:
 		return ErrInterrupted
-	case errors.Is(p.halt.err(), ErrAuth):
-		return p.halt.err() // ErrAuth, with the clock named when it is to blame
+	case errors.Is(p.halt.err(), ErrAuth), errors.Is(p.halt.err(), ErrLedger):
+		return p.halt.err() // with the clock or the ledger's error named
 	}
 	return nil
 }
@@ -217,6 +218,10 @@ func stopped(rw *row, cause error) {
 		rw.finish(report.Failed, "not_sent", "not sent: Comeet refused the credentials on an earlier row")
 		return
 	}
+	if errors.Is(cause, ErrLedger) {
+		rw.finish(report.Failed, "not_sent", "not sent: the ledger could not record an earlier row (is its disk full?)")
+		return
+	}
 	rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
 }
 
@@ -274,6 +279,7 @@ func (p *pool) readAhead(ctx context.Context) (_ <-chan *batch, wait func()) {
 				for _, rw := range b.rows {
 					p.checker.check(rw)
 				}
+				p.recaller.recall(b)
 				close(b.checked)
 			}
 		})

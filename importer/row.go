@@ -19,9 +19,14 @@ type row struct {
 	// the admitter to report (and an errors workbook to highlight).
 	problems []problem
 	// sent is what goes on the wire as the ledger records it, computed once
-	// by the admitter when there is a ledger; hash is its fingerprint.
+	// by the sender when there is a ledger.
 	sent ledger.Sent
-	hash string
+	// known is what the ledger holds for the row's key, looked up with its
+	// batch (recaller); knownErr is why it could not be; hash is the
+	// fingerprint of what would be sent (ledger.Fingerprint).
+	known    ledger.Known
+	knownErr error
+	hash     string
 	// keyHash is the hash of the candidate's key, for the duplicate check.
 	keyHash uint64
 	// done is nil for a row finished by the producer, and is closed by the

@@ -107,6 +107,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		admitter: &admitter{ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{}},
 		log:      cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
 	}
+	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}
 	if !cfg.DryRun {
 		client, err := r.openClient(p)
 		if err != nil {

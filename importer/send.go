@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -15,7 +16,7 @@ import (
 
 // creator is the part of comeet.Client the sender needs.
 type creator interface {
-	CreateCandidate(ctx context.Context, c *comeet.Candidate) (comeet.Reply, error)
+	CreateCandidate(ctx context.Context, c *comeet.Candidate, opts ...comeet.CreateOption) (comeet.Reply, error)
 }
 
 // sender posts rows to Comeet and records each answer in the row and the
@@ -34,22 +35,42 @@ type sender struct {
 // interruption cancels it only after the grace period, so a request already
 // on the wire is seen to its answer. It returns ErrAuth when Comeet refused
 // the credentials, which stops the run.
+//
+// The pending entry is written after the rate limiter let the request go
+// and right before it leaves (comeet.BeforeSend), so a row that only waited
+// is not counted as sent. A ledger that cannot record (ledger.ErrWrite)
+// stops the run (ErrLedger): the row is not sent when its pending entry
+// failed, and a row whose answer could not be recorded says so.
 func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
+	var opts []comeet.CreateOption
+	begun := false
 	if s.ledger != nil {
-		if err := s.ledger.Begin(ctx, s.entry(rw, ledger.StatePending)); err != nil {
-			rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
+		rw.sent = ledger.SentOf(rw.cand)
+		opts = append(opts, comeet.BeforeSend(func(ctx context.Context) error {
+			if err := s.ledger.Begin(ctx, s.entry(rw, ledger.StatePending)); err != nil {
+				return err
+			}
+			begun = true
 			return nil
-		}
+		}))
 	}
 	s.stats.started(time.Now())
-	reply, err := s.client.CreateCandidate(ctx, rw.cand)
+	reply, err := s.client.CreateCandidate(ctx, rw.cand, opts...)
 	s.stats.finished(time.Now(), reply)
+	if s.ledger != nil && !begun && reply.Attempts == 0 && errors.Is(err, ledger.ErrWrite) {
+		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
+		return fmt.Errorf("%w: %w", ErrLedger, err)
+	}
 	fatal = record(rw, reply, err)
-	if s.ledger != nil {
+	if s.ledger != nil && begun {
 		e := s.entry(rw, ledger.StateDone)
 		e.Response = reply.Created
 		if err := s.ledger.Finish(ctx, e); err != nil {
 			s.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the answer failed; a re-run will send this row again and get a conflict")
+			rw.res.Message = strings.TrimPrefix(rw.res.Message+"; the ledger could not record this answer: a re-run sends the row again", "; ")
+			if fatal == nil {
+				fatal = fmt.Errorf("%w: %w", ErrLedger, err)
+			}
 		}
 	}
 	return fatal

@@ -8,58 +8,76 @@
 //
 // # Durability
 //
-// The importer calls Begin before each POST and Finish after the answer.
-// Each is one statement committed in WAL mode with synchronous=FULL, so it
-// is on disk when the call returns: a kill -9 at any moment loses nothing
-// recorded, and a row whose POST may have happened is left pending, never
-// missing. Finish ignores the cancellation of its context, because it records
-// what has already happened in Comeet.
+// The importer calls Begin right before each POST leaves (after the rate
+// limiter) and Finish after the answer. One writer goroutine commits the
+// calls waiting at the same moment in one transaction, in WAL mode with
+// synchronous=FULL (group commit: concurrent workers share a disk sync),
+// and each call returns only when its own entry is on disk: a kill -9 at
+// any moment loses nothing recorded, and a row whose POST may have
+// happened is left pending, never missing. A failure to record wraps
+// ErrWrite; the importer stops sending at the first one. Finish ignores the
+// cancellation of its context, because it records what has already
+// happened in Comeet.
 //
 // # Run lock
 //
-// Open holds an exclusive flock(2) on path+".lock" until Close, so two runs
-// never share a ledger; a second Open (from this process or another) fails
-// with ErrLocked and names the PID the holder wrote into the lock file.
-// OpenReadOnly, for history, takes the same lock shared: readers may read
-// together, but not during a run. The kernel drops the lock when its holder
-// dies, so a killed run never leaves a stale lock. The ledger, its -wal and
-// -shm files and the lock file have mode 0600 whatever the umask: they hold
-// personal data. They never hold file bytes, the API secret, the API key or
-// a token.
+// Open holds an exclusive flock(2) on the ledger file itself until Close,
+// so whatever name reaches the file (a symbolic or a hard link) it is one
+// ledger, and two runs never share it; a second Open (from this process or
+// another) fails with ErrLocked and names the holder's PID (from
+// /proc/locks). OpenReadOnly, for history and validate, takes the same lock
+// shared: readers may read together, but not during a run; it creates no
+// file beside the ledger, so it works on a read-only disk. The kernel drops
+// the lock when its holder dies, so a killed run never leaves a stale lock.
+// An existing empty file (ErrEmpty) or a file that is not a ledger is
+// refused; a new ledger is built under a temporary name and linked into
+// place only where no file exists. The ledger and its -wal and -shm files
+// have mode 0600 whatever the umask: they hold personal data. They never
+// hold file bytes, the API secret, the API key or a token.
 //
-// # Schema (version 1, PRAGMA user_version; PRAGMA application_id "CILG")
+// # Schema (version 3, PRAGMA user_version; PRAGMA application_id "CILG")
 //
-// One table, entries, one row per key:
+// Table entries, one row per key, keyed by the key itself (WITHOUT ROWID):
 //
-//	id                    insertion order; breaks ties of first_seen
-//	position_uid,         the key (UNIQUE): one partner candidate in one
-//	partner_candidate_id  position, as Comeet identifies a hiring process
-//	state                 'pending' (Begin recorded, Finish not: a POST may
-//	                      have happened) or 'done'
+//	position_uid,         the key: one partner candidate in one position,
+//	partner_candidate_id  as Comeet identifies a hiring process
+//	state                 0 pending (Begin recorded, Finish not: a POST may
+//	                      have happened), 1 done
 //	outcome               the importer's verdict: created, conflict, invalid,
 //	                      failed ('' while pending)
 //	candidate_uid         the uid Comeet gave (from a 2xx or a 409)
+//	fingerprint           the row's fingerprint: a version byte, then the
+//	                      digest (Fingerprint; version 1 is an old hex text)
+//	updated_at            latest write, Unix nanoseconds (UTC)
+//	files                 binary record of each file's slot, name, path,
+//	                      size, modification time and raw SHA-256 (codec.go)
+//	id                    order of first writes; breaks ties of first_seen
 //	http_status           status of the last answer; 0 when none came
 //	error_code, message   why the send failed (Comeet's code or ours)
 //	attempts              HTTP attempts of the latest send, retries included
 //	total_attempts        sum of attempts over every Finish, across runs
 //	runs                  how many times Begin was recorded for the key
-//	row_hash              the importer's hash of the row's content
-//	sent                  JSON of Sent: the fields as sent, flattened
-//	                      ("address.country"), and each file's slot, name,
-//	                      path, size and SHA-256, never its bytes
-//	response              JSON of comeet.Created as Comeet answered (status,
-//	                      steps, time_created); NULL when there was none
-//	first_seen            UTC, fixed-width RFC 3339 text: first write for
-//	updated_at            the key, and the latest one
+//	first_seen            first write, Unix nanoseconds (UTC)
 //	input_row, input_line where the row was last seen in the input (row:
-//	source_file           1-based data record; line: physical line) and the
-//	                      input file's name, for history
+//	                      1-based data record; line: physical line)
+//	source_id             the input file's name, in table sources
+//	fields                binary record of the fields as sent, by dotted
+//	                      name ("address.country"), names from a dictionary
+//	response              binary record of Comeet's answer (status, times,
+//	                      steps), without what other columns hold; NULL when
+//	                      there was none
+//
+// Table sources (id, name) holds each input file name once; table meta
+// (key, value) holds the account (account.go). The columns a re-run's
+// Lookup reads come first in the row. Index entries_first_seen (first_seen,
+// id) gives Each its order. Version 3 replaced the JSON and text columns of
+// versions 1 and 2 (about 1,450 bytes a row) with these records (about 550);
+// the migration copies every entry over in one transaction.
 //
 // Begin clears the previous answer (outcome through response) and counts a
 // run; Finish sets the answer and keeps what Begin recorded about the row
 // unless it brings new values. Each reads entries by (first_seen, id).
-//
+
 // # Re-run rules (applied by the importer, not by this package)
 //
 //   - done + created or conflict: skip; the candidate exists in Comeet.

@@ -48,8 +48,10 @@ type Entry struct {
 	// key, that is how many runs sent (or were about to send) the row. It is
 	// ignored on input.
 	Runs int
-	// RowHash is the hash of the row's content, computed by the importer, so
-	// a re-run can tell that a row changed after it was sent.
+	// RowHash is the fingerprint of the row's content (Fingerprint), so a
+	// re-run can tell that a row changed after it was sent. The ledger
+	// keeps it as opaque bytes; FingerprintCurrent tells whether it was
+	// made the way Fingerprint makes it today.
 	RowHash string
 	// Sent is what was sent, without file bytes.
 	Sent Sent

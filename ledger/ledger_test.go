@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -273,7 +274,7 @@ func TestFileModes(t *testing.T) {
 	if err := l.Begin(context.Background(), Entry{Key: key(1)}); err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
-	for _, suffix := range []string{"", "-wal", "-shm", lockSuffix} {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
 		fi, err := os.Stat(path + suffix)
 		if suffix == "-shm" && errors.Is(err, os.ErrNotExist) {
 			continue
@@ -289,8 +290,9 @@ func TestFileModes(t *testing.T) {
 }
 
 func TestExistingFileIsMadePrivate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.ledger")
-	if err := os.WriteFile(path, nil, 0o644); err != nil {
+	first, path := openTemp(t)
+	first.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	l, err := Open(context.Background(), path)
@@ -522,4 +524,27 @@ func BenchmarkBeginFinish(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkBeginFinishParallel is the importer's pattern: workers each
+// recording a Begin and a Finish per row, their commits grouped.
+func BenchmarkBeginFinishParallel(b *testing.B) {
+	ctx := context.Background()
+	l, _ := openTemp(b)
+	var n atomic.Int64
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			e := fullEntry()
+			e.Key = key(int(n.Add(1)))
+			if err := l.Begin(ctx, e); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := l.Finish(ctx, e); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -29,6 +28,10 @@ type SentFile struct {
 	// Size is the number of bytes and SHA256 their hex digest.
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256,omitempty"`
+	// ModTime is the file's modification time when it was hashed (Unix
+	// nanoseconds; 0 unknown). A re-run whose file has the same size and
+	// ModTime takes SHA256 from the ledger instead of reading the file.
+	ModTime int64 `json:"mtime,omitempty"`
 }
 
 // SentOf builds the Sent record of a candidate: its fields as they go on the
@@ -41,61 +44,39 @@ func SentOf(c *comeet.Candidate) Sent {
 	return Sent{Fields: fieldsOf(c), Files: filesOf(c)}
 }
 
-// fieldsOf flattens the candidate's JSON, files left out, so a field added to
-// comeet.Candidate later is recorded without a change here.
+// fieldsOf lists the candidate's values by their dotted names (eachField).
 func fieldsOf(c *comeet.Candidate) map[string]string {
-	bare := *c
-	bare.Resume, bare.Picture, bare.Files = nil, nil, nil
-	b, err := json.Marshal(&bare)
-	if err != nil {
-		return nil // a Candidate holds only strings, maps and slices of them
-	}
-	var tree any
-	if err := json.Unmarshal(b, &tree); err != nil {
-		return nil
-	}
-	fields := make(map[string]string)
-	flatten(fields, "", tree)
+	fields := make(map[string]string, 16)
+	eachField(c, func(name, value string) { fields[name] = value })
 	return fields
-}
-
-func flatten(out map[string]string, name string, v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, sub := range v {
-			flatten(out, join(name, k), sub)
-		}
-	case []any:
-		for i, sub := range v {
-			flatten(out, name+"["+strconv.Itoa(i)+"]", sub)
-		}
-	case string:
-		out[name] = v
-	case nil:
-	default:
-		b, _ := json.Marshal(v)
-		out[name] = string(b)
-	}
-}
-
-func join(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
 }
 
 func filesOf(c *comeet.Candidate) []SentFile {
 	var files []SentFile
-	add := func(slot string, f *comeet.File) {
+	eachFile(c, func(slot string, f *comeet.File) {
+		files = append(files, SentFile{Slot: slot, Name: f.Name, Path: f.Path, Size: f.Size, SHA256: f.SHA256, ModTime: modTime(f)})
+	})
+	return files
+}
+
+// eachFile calls fn for every attachment of c in the order they are sent.
+func eachFile(c *comeet.Candidate, fn func(slot string, f *comeet.File)) {
+	if c.Resume != nil {
+		fn("resume", c.Resume)
+	}
+	if c.Picture != nil {
+		fn("picture", c.Picture)
+	}
+	for i, f := range c.Files {
 		if f != nil {
-			files = append(files, SentFile{Slot: slot, Name: f.Name, Path: f.Path, Size: f.Size, SHA256: f.SHA256})
+			fn("files["+strconv.Itoa(i)+"]", f)
 		}
 	}
-	add("resume", c.Resume)
-	add("picture", c.Picture)
-	for i, f := range c.Files {
-		add("files["+strconv.Itoa(i)+"]", f)
+}
+
+func modTime(f *comeet.File) int64 {
+	if f.ModTime.IsZero() {
+		return 0
 	}
-	return files
+	return f.ModTime.UnixNano()
 }

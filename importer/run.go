@@ -87,7 +87,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	if err := checkOutputs(cfg); err != nil {
 		return nil, err
 	}
-	if err := r.openSource(); err != nil {
+	if err := r.openSource(ctx); err != nil {
 		return nil, err
 	}
 	if err := r.bindMapping(); err != nil {
@@ -110,14 +110,14 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	return r, nil
 }
 
-func (r *run) openSource() error {
+func (r *run) openSource(ctx context.Context) error {
 	var err error
 	if r.cfg.Input == Stdin {
 		r.sourceName = "stdin"
 		r.src, err = source.NewReader(r.cfg.Stdin, r.cfg.Source)
 	} else {
 		r.sourceName = filepath.Base(r.cfg.Input)
-		r.src, err = source.Open(r.cfg.Input, r.cfg.Source)
+		r.src, err = source.OpenContext(ctx, r.cfg.Input, r.cfg.Source)
 	}
 	if err != nil {
 		return fmt.Errorf("input %s: %w", r.sourceName, err)

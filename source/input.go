@@ -28,7 +28,18 @@ type input struct {
 // reading it ends; a regular file is finite and is left to be read to its
 // end, so that every record can still be accounted for.
 func openInput(ctx context.Context, path string) (*input, error) {
-	// O_NONBLOCK keeps open(2) from waiting, should the file be a FIFO.
+	if info, err := os.Stat(path); err == nil && info.Mode()&os.ModeNamedPipe != 0 {
+		// Not O_NONBLOCK: a FIFO opened so reads as empty until a writer
+		// comes, and a writer that came while it was open would find no
+		// reader once it is closed again.
+		f, err := openFIFO(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return watch(ctx, f, false), nil
+	}
+	// O_NONBLOCK keeps open(2) from waiting, should the file have become a
+	// FIFO since.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open input: %w", err)
@@ -39,19 +50,20 @@ func openInput(ctx context.Context, path string) (*input, error) {
 		return nil, fmt.Errorf("open input: %w", err)
 	}
 	if info.Mode()&os.ModeNamedPipe != 0 {
-		// A FIFO opened non-blocking reads as empty until a writer comes:
-		// open it again, blocking, in a way an interruption can end.
 		f.Close()
-		if f, err = openFIFO(ctx, path); err != nil {
-			return nil, err
-		}
+		return nil, errors.New("open input: the file was replaced by a FIFO while being opened")
 	}
-	in := &input{f: f, regular: info.Mode().IsRegular()}
+	return watch(ctx, f, info.Mode().IsRegular()), nil
+}
+
+// watch closes f once ctx is done, unless it is a regular file.
+func watch(ctx context.Context, f *os.File, regular bool) *input {
+	in := &input{f: f, regular: regular}
 	in.stop = func() bool { return false }
-	if !in.regular {
+	if !regular {
 		in.stop = context.AfterFunc(ctx, func() { in.interrupt(context.Cause(ctx)) })
 	}
-	return in, nil
+	return in
 }
 
 // openFIFO opens a FIFO for reading, which waits for a writer. When ctx

@@ -80,6 +80,12 @@ func (l WorkbookLimits) orDefault() WorkbookLimits {
 // parts declare sizes over the limits. Declared sizes can be trusted as
 // bounds: archive/zip fails a part that unpacks to more than it declares.
 func checkWorkbook(path string, limits WorkbookLimits) error {
+	errNotRegular := errors.New("a workbook must be a regular file (not a pipe, FIFO or device): it is read out of order")
+	// Stat first: even a short non-blocking open of a FIFO could pair with
+	// its writer and leave it writing to no one.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return errNotRegular
+	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return err
@@ -90,7 +96,7 @@ func checkWorkbook(path string, limits WorkbookLimits) error {
 		return err
 	}
 	if !info.Mode().IsRegular() {
-		return errors.New("a workbook must be a regular file (not a pipe, FIFO or device): it is read out of order")
+		return errNotRegular
 	}
 	zr, err := zip.NewReader(f, info.Size())
 	if err != nil {

@@ -61,7 +61,7 @@ func watch(ctx context.Context, f *os.File, regular bool) *input {
 	in := &input{f: f, regular: regular}
 	in.stop = func() bool { return false }
 	if !regular {
-		in.stop = context.AfterFunc(ctx, func() { in.interrupt(context.Cause(ctx)) })
+		in.stop = context.AfterFunc(ctx, func() { in.interrupt(interruption(ctx)) })
 	}
 	return in
 }
@@ -96,7 +96,16 @@ func openFIFO(ctx context.Context, path string) (*os.File, error) {
 			o.f.Close()
 		}
 	}()
-	return nil, fmt.Errorf("open input: waiting for a writer to the FIFO: %w", context.Cause(ctx))
+	return nil, fmt.Errorf("open input: waiting for a writer to the FIFO: %w", interruption(ctx))
+}
+
+// interruption is the error of a read that ctx ended: it wraps ctx.Err()
+// (context.Canceled) and says the cause, such as the signal received.
+func interruption(ctx context.Context) error {
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+		return fmt.Errorf("interrupted (%v): %w", cause, ctx.Err())
+	}
+	return fmt.Errorf("interrupted: %w", ctx.Err())
 }
 
 // interrupt closes the file under a reader that may be blocked in Read.

@@ -412,3 +412,19 @@ func listDir(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+func TestNotTextEveryPosition(t *testing.T) {
+	for _, bad := range []string{"\x00", "\x1f", "\uFFFE", "\uFFFF"} {
+		for n := range 20 {
+			s := strings.Repeat("a", n) + bad + strings.Repeat("b", 19-n)
+			if got := notText(s, false); got < 0 {
+				t.Errorf("notText(%q) = -1, want the character found", s)
+			}
+		}
+	}
+	for _, good := range []string{strings.Repeat("plain text, é ש \t\r\n", 3), "\uFFFD in UTF-8 text", "\xEF\xBB\xBF"} {
+		if got := notText(good, false); got >= 0 {
+			t.Errorf("notText(%q) = %U, want -1", good, got)
+		}
+	}
+}

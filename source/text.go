@@ -52,7 +52,17 @@ func readCROnly(br *bufio.Reader) (*bufio.Reader, bool) {
 // U+FFFF, and, when replaced is set, U+FFFD (which a UTF-16 decoder puts
 // where it found an unpaired surrogate). It returns -1 if there is none.
 func notText(s string, replaced bool) rune {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// Eight bytes at a time while none is below 0x20 or 0xEF (the first
+	// byte of U+FFFD..U+FFFF): most cells are plain text.
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if hasByteBelow(x, 0x20) || hasZeroByte(x^(0xEF*lsb)) {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
@@ -65,6 +75,17 @@ func notText(s string, replaced bool) rune {
 	}
 	return -1
 }
+
+const (
+	lsb = 0x0101010101010101 // the low bit of each byte
+	msb = 0x8080808080808080 // the high bit of each byte
+)
+
+// hasZeroByte reports whether a byte of x is zero.
+func hasZeroByte(x uint64) bool { return (x-lsb)&^x&msb != 0 }
+
+// hasByteBelow reports whether a byte of x is below n (n <= 128).
+func hasByteBelow(x uint64, n uint64) bool { return (x-n*lsb)&^x&msb != 0 }
 
 // cleanText replaces every character notText objects to with U+FFFD, so
 // that it is never passed on.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -99,12 +100,24 @@ func newProgressFeed(cfg Config, src *source.Reader, log zerolog.Logger, start t
 	return f
 }
 
+// countRecordsFile counts the records of a regular file. Anything else (a
+// FIFO, a pipe such as <(zcat x.gz), a device) cannot be read twice: the
+// count would eat the rows the run reads, or wait for ever in open(2).
+// Its total stays unknown.
 func countRecordsFile(path string) (int, error) {
-	f, err := os.Open(path)
+	// Stat first: even a short non-blocking open of a FIFO could pair with
+	// its writer.
+	if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+		return 0, nil
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return 0, fmt.Errorf("count rows: %w", err)
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return 0, nil
+	}
 	n, err := countRecords(f)
 	if err != nil {
 		return 0, fmt.Errorf("count rows of %s: %w", path, err)

@@ -84,7 +84,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	if err := checkOutputs(cfg); err != nil {
 		return nil, err
 	}
-	name, err := r.openSource()
+	name, err := r.openSource(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,15 +123,16 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	return r, nil
 }
 
-// openSource opens the input and returns the name messages give it.
-func (r *run) openSource() (string, error) {
+// openSource opens the input and returns the name messages give it; ctx
+// ends a read that would block (a FIFO, a device) when the run is interrupted.
+func (r *run) openSource(ctx context.Context) (string, error) {
 	var err error
 	name := "stdin"
 	if r.cfg.Input == Stdin {
 		r.src, err = source.NewReader(r.cfg.Stdin, r.cfg.Source)
 	} else {
 		name = filepath.Base(r.cfg.Input)
-		r.src, err = source.Open(r.cfg.Input, r.cfg.Source)
+		r.src, err = source.OpenContext(ctx, r.cfg.Input, r.cfg.Source)
 	}
 	if err != nil {
 		return "", fmt.Errorf("input %s: %w", name, err)

@@ -91,8 +91,22 @@ func LoadFile(path string) (*Mapping, error) {
 	return m, nil
 }
 
+// MaxFileBytes bounds a mapping file. A mapping is a few dozen lines; a
+// path such as /dev/zero would otherwise be read for ever.
+const MaxFileBytes = 1 << 20
+
+// ErrTooLarge means a mapping file is over MaxFileBytes.
+var ErrTooLarge = fmt.Errorf("the file is larger than %d bytes (1 MiB); a mapping is a few dozen lines: is it the right file?", MaxFileBytes)
+
 func load(r io.Reader) (*Mapping, error) {
-	records, lines, err := readRecords(r)
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileBytes {
+		return nil, ErrTooLarge
+	}
+	records, lines, err := readRecords(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}

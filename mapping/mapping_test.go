@@ -279,3 +279,27 @@ func TestUnfed(t *testing.T) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
 }
+
+// Issue 9: --mapping /dev/zero grew without bound.
+func TestLoadFileSizeCap(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.csv")
+	body := "field,column,default\nfirstname,First,\n" + strings.Repeat("# a comment line of padding\n", MaxFileBytes/28+1)
+	if err := os.WriteFile(big, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{big}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		zero := filepath.Join(dir, "zero.csv")
+		if err := os.Symlink("/dev/zero", zero); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, zero)
+	}
+	for _, path := range paths {
+		_, err := LoadFile(path)
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), path) {
+			t.Errorf("LoadFile(%s): got %v, want ErrTooLarge naming the file", path, err)
+		}
+	}
+}

@@ -35,6 +35,7 @@ type delimited struct {
 	replay    []byte // lines read ahead past an unclosed quote, to read again
 	replaying bool   // the last line came from replay
 	tooLong   bool   // the last line was cut at MaxRecordBytes
+	started   bool   // the header has been read
 	long      []byte // a line longer than the read buffer
 	raw       []byte // the raw lines of the current multi-line record
 	buf       []byte // the current record's cell text
@@ -61,8 +62,12 @@ func newDelimited(r io.Reader, opts Options) (*delimited, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &delimited{br: dec.br, encoding: dec.name, check: dec.check}
-	if d.delim, err = chooseDelimiter(dec.br, opts.Delimiter); err != nil {
+	br, cr := readCROnly(dec.br)
+	d := &delimited{br: br, encoding: dec.name, check: dec.check}
+	if cr {
+		d.encoding += ", CR line breaks"
+	}
+	if d.delim, err = chooseDelimiter(br, opts.Delimiter); err != nil {
 		return nil, err
 	}
 	head, _ := dec.br.Peek(bufferSize)
@@ -125,6 +130,7 @@ func (d *delimited) read() (int, []string, error, error) {
 		if isBlankLine(line) && !d.tooLong {
 			continue
 		}
+		d.started = true
 		st := record{start: d.line, first: line, cell: 1}
 		var fields []string
 		if body := trimEOL(line); !d.tooLong && bytes.IndexByte(body, '"') < 0 {
@@ -202,6 +208,11 @@ func (d *delimited) readLong(part []byte) ([]byte, error) {
 	for {
 		part, err := d.br.ReadSlice('\n')
 		if len(d.long)+len(part) > MaxRecordBytes {
+			if !d.started {
+				// Reading on would take as long as the line lasts, and
+				// /dev/zero lasts for ever.
+				return nil, fmt.Errorf("%w: the header is longer than %d bytes; is this a text file?", ErrTooLong, MaxRecordBytes)
+			}
 			d.tooLong = true
 			part = part[:max(0, min(len(part), MaxRecordBytes-len(d.long)))]
 		}
@@ -325,8 +336,99 @@ func (d *delimited) nextLine(st *record) ([]byte, bool, error) {
 	if err == nil && len(d.raw) <= MaxRecordBytes && !d.tooLong {
 		return trimEOL(line), true, nil
 	}
+	if err == nil {
+		return nil, false, d.skipLong(st, line)
+	}
 	d.unclosed(st, fmt.Sprintf("quote opened in cell %d is never closed", st.cell))
 	return nil, false, nil
+}
+
+// skipLong reads past the rest of a record whose quoted cell has grown
+// over MaxRecordBytes, without keeping it: such a cell is one problem, not
+// one per line. The record ends where the quote closes and a line ends
+// outside quotes. A quote followed by text shows that the opening quote
+// was a stray one: the record ends on the line before, and that line is
+// read again. Without either, the record runs to the end of the input.
+func (d *delimited) skipLong(st *record, line []byte) error {
+	d.raw = nil
+	quoted := true
+	for {
+		switch scanLine(trimEOL(line), d.delim, &quoted) {
+		case lineEnds:
+			st.problem = &LineError{Line: st.start, Err: ErrTooLong, Detail: fmt.Sprintf(
+				"record is longer than %d bytes (cell %d runs from line %d to line %d); it is skipped",
+				MaxRecordBytes, st.cell, st.start, d.line)}
+			d.cutCell()
+			return nil
+		case strayQuote:
+			d.replay = append([]byte(nil), line...)
+			d.line--
+			st.problem = &LineError{Line: st.start, Err: ErrQuote, Detail: fmt.Sprintf(
+				"quote opened in cell %d is not closed within %d bytes; lines %d to %d are skipped",
+				st.cell, MaxRecordBytes, st.start, d.line)}
+			d.cutCell()
+			return nil
+		}
+		next, err := d.readLine()
+		if errors.Is(err, io.EOF) {
+			st.problem = &LineError{Line: st.start, Err: ErrQuote, Detail: fmt.Sprintf(
+				"quote opened in cell %d is never closed: lines %d to %d, the end of the input, are skipped",
+				st.cell, st.start, d.line)}
+			d.cutCell()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line = next
+	}
+}
+
+// cutCell ends the current cell at its first line break, so that a record
+// that is skipped does not carry megabytes along.
+func (d *delimited) cutCell() {
+	if i := bytes.IndexByte(d.buf, '\n'); i >= 0 {
+		d.buf = d.buf[:i]
+	}
+	d.endCell(nil)
+}
+
+// How a line scanned by scanLine ends.
+const (
+	lineContinues = iota // inside a quoted cell: the record goes on
+	lineEnds             // outside quotes: the record ends with the line
+	strayQuote           // a closing quote is followed by text
+)
+
+// scanLine follows the quotes of one line of a record, carrying the
+// quoted state across lines.
+func scanLine(body []byte, delim byte, quoted *bool) int {
+	for {
+		if !*quoted {
+			i := bytes.IndexByte(body, delim)
+			if i < 0 {
+				return lineEnds
+			}
+			body = body[i+1:]
+			if len(body) > 0 && body[0] == '"' {
+				*quoted, body = true, body[1:]
+			}
+			continue
+		}
+		i := bytes.IndexByte(body, '"')
+		if i < 0 {
+			return lineContinues
+		}
+		body = body[i+1:]
+		switch {
+		case len(body) > 0 && body[0] == '"':
+			body = body[1:]
+		case len(body) == 0 || body[0] == delim:
+			*quoted = false
+		default:
+			return strayQuote
+		}
+	}
 }
 
 // unclosed reports the quote of the current cell as never closed, keeps

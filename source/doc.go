@@ -8,8 +8,10 @@
 // Encoding: with Options.Encoding empty the reader accepts UTF-8 with or
 // without a byte-order mark and UTF-16 LE/BE with a byte-order mark (Excel's
 // "Unicode text" export is UTF-16 LE, tab-separated). A file whose first
-// bytes look like UTF-16 LE without a mark (an ASCII byte followed by NUL) is
-// read as UTF-16 LE. Any other encoding is named with Options.Encoding, using
+// bytes look like UTF-16 without a mark (an ASCII byte followed by NUL for
+// LE, preceded by NUL for BE) is read as UTF-16 of that order. Lines may
+// end in LF, CRLF, or, when the start of the text holds a CR and no LF, in
+// CR alone (old Mac files). Any other encoding is named with Options.Encoding, using
 // a name known to golang.org/x/text/encoding/htmlindex or ianaindex
 // ("windows-1252", "windows-1255", "iso-8859-8", "utf-16le", ...).
 //
@@ -18,6 +20,12 @@
 // --encoding, its cells have each invalid byte replaced by U+FFFD, and the
 // reader goes on. Invalid UTF-8 in the header is a configuration error.
 // Mojibake or invalid UTF-8 is never passed on as if it were good data.
+// So it goes, of any format, for a NUL byte or another C0 control character
+// (tab, LF and CR are text), the noncharacters U+FFFE and U+FFFF, and, in
+// text decoded from UTF-16, U+FFFD, which stands for an unpaired surrogate:
+// the record's Err (ErrEncoding) names the cell and its column, and the
+// characters are replaced with U+FFFD. In the header they are a
+// configuration error.
 //
 // Delimiter: with Options.Delimiter zero it is detected from the header line:
 // the most frequent of , ; TAB | outside quotes, ties going to the comma.
@@ -27,11 +35,18 @@
 // a double quote is quoted, may hold delimiters, doubled quotes and line
 // breaks (CRLF inside a cell becomes LF); a quote in the middle of an
 // unquoted cell is kept as text. Text after a closing quote ("a"b) is an
-// error of that record. A quote that is never closed (to the end of the file,
-// or for more than MaxRecordBytes) is reported on the record's starting line,
-// and reading resumes at the next physical line, where quotes no longer span
-// lines until the text that was read ahead has been consumed again; so the
-// rows before and after a stray quote still come through.
+// error of that record. A quote that is never closed before the end of the
+// file is reported on the record's starting line, and reading resumes at the
+// next physical line, where quotes no longer span lines until the text that
+// was read ahead has been consumed again; so the rows before and after a
+// stray quote still come through. A quoted cell that grows past
+// MaxRecordBytes is not kept: the reader follows the quotes to the end of
+// the record and returns it as one ErrTooLong problem naming the lines it
+// spans. If, past the limit, a quote is followed by text, the opening quote
+// was a stray one: the lines up to there are one ErrQuote problem and that
+// line is read again; if the quote never closes, the rest of the input is
+// one ErrQuote problem. A header line longer than MaxRecordBytes is refused
+// at once (ErrTooLong): reading on could last for ever (/dev/zero).
 //
 // Record.Line is the physical line where the record starts; multi-line cells
 // advance the count correctly. Lines that are wholly blank, and records whose
@@ -47,6 +62,12 @@
 // header cell before the last named one is an *EmptyHeaderError.
 //
 // # Workbooks
+//
+// An .xlsx workbook must be a regular file. Before excelize unpacks it, the
+// declared sizes of its parts and the count of its shared strings are
+// checked against Options.Workbook (DefaultWorkbookLimits): a zip bomb is a
+// *WorkbookLimitError naming the part. Sheets too large to hold in memory
+// are unpacked into a private temporary folder that Close removes.
 //
 // An .xlsx sheet is read with excelize's streaming row iterator. Cells are
 // the text the user sees (number formats applied: a phone number stored as
@@ -64,6 +85,15 @@
 // string allocation, so keeping any cell keeps that record's text alive.
 // The reader itself holds at most a few times MaxRecordBytes, whatever the
 // size of the input.
+//
+// # Interruption
+//
+// OpenContext ties the reading to a context: once it is done, an input that
+// is not a regular file (FIFO, pipe, device) is closed, so that a blocked or
+// endless read returns an error wrapping context.Canceled; a FIFO that no
+// one writes to stops waiting in open(2). A regular file is finite and is
+// read on to its end, so that every record can still be accounted for.
+// Standard input is not closed.
 //
 // # Errors
 //

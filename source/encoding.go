@@ -53,11 +53,46 @@ func decode(r io.Reader, name string) (decoded, error) {
 		return transformed(br, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), EncodingUTF16LE), nil
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return transformed(br, unicode.UTF16(unicode.BigEndian, unicode.UseBOM), EncodingUTF16BE), nil
-	case len(head) >= 2 && head[0] != 0 && head[0] < 0x80 && head[1] == 0:
-		// ASCII then NUL: UTF-16 LE saved without a byte-order mark.
-		return transformed(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), EncodingUTF16LE), nil
+	}
+	head, _ = br.Peek(sniffSize)
+	if order, ok := utf16Order(head); ok {
+		name := EncodingUTF16LE
+		if order == unicode.BigEndian {
+			name = EncodingUTF16BE
+		}
+		return transformed(br, unicode.UTF16(order, unicode.IgnoreBOM), name), nil
 	}
 	return decoded{br: br, name: EncodingUTF8, check: true}, nil
+}
+
+// sniffSize is how many bytes utf16Order looks at.
+const sniffSize = 64
+
+// utf16Order tells UTF-16 saved without a byte-order mark from the NUL
+// bytes of its ASCII characters: in text that is mostly ASCII, as headers
+// are, LE puts a NUL after each character and BE before it. It returns -1
+// ok=false when head does not look like UTF-16.
+func utf16Order(head []byte) (order unicode.Endianness, ok bool) {
+	head = head[:len(head)&^1]
+	var even, odd, pairs int // NULs at even and odd offsets
+	for i := 0; i+1 < len(head); i += 2 {
+		pairs++
+		if head[i] == 0 {
+			even++
+		}
+		if head[i+1] == 0 {
+			odd++
+		}
+	}
+	switch {
+	case pairs == 0:
+		return false, false
+	case head[0] != 0 && head[0] < 0x80 && head[1] == 0 && even*4 < pairs:
+		return unicode.LittleEndian, true
+	case head[1] != 0 && head[1] < 0x80 && head[0] == 0 && odd*4 < pairs:
+		return unicode.BigEndian, true
+	}
+	return false, false
 }
 
 // decodeNamed decodes with the encoding the user named.

@@ -19,6 +19,10 @@ func FuzzReader(f *testing.F) {
 		"\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00",
 		"a,b\nJos\xe9,1\n",
 		"a,b,c\n1,2\n1,2,3,4\n,,\n\n",
+		"\x00a\x00,\x00b\x00\n\x001\x00,\x002\x00\n",
+		"a,b\r1,\"x\ry\"\r\r2,3",
+		"a,b\n1,x\x00y\n\"2\x07\",\uFFFE\n",
+		"\xff\xfea\x00,\x00b\x00\n\x001\x00,\x00\x00\xd8\n\x00",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -47,6 +51,9 @@ func FuzzReader(f *testing.F) {
 			for _, c := range rec.Fields {
 				if !utf8.ValidString(c) {
 					t.Fatalf("row %d: cell %q is not valid UTF-8", rec.Row, c)
+				}
+				if notText(c, false) >= 0 {
+					t.Fatalf("row %d: cell %q holds a character that is not text", rec.Row, c)
 				}
 			}
 		}

@@ -27,15 +27,32 @@ func TestReaderLimits(t *testing.T) {
 			},
 		},
 		{
+			// A quote that runs past MaxRecordBytes to the end is one
+			// problem for the rest of the input, not one per line.
 			name: "quote not closed within MaxRecordBytes",
 			in:   "a,b\n1,\"open\n" + strings.Repeat("2,"+strings.Repeat("y", 1000)+"\n", MaxRecordBytes/1000+1) + "3,z\n",
-			want: func() []rec {
-				w := []rec{{1, 2, []string{"1", "open"}, "line 2: quote opened in cell 2 is never closed"}}
-				for i := range MaxRecordBytes/1000 + 1 {
-					w = append(w, rec{i + 2, i + 3, []string{"2", strings.Repeat("y", 1000)}, ""})
-				}
-				return append(w, rec{len(w) + 1, len(w) + 2, []string{"3", "z"}, ""})
-			}(),
+			want: []rec{{1, 2, []string{"1", "open"}, "line 2: quote opened in cell 2 is never closed: lines 2 to 2101, the end of the input, are skipped"}},
+		},
+		{
+			// Issue 9: a 50 MB multi-line cell was 50,001 malformed rows.
+			name: "quoted cell of many lines over MaxRecordBytes",
+			in:   "a,b\n1,\"first\n" + strings.Repeat(strings.Repeat("y", 99)+"\n", 3*MaxRecordBytes/100) + "last\",x\n2,ok\n",
+			want: []rec{
+				{1, 2, []string{"1", "first"}, fmt.Sprintf("line 2: record is longer than %d bytes (cell 2 runs from line 2 to line %d); it is skipped", MaxRecordBytes, 3+3*MaxRecordBytes/100)},
+				{2, 4 + 3*MaxRecordBytes/100, []string{"2", "ok"}, ""},
+			},
+		},
+		{
+			// A quote followed by text past the limit: the opening quote was
+			// the stray one; the line of the other is read again.
+			name: "stray quote found past MaxRecordBytes",
+			in:   "a,b\n1,\"open\n" + strings.Repeat("2,"+strings.Repeat("y", 1000)+"\n", MaxRecordBytes/1000+1) + "3,\"z\"\n\"4\"x,w\n5,v\n",
+			want: []rec{
+				{1, 2, []string{"1", "open"}, fmt.Sprintf("line 2: quote opened in cell 2 is not closed within %d bytes; lines 2 to 2100 are skipped", MaxRecordBytes)},
+				{2, 2101, []string{"3", "z"}, ""},
+				{3, 2102, []string{"4x", "w"}, "line 2102: cell 1 has text after its closing quote"},
+				{4, 2103, []string{"5", "v"}, ""},
+			},
 		},
 	}
 	for _, tt := range tests {

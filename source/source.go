@@ -1,11 +1,13 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -54,6 +56,9 @@ type Options struct {
 	Sheet string
 	// Format is FormatDelimited or FormatXLSX; "" chooses by extension.
 	Format string
+	// Workbook bounds what an .xlsx file may unpack to; zero fields take
+	// DefaultWorkbookLimits.
+	Workbook WorkbookLimits
 }
 
 // rowSource yields the records of one input format, blank or not, without
@@ -75,31 +80,46 @@ type Reader struct {
 	encoding  string
 	delimiter rune
 	crlf      bool
+	// utf16 is set when the text was decoded from UTF-16, where U+FFFD
+	// stands for an unpaired surrogate.
+	utf16 bool
 }
 
 // Open opens the file at path ("-" for standard input, delimited only) and
-// reads its header and first record.
+// reads its header and first record. It is OpenContext without an
+// interruption.
 func Open(path string, opts Options) (*Reader, error) {
+	return OpenContext(context.Background(), path, opts)
+}
+
+// OpenContext opens the file at path ("-" for standard input, delimited
+// only) and reads its header and first record. When ctx is done, an input
+// that is not a regular file (a FIFO, a pipe, a device such as /dev/zero)
+// is closed: a read blocked on it, or one that would never end, returns an
+// error that wraps ctx's cause, and so does opening a FIFO that no one
+// writes to. A regular file is finite and stays readable to its end, so a
+// caller can still account for every record after an interruption.
+func OpenContext(ctx context.Context, path string, opts Options) (*Reader, error) {
 	format, err := formatOf(path, opts.Format)
 	if err != nil {
 		return nil, err
 	}
 	if format == FormatXLSX {
-		return openXLSX(path, opts.Sheet)
+		return openXLSX(path, opts)
 	}
 	if path == StdinPath {
 		return NewReader(os.Stdin, opts)
 	}
-	f, err := os.Open(path)
+	in, err := openInput(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("open input: %w", err)
+		return nil, err
 	}
-	r, err := NewReader(f, opts)
+	r, err := NewReader(in, opts)
 	if err != nil {
-		f.Close()
+		in.Close()
 		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
 	}
-	r.closer = f
+	r.closer = in
 	return r, nil
 }
 
@@ -157,7 +177,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim), crlf: d.crlf}
+	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim), crlf: d.crlf, utf16: strings.HasPrefix(d.encoding, "utf-16")}
 	if err := rd.start(); err != nil {
 		return nil, err
 	}
@@ -179,6 +199,12 @@ func (r *Reader) start() error {
 	}
 	if r.header, err = parseHeader(line, fields); err != nil {
 		return err
+	}
+	for i, name := range r.header {
+		if c := notText(name, r.utf16); c >= 0 {
+			return fmt.Errorf("read header: %w", &LineError{Line: line, Err: ErrEncoding,
+				Detail: fmt.Sprintf("column %d holds %s", i+1, describeChar(c))})
+		}
 	}
 	rec, err := r.Next()
 	if errors.Is(err, io.EOF) {
@@ -238,7 +264,35 @@ func (r *Reader) Next() (Record, error) {
 	r.row++
 	rec := Record{Row: r.row, Line: line, Fields: fields, Err: problem}
 	r.fitWidth(&rec)
+	r.checkText(&rec)
 	return rec, nil
+}
+
+// checkText marks a record whose cells hold characters that are not text
+// (NUL and other control characters, noncharacters, broken UTF-16), names
+// the column of the first, and replaces them all with U+FFFD, so that they
+// are never passed on. Tab and line breaks are text: whether a field may
+// hold a line break is for the field's rules to say.
+func (r *Reader) checkText(rec *Record) {
+	for i, f := range rec.Fields {
+		c := notText(f, r.utf16)
+		if c < 0 {
+			continue
+		}
+		if rec.Err == nil {
+			rec.Err = &LineError{Line: rec.Line, Err: ErrEncoding, Detail: fmt.Sprintf(
+				"cell %d (%s) holds %s", i+1, r.columnName(i), describeChar(c))}
+		}
+		rec.Fields[i] = cleanText(f)
+	}
+}
+
+// columnName names the i-th column for a message.
+func (r *Reader) columnName(i int) string {
+	if i < len(r.header) {
+		return strconv.Quote(r.header[i])
+	}
+	return "beyond the header"
 }
 
 // nextNonBlank skips records whose cells are all blank.

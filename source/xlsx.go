@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,20 +20,40 @@ type sheet struct {
 	n     int            // spreadsheet row of the last read
 	raw   *excelize.Rows // raw values, opened and advanced only when needed
 	rawAt int
+	tmp   string // excelize's temporary files, removed on Close
 }
 
 // openXLSX opens a workbook and reads the header and first record of the
 // named sheet, or of the first sheet.
-func openXLSX(path, sheetName string) (*Reader, error) {
-	f, err := excelize.OpenFile(path)
+func openXLSX(path string, opts Options) (*Reader, error) {
+	limits := opts.Workbook.orDefault()
+	if err := checkWorkbook(path, limits); err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
+	}
+	tmp, err := os.MkdirTemp("", "comeet-import-xlsx-")
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
 	}
-	s, err := openSheet(f, sheetName)
+	f, err := excelize.OpenFile(path, excelize.Options{
+		UnzipSizeLimit: limits.Total,
+		// Parts up to this size are held in memory; larger sheets are
+		// unpacked into tmp. The shared strings, bounded by Part, always
+		// stay in memory: excelize looks them up in a temporary file by
+		// reading it from the start, once per cell.
+		UnzipXMLSizeLimit: min(limits.Part, limits.Total),
+		TmpDir:            tmp,
+	})
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
+	}
+	s, err := openSheet(f, opts.Sheet)
 	if err != nil {
 		f.Close()
+		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
 	}
+	s.tmp = tmp
 	r := &Reader{src: s, closer: s, pad: true}
 	if err := r.start(); err != nil {
 		s.Close()
@@ -148,7 +169,11 @@ func (s *sheet) Close() error {
 	if s.raw != nil {
 		err = errors.Join(err, s.raw.Close())
 	}
-	return errors.Join(err, s.file.Close())
+	err = errors.Join(err, s.file.Close())
+	if s.tmp != "" {
+		err = errors.Join(err, os.RemoveAll(s.tmp))
+	}
+	return err
 }
 
 func quoteAll(names []string) string {

@@ -186,7 +186,7 @@ func secretFrom(file, env, flag string) (string, error) {
 	if file == "" {
 		return strings.TrimSpace(os.Getenv(env)), nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := readSmallFile(file, maxSecretFileBytes)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", flag, err)
 	}
@@ -256,4 +256,25 @@ func newLogger(format, level string, w io.Writer) (zerolog.Logger, error) {
 		return zerolog.Nop(), fmt.Errorf("--log-format %q: want json or console", format)
 	}
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}
+
+// maxSecretFileBytes bounds a key or secret file: a key is a line, and a
+// path such as /dev/zero would otherwise be read for ever.
+const maxSecretFileBytes = 64 << 10
+
+// readSmallFile reads a file that must hold at most limit bytes.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes (%d KiB): is it the right file?", path, limit, limit>>10)
+	}
+	return b, nil
 }

@@ -142,5 +142,6 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		newMappingCmd(),
 		newTemplateCmd(),
 	)
+	addVersion(root)
 	return root
 }

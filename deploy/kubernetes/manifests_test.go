@@ -154,6 +154,14 @@ func (b base) volume(t *testing.T, name string) corev1.Volume {
 	return corev1.Volume{}
 }
 
+// show prints an optional number of a manifest.
+func show[T int32 | int64](p *T) string {
+	if p == nil {
+		return "unset"
+	}
+	return fmt.Sprint(*p)
+}
+
 // flagValue returns the value of --name in args, written either as
 // --name=value or as --name value.
 func flagValue(args []string, name string) (string, bool) {
@@ -196,7 +204,7 @@ func TestCronJobNeverRunsTwiceAtOnce(t *testing.T) {
 	}
 	js := s.JobTemplate.Spec
 	if js.BackoffLimit == nil || *js.BackoffLimit != 0 {
-		t.Errorf("backoffLimit = %v, want 0: a retried pod may resend a row whose answer was lost", js.BackoffLimit)
+		t.Errorf("backoffLimit = %s, want 0: a retried pod may resend a row whose answer was lost", show(js.BackoffLimit))
 	}
 	if js.ActiveDeadlineSeconds == nil || *js.ActiveDeadlineSeconds <= 0 {
 		t.Error("activeDeadlineSeconds is not set")
@@ -206,7 +214,7 @@ func TestCronJobNeverRunsTwiceAtOnce(t *testing.T) {
 		t.Errorf("restartPolicy = %q, want Never", pod.RestartPolicy)
 	}
 	if g := pod.TerminationGracePeriodSeconds; g == nil || *g <= attemptTimeoutSeconds {
-		t.Errorf("terminationGracePeriodSeconds = %v, want more than --timeout (%ds)", g, attemptTimeoutSeconds)
+		t.Errorf("terminationGracePeriodSeconds = %s, want more than --timeout (%ds)", show(g), attemptTimeoutSeconds)
 	}
 }
 
@@ -217,10 +225,10 @@ func TestCronJobRunsAsNonRootOnAReadOnlyRoot(t *testing.T) {
 		t.Fatal("pod securityContext.runAsNonRoot is not true")
 	}
 	if psc.RunAsUser == nil || *psc.RunAsUser == 0 {
-		t.Errorf("runAsUser = %v, want a non-zero uid", psc.RunAsUser)
+		t.Errorf("runAsUser = %s, want a non-zero uid", show(psc.RunAsUser))
 	}
 	if psc.FSGroup == nil || *psc.FSGroup == 0 {
-		t.Errorf("fsGroup = %v, want the job's group so the volume is writable", psc.FSGroup)
+		t.Errorf("fsGroup = %s, want the job's group so the volume is writable", show(psc.FSGroup))
 	}
 	c := b.container(t)
 	sc := c.SecurityContext
@@ -285,7 +293,7 @@ func TestCredentialsAreFilesFromTheSecret(t *testing.T) {
 		t.Errorf("secretName = %q, want %q (secret.example.yaml)", v.Secret.SecretName, b.secret.Name)
 	}
 	if m := v.Secret.DefaultMode; m == nil || *m&0o007 != 0 {
-		t.Errorf("defaultMode = %v: others must not read the credentials", m)
+		t.Errorf("defaultMode = %s (decimal): others must not read the credentials", show(m))
 	}
 	// Every key of the Secret is mounted and read through its flag, and
 	// nothing else is mounted from it.

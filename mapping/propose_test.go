@@ -1,8 +1,8 @@
 package mapping
 
 import (
-	"errors"
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"

@@ -172,5 +172,6 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		newMappingCmd(),
 		newTemplateCmd(),
 	)
+	addVersion(root)
 	return root
 }

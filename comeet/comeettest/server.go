@@ -160,7 +160,7 @@ func NewServerAt(addr string, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s := &Server{
-		URL:               "http://" + l.Addr().String(),
+		URL:               localURL(l.Addr()),
 		opts:              opts,
 		listener:          l,
 		keys:              set(opts.APIKeys),
@@ -174,6 +174,22 @@ func NewServerAt(addr string, opts Options) (*Server, error) {
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go s.http.Serve(l) //nolint:errcheck // Serve ends with ErrServerClosed on Close
 	return s, nil
+}
+
+// localURL is the base URL that reaches a server listening on addr from
+// this machine. A server on every interface (0.0.0.0:8080, [::]:8080, as
+// the sandbox in a container listens) is reached through the loopback
+// address: the unspecified address is no place to send a request to, and
+// the client takes plain http only to a loopback host.
+func localURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Serve runs a server on addr until ctx ends, then closes it. Use

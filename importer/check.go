@@ -40,7 +40,7 @@ func (k *checker) check(rw *row) {
 	rw.cand = cand
 	k.rules.Normalize(cand)
 	rw.describe()
-	problems = append(problems, k.files.Attach(cand)...)
+	problems = append(problems, k.files.AttachRow(rec.Row, cand)...)
 	problems = append(problems, k.rules.Check(cand)...)
 	rw.problems = k.located(rec.Fields, problems)
 	rw.keyHash = keyHash(k.seed, cand)

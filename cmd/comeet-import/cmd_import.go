@@ -67,6 +67,10 @@ func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay)
 	}
 	fmt.Fprintln(os.Stderr, res.String())
 	fmt.Fprintf(os.Stderr, "report: %s\n", res.Paths.Report)
+	if res.Files != "" {
+		fmt.Fprintln(os.Stderr, res.Files)
+		fmt.Fprintf(os.Stderr, "files: %s\n", res.Paths.Files)
+	}
 	failed := res.Counts[report.Invalid] + res.Counts[report.Failed]
 	if failed > 0 {
 		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", res.Paths.Errors)

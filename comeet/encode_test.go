@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -202,8 +203,21 @@ func FuzzAppendString(f *testing.F) {
 }
 
 func BenchmarkWriteJSON(b *testing.B) {
+	for _, verified := range []bool{false, true} {
+		b.Run(fmt.Sprintf("digest=%v", verified), func(b *testing.B) { benchmarkWriteJSON(b, verified) })
+	}
+}
+
+// benchmarkWriteJSON streams a 1 MB resume; verified sets its SHA-256 so
+// the stream is hashed and checked against it.
+func benchmarkWriteJSON(b *testing.B, verified bool) {
 	c := seedCandidate(b)
-	c.Resume = diskFile(b, "cv.pdf", bytes.Repeat([]byte("0123456789"), 100_000)) // 1 MB
+	data := bytes.Repeat([]byte("0123456789"), 100_000) // 1 MB
+	c.Resume = diskFile(b, "cv.pdf", data)
+	if verified {
+		sum := sha256.Sum256(data)
+		c.Resume.SHA256 = hex.EncodeToString(sum[:])
+	}
 	n, _ := c.ContentLength()
 	b.SetBytes(n)
 	b.ReportAllocs()

@@ -1,8 +1,8 @@
 package comeettest
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"time"

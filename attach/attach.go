@@ -132,11 +132,11 @@ func (f *Files) attach(row int, c *comeet.Candidate, record bool) []comeet.Probl
 		}
 		named = true
 		p, err := f.find(file.Path)
-		if record {
-			f.record(row, file.Path, p, err)
-		}
 		if err == nil {
 			err = f.fill(file, p)
+		}
+		if record {
+			f.record(row, file.Path, p, err)
 		}
 		if err != nil {
 			problems = append(problems, comeet.Problem{Field: field, Code: problemCode(err), Message: err.Error()})

@@ -50,7 +50,8 @@ type Usage struct {
 	noFile    []int
 }
 
-// NewUsage starts an empty match report over the files of ix.
+// NewUsage starts an empty match report over the files of ix. A nil ix
+// lists no unused files: only what the rows named.
 func NewUsage(ix *Index) *Usage {
 	return &Usage{ix: ix, used: map[string][]int{}, missing: map[string][]int{},
 		ambiguous: map[string][]int{}, spelling: map[string]string{}}
@@ -61,6 +62,13 @@ func (u *Usage) Resolve(row int, ref string) (string, error) {
 	p, err := u.ix.Resolve(ref)
 	u.Record(row, ref, p, err)
 	return p, err
+}
+
+// setIndex gives the report the files it lists as unused.
+func (u *Usage) setIndex(ix *Index) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.ix = ix
 }
 
 // Record notes the outcome of resolving ref for row, for a caller that
@@ -108,9 +116,11 @@ func (u *Usage) Lines() []UsageLine {
 	var lines []UsageLine
 	lines = appendLines(lines, StatusAmbiguous, u.ambiguous, u.spelling)
 	lines = appendLines(lines, StatusMissing, u.missing, u.spelling)
-	for _, p := range u.ix.paths {
-		if _, ok := u.used[p]; !ok {
-			lines = append(lines, UsageLine{File: p, Status: StatusUnused})
+	if u.ix != nil {
+		for _, p := range u.ix.paths {
+			if _, ok := u.used[p]; !ok {
+				lines = append(lines, UsageLine{File: p, Status: StatusUnused})
+			}
 		}
 	}
 	return appendLines(lines, StatusUsed, u.used, nil)
@@ -193,9 +203,15 @@ func (u *Usage) Summary() string {
 			missing = append(missing, l)
 		}
 	}
+	u.mu.Lock()
+	ix := u.ix
+	u.mu.Unlock()
 	parts := []string{"Files: none in the folder or archive"}
-	if u.ix.Len() > 0 {
-		parts[0] = fmt.Sprintf("Files: %d of %d used by %s", len(used), u.ix.Len(), plural(rowsOf(used), "row", "rows"))
+	switch {
+	case ix == nil:
+		parts[0] = fmt.Sprintf("Files: %d used by %s (the folder was not listed)", len(used), plural(rowsOf(used), "row", "rows"))
+	case ix.Len() > 0:
+		parts[0] = fmt.Sprintf("Files: %d of %d used by %s", len(used), ix.Len(), plural(rowsOf(used), "row", "rows"))
 	}
 	if len(unused) > 0 {
 		parts = append(parts, fmt.Sprintf("%d no row uses (%s)", len(unused), examples(unused, false)))

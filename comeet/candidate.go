@@ -154,6 +154,7 @@ const (
 	CodeInvalidProspectStatus = "invalid_prospect_status" // ours: Comeet documents the values, not a code
 	CodeInvalidFileType       = "invalid_file_type"       // ours: a file type off the allow-list
 	CodeFileNotFound          = "file_not_found"          // ours: a referenced file is missing or outside the files directory
+	CodeAmbiguousFile         = "ambiguous_file"          // ours: a file name that several files of the files directory answer to
 	CodeDuplicateRow          = "duplicate_row"           // ours: the same key twice in one spreadsheet
 	CodeMalformedRow          = "malformed_row"           // ours: a ragged row or a broken quote
 	CodeInvalidEncoding       = "invalid_encoding"        // ours: bytes that are not text in the input's encoding

@@ -1,9 +1,12 @@
 package comeet
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"slices"
 	"sync"
@@ -17,15 +20,23 @@ const (
 	base64Chunk = 4 * 1024
 )
 
-// FileChangedError reports a file whose bytes no longer match the Size it had
-// when it was attached: the body would not match its Content-Length.
+// FileChangedError reports a file that changed since it was attached: its
+// bytes no longer match the Size it had (the body would not match its
+// Content-Length), or the SHA-256 taken then, or it is gone or no longer a
+// regular file (Reason). The body fails before its last byte, so Comeet
+// never receives a complete request for it.
 type FileChangedError struct {
 	Name string
 	Size int64 // the size when attached
 	Read int64 // bytes found; Size+1 means "more than Size"
+	// Reason, when set, says what changed instead of the sizes.
+	Reason string
 }
 
 func (e *FileChangedError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("file %q changed since it was attached: %s", e.Name, e.Reason)
+	}
 	if e.Read > e.Size {
 		return fmt.Sprintf("file %q changed since it was attached: larger than its %d bytes", e.Name, e.Size)
 	}
@@ -415,12 +426,16 @@ func (r *bodyReader) Close() error {
 }
 
 // fileReader reads exactly f.Size bytes from rc and yields their base64.
+// When f.SHA256 is set it hashes what it reads, and a file whose bytes no
+// longer have that digest fails before its last chunk is encoded: the
+// digest recorded is always the digest of what Comeet received.
 type fileReader struct {
 	f         *File
 	rc        io.ReadCloser
 	remaining int64
 	bufs      *fileBuffers
 	pending   []byte
+	hash      hash.Hash // nil when f.SHA256 is not set
 }
 
 type fileBuffers struct {
@@ -431,7 +446,11 @@ type fileBuffers struct {
 var fileBufferPool = sync.Pool{New: func() any { return new(fileBuffers) }}
 
 func newFileReader(f *File, rc io.ReadCloser) *fileReader {
-	return &fileReader{f: f, rc: rc, remaining: f.Size, bufs: fileBufferPool.Get().(*fileBuffers)}
+	fr := &fileReader{f: f, rc: rc, remaining: f.Size, bufs: fileBufferPool.Get().(*fileBuffers)}
+	if f.SHA256 != "" {
+		fr.hash = sha256.New()
+	}
+	return fr
 }
 
 func (fr *fileReader) Read(p []byte) (int, error) {
@@ -460,6 +479,13 @@ func (fr *fileReader) fill() error {
 		return fmt.Errorf("read file %q: %w", fr.f.Name, err)
 	}
 	fr.remaining -= int64(n)
+	if fr.hash != nil {
+		fr.hash.Write(in[:n])
+		if fr.remaining == 0 && hex.EncodeToString(fr.hash.Sum(nil)) != fr.f.SHA256 {
+			return &FileChangedError{Name: fr.f.Name, Size: fr.f.Size, Read: fr.f.Size,
+				Reason: "its bytes differ from those checked (another SHA-256)"}
+		}
+	}
 	out := fr.bufs.out[:base64.StdEncoding.EncodedLen(n)]
 	base64.StdEncoding.Encode(out, in)
 	fr.pending = out

@@ -2,9 +2,12 @@ package comeet
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -200,8 +203,21 @@ func FuzzAppendString(f *testing.F) {
 }
 
 func BenchmarkWriteJSON(b *testing.B) {
+	for _, verified := range []bool{false, true} {
+		b.Run(fmt.Sprintf("digest=%v", verified), func(b *testing.B) { benchmarkWriteJSON(b, verified) })
+	}
+}
+
+// benchmarkWriteJSON streams a 1 MB resume; verified sets its SHA-256 so
+// the stream is hashed and checked against it.
+func benchmarkWriteJSON(b *testing.B, verified bool) {
 	c := seedCandidate(b)
-	c.Resume = diskFile(b, "cv.pdf", bytes.Repeat([]byte("0123456789"), 100_000)) // 1 MB
+	data := bytes.Repeat([]byte("0123456789"), 100_000) // 1 MB
+	c.Resume = diskFile(b, "cv.pdf", data)
+	if verified {
+		sum := sha256.Sum256(data)
+		c.Resume.SHA256 = hex.EncodeToString(sum[:])
+	}
 	n, _ := c.ContentLength()
 	b.SetBytes(n)
 	b.ReportAllocs()
@@ -209,5 +225,43 @@ func BenchmarkWriteJSON(b *testing.B) {
 		if err := c.WriteJSON(io.Discard); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A file whose bytes changed since its digest was taken (same size) fails
+// the body before its last chunk is written, so no complete request ever
+// carries it; the file as checked goes out whole.
+func TestFileDigestCheckedWhileStreamed(t *testing.T) {
+	checked := bytes.Repeat([]byte("A"), 2*fileChunk+100)
+	sum := sha256.Sum256(checked)
+	for _, tt := range []struct {
+		name string
+		now  []byte
+	}{
+		{"unchanged", checked},
+		{"first byte", append([]byte("B"), checked[1:]...)},
+		{"last byte", append(append([]byte{}, checked[:len(checked)-1]...), 'B')},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := diskFile(t, "cv.pdf", tt.now)
+			f.SHA256 = hex.EncodeToString(sum[:])
+			c := &Candidate{Resume: f}
+			var out bytes.Buffer
+			err := c.WriteJSON(&out)
+			if bytes.Equal(tt.now, checked) {
+				if err != nil {
+					t.Fatalf("unchanged file: %v", err)
+				}
+				return
+			}
+			var changed *FileChangedError
+			if !errors.As(err, &changed) || !strings.Contains(err.Error(), "SHA-256") {
+				t.Fatalf("got %v, want a FileChangedError about the digest", err)
+			}
+			last := base64.StdEncoding.EncodeToString(tt.now[2*fileChunk:])
+			if strings.Contains(out.String(), last) || strings.HasSuffix(out.String(), "}") {
+				t.Errorf("the body went out to its end (%d bytes)", out.Len())
+			}
+		})
 	}
 }

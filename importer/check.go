@@ -40,7 +40,7 @@ func (k *checker) check(rw *row) {
 	rw.cand = cand
 	k.rules.Normalize(cand)
 	rw.describe()
-	checked := append(k.files.Attach(cand), k.rules.Check(cand)...)
+	checked := append(k.files.AttachRow(rec.Row, cand), k.rules.Check(cand)...)
 	rw.problems = k.located(rec.Fields, k.binder.Explain(problems, checked))
 	rw.keyHash = keyHash(k.seed, cand)
 }

@@ -41,9 +41,16 @@ type Config struct {
 	Source source.Options
 	// MappingFile is the mapping CSV; empty means headers map themselves.
 	MappingFile string
-	// FilesDir is where resume, picture and files references are resolved;
-	// empty means the input's folder.
+	// FilesDir is the folder or .zip where resume, picture and files
+	// references are resolved; empty means the input's folder.
 	FilesDir string
+	// AllowHidden attaches files whose path has an element starting with
+	// "."; AllowHardlinks attaches files with more than one hard link.
+	// Both are refused by default.
+	AllowHidden, AllowHardlinks bool
+	// filesDirDefaulted: FilesDir is the input's folder, not a files folder
+	// chosen for the run, so the match report does not list its files.
+	filesDirDefaulted bool
 	// ReportPath and ErrorsPath default to <input>.report.csv and
 	// <input>.errors.csv (<input>.errors.xlsx for a workbook input).
 	ReportPath, ErrorsPath string
@@ -95,6 +102,7 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.FilesDir == "" {
 		c.FilesDir = filepath.Dir(base)
+		c.filesDirDefaulted = true
 	}
 	if c.ReportPath == "" {
 		c.ReportPath = source.TrimExt(base) + ".report.csv"
@@ -127,9 +135,17 @@ func (c Config) WithDefaults() Config {
 }
 
 // Paths are the files a run resolved: where it wrote its report and errors
-// file, and the ledger it kept (empty with NoLedger).
+// file, the ledger it kept (empty with NoLedger) and the match report of
+// the files (empty when the mapping has no file field).
 type Paths struct {
 	Report, Errors, Ledger string
+	Files                  string
+}
+
+// filesReportPath is the match report's path: beside the report, named
+// after it (report.csv gives report.files.csv).
+func (c Config) filesReportPath() string {
+	return source.TrimExt(c.ReportPath) + ".files.csv"
 }
 
 // paths are the resolved config's paths.

@@ -15,12 +15,12 @@
 //	                    reader and checkers, the producer that admits, the
 //	                    workers that send, the writer that reports in order.
 //	run.go    Run       opens the stages, runs the pool, closes; returns
-//	                    the summary and the paths it resolved.
+//	                    the summary and the paths it resolved; writes the
+//	                    match report of the files (files.go).
 //
 // Where a change goes: updating a changed row (PATCH) is a new admitter
 // decision (an entry the ledger knows, whose fingerprint changed) and a
-// sender method for it; files from a .zip are an attach.New over the
-// archive's fs.FS in run.go; an errors workbook with highlighted cells reads
+// sender method for it; an errors workbook with highlighted cells reads
 // the row's problems, each with its API field and input column.
 //
 // A row's failure is data in its report line, never a reason to stop: only

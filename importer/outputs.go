@@ -5,7 +5,8 @@ import (
 	"path/filepath"
 )
 
-// checkOutputs refuses a run whose report, errors file or ledger would
+// checkOutputs refuses a run whose report (or its match report of files),
+// errors file or ledger would
 // overwrite the input, the mapping or each other: creating the report
 // truncates its file, and a mistyped report path must not wipe the
 // spreadsheet it is about to read.
@@ -18,6 +19,7 @@ func checkOutputs(cfg Config) error {
 	if !cfg.NoLedger {
 		outputs = append(outputs, named{SettingLedger, cfg.LedgerPath})
 	}
+	outputs = append(outputs, named{SettingReport, cfg.filesReportPath()}) // the match report, when there is one
 	inputs := []named{{SettingMapping, cfg.MappingFile}}
 	if cfg.Input != Stdin {
 		inputs = append(inputs, named{SettingInput, cfg.Input})

@@ -22,6 +22,10 @@ import (
 type Result struct {
 	report.Summary
 	Paths Paths
+	// Files is the match report in one paragraph (attach.Usage.Summary),
+	// empty when the mapping has no file field. It quotes file names, so it
+	// is printed, never logged.
+	Files string
 }
 
 // Run imports cfg.Input into Comeet, or with cfg.DryRun checks it, and
@@ -41,6 +45,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	r.pool.progress = newProgressFeed(cfg, r.src, cfg.Logger, start)
 	runErr := r.pool.run(ctx)
+	if r.files != nil && r.filesMapped {
+		r.usage = r.files.Usage() // before close: listing may walk the folder
+	}
 	closeErr := r.close()
 	res.Summary = report.Summary{
 		Counts:     r.out.Counts(),
@@ -52,6 +59,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
 	summarize(&res.Summary, cfg, r.out)
+	if r.usage != nil {
+		res.Files = r.usage.Summary()
+		res.Paths.Files = cfg.filesReportPath()
+		if err := writeFilesReport(res.Paths.Files, r.usage); err != nil && closeErr == nil {
+			closeErr = err
+		}
+	}
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -68,6 +82,10 @@ type run struct {
 	stats    *stats
 	adaptive *adaptiveLimiter // nil when unpaced
 	closers  []func() error
+
+	files       *attach.Files
+	filesMapped bool          // the mapping feeds a file field
+	usage       *attach.Usage // the match report, taken at the end
 }
 
 // open opens every resource of the run in stage order and builds the
@@ -96,6 +114,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	if err != nil {
 		return nil, err
 	}
+	r.filesMapped = mapsFiles(binder)
 	lg, err := r.openLedger(ctx)
 	if err != nil {
 		return nil, err
@@ -159,13 +178,21 @@ func (r *run) bindMapping() (*mapping.Binder, error) {
 	return b, nil
 }
 
-// openFiles opens the files directory.
+// openFiles opens the files folder or .zip. The input's folder, when no
+// files folder was given, is only walked if a name is not an exact path,
+// and its files are not listed in the match report.
 func (r *run) openFiles() (*attach.Files, error) {
-	files, err := attach.OpenDir(r.cfg.FilesDir)
+	files, err := attach.Open(r.cfg.FilesDir, attach.Options{
+		AllowHidden:    r.cfg.AllowHidden,
+		AllowHardlinks: r.cfg.AllowHardlinks,
+		MaxFileSize:    r.cfg.Rules.MaxFileSize,
+		List:           !r.cfg.filesDirDefaulted,
+	})
 	if err != nil {
 		return nil, settingError(SettingFilesDir, "", err)
 	}
 	r.closers = append(r.closers, files.Close)
+	r.files = files
 	return files, nil
 }
 

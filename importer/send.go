@@ -106,7 +106,10 @@ func record(rw *row, reply comeet.Reply, err error) error {
 		}
 		return nil
 	}
+	var changed *comeet.FileChangedError
 	switch {
+	case errors.As(err, &changed):
+		rw.finish(report.Failed, codeFileChanged, fileChangedMessage(changed))
 	case reply.Attempts == 0 && errors.Is(err, context.Canceled):
 		rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
 	case errors.Is(err, context.Canceled):

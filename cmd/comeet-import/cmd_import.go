@@ -81,6 +81,10 @@ func runOutcome(res importer.Result, err error) error {
 	fmt.Fprintln(os.Stderr, res.String())
 	res.WriteProblems(os.Stderr)
 	fmt.Fprintf(os.Stderr, "report: %s\n", res.Paths.Report)
+	if res.Files != "" {
+		fmt.Fprintln(os.Stderr, res.Files)
+		fmt.Fprintf(os.Stderr, "files: %s\n", res.Paths.Files)
+	}
 	if res.ErrorsPath != "" {
 		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", res.ErrorsPath)
 	}

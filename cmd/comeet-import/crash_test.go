@@ -35,6 +35,7 @@ func TestBinary(t *testing.T) {
 	t.Run("kill -9 and run again", func(t *testing.T) { testKillAndRerun(t, bin) })
 	t.Run("SIGINT finishes in-flight rows", func(t *testing.T) { testInterrupt(t, bin) })
 	t.Run("exit codes", func(t *testing.T) { testExitCodes(t, bin) })
+	t.Run("a named pipe as a CV never blocks", func(t *testing.T) { testNamedPipeCV(t, bin) })
 }
 
 // buildBinary builds the command into a temporary folder. Under the race

@@ -50,7 +50,9 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs := cmd.Flags()
 	c := &f.cfg
 	fs.StringVar(&c.MappingFile, "mapping", "", "mapping CSV (field,column,default); without it, headers named like API fields map themselves")
-	fs.StringVar(&c.FilesDir, "files-dir", "", "folder that resume, picture and files names are resolved in (default: the input's folder)")
+	fs.StringVar(&c.FilesDir, "files-dir", "", "folder or .zip that resume, picture and files names are resolved in (default: the input's folder; give it, so nothing else of that folder can be attached)")
+	fs.BoolVar(&c.AllowHidden, "allow-hidden", false, `attach files and folders whose names start with "." (refused by default)`)
+	fs.BoolVar(&c.AllowHardlinks, "allow-hardlinks", false, "attach files with more than one hard link (refused by default: one may be a file outside the files folder)")
 	fs.StringVar(&c.ReportPath, "report", "", "report CSV, one line per input row (default: <input>.report.csv)")
 	fs.StringVar(&c.ErrorsPath, "errors", "", "errors file: the rows to fix, in their original columns; a workbook when it ends in .xlsx (default: <input>.errors.csv, or .errors.xlsx for a workbook input)")
 	fs.StringVar(&f.summaryPath, "summary", "", "write the run's summary as JSON to this file (the fields are listed in the README)")

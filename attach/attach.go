@@ -384,7 +384,6 @@ func (e *sizeError) Error() string {
 
 func (e *sizeError) Unwrap() error { return ErrTooLarge }
 
-
 // Digest fills in the SHA-256 of every file of c that has none, when f
 // keeps digests (a ledger records them). A file for which recorded returns
 // a digest (the ledger's, for the same path, size and modification time)

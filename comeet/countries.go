@@ -3,6 +3,7 @@ package comeet
 import (
 	_ "embed"
 	"strings"
+	"unicode/utf8"
 )
 
 // countriesText is the ISO 3166-1 alpha-2 list: "CODE<TAB>name" a line.
@@ -123,4 +124,29 @@ func CountryCode(name string) (string, bool) {
 	}
 	code, ok := countryByName[s]
 	return code, ok
+}
+
+// NearestCountry returns the code of the country whose name (or alias) s
+// is a likely typo of, compared without regard to case: "United Stats" ->
+// "US". It reports false when no name is close enough to be a typo.
+func NearestCountry(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	n := utf8.RuneCountInString(s)
+	if n < 4 || n > 60 {
+		return "", false
+	}
+	best, bestD := "", -1
+	for name, code := range countryByName {
+		if len(name) < 4 {
+			continue // codes and short aliases: any word is near them
+		}
+		d := EditDistance(s, name)
+		if bestD < 0 || d < bestD || (d == bestD && code < best) {
+			best, bestD = code, d
+		}
+	}
+	if bestD < 0 || bestD > max(1, n/5) {
+		return "", false
+	}
+	return best, true
 }

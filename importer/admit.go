@@ -38,6 +38,10 @@ type admitter struct {
 	dryRun bool
 	limit  int // rows to clear at most; 0 is no limit
 	seen   *keySet
+	words  wording
+	// idColumn is the input column of partner_candidate_id, -1 when none
+	// feeds it, for a duplicate's message.
+	idColumn int
 	// cleared counts the rows cleared for sending, for the limit.
 	cleared int
 }
@@ -51,10 +55,10 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 	}
 	problems := rw.problems
 	if p, dup := a.duplicate(rw); dup {
-		problems = append(problems, problem{Problem: p, Column: -1})
+		problems = append(problems, problem{Problem: p, Column: a.idColumn})
 	}
 	if len(problems) > 0 {
-		rw.finish(report.Invalid, problems[0].Code, joinLocated(problems))
+		rw.finish(report.Invalid, problems[0].Code, a.words.message(rw.rec.Fields, problems))
 		return decideInvalid
 	}
 	if a.ledger != nil {
@@ -96,6 +100,7 @@ func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
 			Code:  comeet.CodeDuplicateRow,
 			Message: fmt.Sprintf("row %d has the same position_uid %q and partner_candidate_id %q",
 				first, c.PositionUID, c.PartnerCandidateID),
+			Reason: fmt.Sprintf("row %d has the same id for the same position: remove one of the two rows, or give each its own id", first),
 		}, true
 	}
 	return comeet.Problem{}, false
@@ -137,13 +142,4 @@ func fingerprint(sent ledger.Sent) string {
 	b, _ := json.Marshal(sent) // a struct of strings and numbers always marshals
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// joinLocated is the row's message: every problem as a person reads it.
-func joinLocated(problems []problem) string {
-	ps := make([]comeet.Problem, len(problems))
-	for i, p := range problems {
-		ps[i] = p.Problem
-	}
-	return joinProblems(ps)
 }

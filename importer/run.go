@@ -103,7 +103,11 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
 		checker:  &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
-		admitter: &admitter{ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{}},
+		admitter: &admitter{
+			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
+			words:    wording{header: r.src.Header()},
+			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
+		},
 		log:      cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
 	}
 	if !cfg.DryRun {

@@ -102,13 +102,13 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	files.Digests = lg != nil // the ledger keeps them
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
-		checker:  &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
+		checker: &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
 		admitter: &admitter{
 			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
 			words:    wording{header: r.src.Header()},
 			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
 		},
-		log:      cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
+		log: cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
 	}
 	if !cfg.DryRun {
 		client, err := r.openClient(p)

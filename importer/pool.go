@@ -206,6 +206,10 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 			stopped(rw, cause)
 		} else if fatal := p.sender.send(ctx, rw); fatal != nil {
 			p.halt.set(fatal)
+		} else if cause := p.halt.err(); cause != nil && rw.res.ErrorCode == codeInterrupted {
+			// Cut short by the stop (waiting for the limiter or a retry):
+			// the stop's cause is the reason, not an interruption.
+			stoppedInFlight(rw, cause)
 		}
 		close(rw.done)
 	}
@@ -214,10 +218,29 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 // stopped finishes a row that was not sent because the run is ending.
 func stopped(rw *row, cause error) {
 	if errors.Is(cause, ErrAuth) {
-		rw.finish(report.Failed, "not_sent", "not sent: Comeet refused the credentials on an earlier row")
+		rw.finish(report.Failed, codeNotSent, notSentAuth)
 		return
 	}
 	rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
+}
+
+// notSentAuth is the message of the rows a refusal of the credentials left
+// unsent.
+const notSentAuth = "not sent: Comeet refused the credentials; run `comeet-import check`"
+
+// stoppedInFlight words a row the stop cut short on its way: before its
+// first attempt it was not sent; after one, it may have arrived.
+func stoppedInFlight(rw *row, cause error) {
+	if !errors.Is(cause, ErrAuth) {
+		return // an interruption: the row's own words say so
+	}
+	if rw.res.Attempts == 0 {
+		rw.finish(report.Failed, codeNotSent, notSentAuth)
+		return
+	}
+	rw.finish(report.Failed, codeStopped, fmt.Sprintf(
+		"stopped after %d attempts: Comeet refused the credentials; run `comeet-import check`, then re-run (a conflict then means it had arrived)",
+		rw.res.Attempts))
 }
 
 // write writes the rows in input order, waiting for each one in flight.

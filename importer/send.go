@@ -99,6 +99,10 @@ func record(rw *row, reply comeet.Reply, err error) error {
 // Error codes of our own for failures that have no Comeet code.
 const (
 	codeInterrupted = "interrupted"
+	// codeNotSent: the run stopped (refused credentials) before the row's
+	// first attempt; codeStopped: after it, so it may have arrived.
+	codeNotSent = "not_sent"
+	codeStopped = "stopped"
 	codeNetwork     = "network"
 	codeHTTP        = "http_error"
 )

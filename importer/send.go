@@ -103,8 +103,8 @@ const (
 	// first attempt; codeStopped: after it, so it may have arrived.
 	codeNotSent = "not_sent"
 	codeStopped = "stopped"
-	codeNetwork     = "network"
-	codeHTTP        = "http_error"
+	codeNetwork = "network"
+	codeHTTP    = "http_error"
 )
 
 // outcomeOf is the row's outcome for a failed answer of this kind: the data

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -261,12 +262,17 @@ func (p *pool) write(queue <-chan *batch) error {
 }
 
 // logRow logs a row by its numbers and ids only: names, emails and
-// national ids stay out of the logs.
+// national ids stay out of the logs, and so does the message, which quotes
+// cells. Every row that needs a person (invalid, failed) is a warning, so
+// the default level shows it, with the columns to look at.
 func (p *pool) logRow(rw *row) {
 	var ev *zerolog.Event
 	switch rw.outcome() {
-	case report.Failed:
+	case report.Failed, report.Invalid:
 		ev = p.log.Warn()
+		if cols := p.columns(rw); len(cols) > 0 {
+			ev = ev.Strs("columns", cols)
+		}
 	case report.Created, report.Conflict:
 		ev = p.log.Info()
 	default:
@@ -278,6 +284,22 @@ func (p *pool) logRow(rw *row) {
 		Str("candidate_uid", rw.res.CandidateUID).
 		Str("error_code", rw.res.ErrorCode).
 		Int("attempts", rw.res.Attempts).Msg("row")
+}
+
+// columns are the names of the input columns the row's problems are in, in
+// order, each once.
+func (p *pool) columns(rw *row) []string {
+	var cols []string
+	header := p.src.Header()
+	for _, pr := range rw.problems {
+		if pr.Column < 0 || pr.Column >= len(header) {
+			continue
+		}
+		if name := header[pr.Column]; !slices.Contains(cols, name) {
+			cols = append(cols, name)
+		}
+	}
+	return cols
 }
 
 // readAhead reads the input in batches and has them checked by one

@@ -44,8 +44,8 @@ type Config struct {
 	// FilesDir is where resume, picture and files references are resolved;
 	// empty means the input's folder.
 	FilesDir string
-	// ReportPath and ErrorsPath default to <input>.report.csv and
-	// <input>.errors.csv.
+	// ReportPath defaults to <input>.report.csv, and ErrorsPath to
+	// <input base>.errors.csv in the report's folder.
 	ReportPath, ErrorsPath string
 	// LedgerPath defaults to DefaultLedgerName in the report's folder;
 	// NoLedger turns the ledger off.
@@ -100,7 +100,9 @@ func (c Config) WithDefaults() Config {
 		c.ReportPath = source.TrimExt(base) + ".report.csv"
 	}
 	if c.ErrorsPath == "" {
-		c.ErrorsPath = source.TrimExt(base) + ".errors.csv"
+		// Beside the report, not the input: a run whose --report points
+		// elsewhere leaves the input's folder as it was.
+		c.ErrorsPath = filepath.Join(filepath.Dir(c.ReportPath), filepath.Base(source.TrimExt(base))+".errors.csv")
 	}
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)

@@ -40,6 +40,7 @@ type pool struct {
 	workers  int
 	grace    time.Duration
 	rate     *stopWaiter // nil when unpaced
+	memory   *problemMemory
 	halt     halt
 }
 
@@ -251,7 +252,7 @@ func (p *pool) write(queue <-chan *batch) error {
 			if rw.done != nil {
 				<-rw.done
 			}
-			p.logRow(rw)
+			p.logRow(rw, p.memory.note(rw))
 			if err := p.out.Write(&rw.res, rw.rec.Fields); err != nil {
 				return err
 			}
@@ -265,13 +266,16 @@ func (p *pool) write(queue <-chan *batch) error {
 // national ids stay out of the logs, and so does the message, which quotes
 // cells. Every row that needs a person (invalid, failed) is a warning, so
 // the default level shows it, with the columns to look at.
-func (p *pool) logRow(rw *row) {
+func (p *pool) logRow(rw *row, known bool) {
 	var ev *zerolog.Event
 	switch rw.outcome() {
 	case report.Failed, report.Invalid:
 		ev = p.log.Warn()
 		if cols := p.columns(rw); len(cols) > 0 {
 			ev = ev.Strs("columns", cols)
+		}
+		if known {
+			ev = ev.Bool("known", true) // the last run had the same problem
 		}
 	case report.Created, report.Conflict:
 		ev = p.log.Info()

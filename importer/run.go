@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,6 +23,9 @@ import (
 type Result struct {
 	report.Summary
 	Paths Paths
+	// NewInvalid counts the invalid rows whose problem the ledger did not
+	// remember from the last run: all of them without a ledger.
+	NewInvalid int
 }
 
 // Run imports cfg.Input into Comeet, or with cfg.DryRun checks it, and
@@ -41,6 +45,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	r.pool.progress = newProgressFeed(cfg, r.src, cfg.Logger, start)
 	runErr := r.pool.run(ctx)
+	m := r.pool.memory
+	if m.err != nil {
+		cfg.Logger.Warn().Err(m.err).Msg("ledger: reading the known problems failed; the rest count as new")
+	}
+	if err := m.remember(ctx, runErr == nil); err != nil {
+		cfg.Logger.Warn().Err(err).Msg("ledger: remembering this run's problems failed; the next run counts them as new")
+	}
 	closeErr := r.close()
 	res.Summary = report.Summary{
 		Counts:     r.out.Counts(),
@@ -51,6 +62,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
+	res.NewInvalid = m.newInvalid
+	if needAttention(res.Counts) == 0 {
+		// A clean run leaves no errors file behind, not even an empty one.
+		if err := os.Remove(cfg.ErrorsPath); err == nil || errors.Is(err, fs.ErrNotExist) {
+			res.Paths.Errors = ""
+		}
+	}
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -100,6 +118,13 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		return nil, err
 	}
 	files.Digests = lg != nil // the ledger keeps them
+	memory := &problemMemory{collect: !cfg.DryRun}
+	if lg != nil {
+		if memory.known, err = lg.Known(ctx); err != nil {
+			return nil, settingError(SettingLedger, cfg.LedgerPath, err)
+		}
+		r.closers = append(r.closers, memory.known.Close)
+	}
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
 		checker: &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
@@ -109,6 +134,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
 		},
 		log: cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
+		memory: memory,
 	}
 	if !cfg.DryRun {
 		client, err := r.openClient(p)
@@ -220,6 +246,17 @@ func (r *run) openClient(p *pool) (*comeet.Client, error) {
 		cc.Observe = r.adaptive.observe
 	}
 	return comeet.NewClient(cc)
+}
+
+// needAttention counts the rows that go to the errors file.
+func needAttention(c report.Counts) int {
+	n := 0
+	for o, v := range c {
+		if o.NeedsAttention() {
+			n += v
+		}
+	}
+	return n
 }
 
 func (r *run) close() error {

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"github.com/rs/zerolog"
+
+	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// summaryLine is the run's summary as the last line of a --log-format json
+// run: the object under "summary". Its fields are a contract (the README's
+// "Summary for cron" lists them); new fields may be added, none renamed.
+type summaryLine struct {
+	Command string `json:"command"` // import or validate
+	DryRun  bool   `json:"dry_run"`
+	Rows    int    `json:"rows"`
+	// Counts has every outcome, zeros included.
+	Counts         map[report.Outcome]int `json:"counts"`
+	ElapsedSeconds float64                `json:"elapsed_seconds"`
+	// Requests counts the requests sent, retries included; Throttled the
+	// 429 answers; BudgetUsed the share (0..1) of the allowed rate used.
+	Requests        int     `json:"requests"`
+	Throttled       int     `json:"throttled"`
+	BudgetUsed      float64 `json:"budget_used"`
+	Slowdowns       int     `json:"slowdowns"`
+	LowestPerMinute float64 `json:"lowest_per_minute"`
+	// Report, Errors and Ledger are the files; Errors is empty when no row
+	// needs fixing (no errors file is left), Ledger without a ledger.
+	Report string `json:"report"`
+	Errors string `json:"errors"`
+	Ledger string `json:"ledger"`
+	// NewProblems counts the invalid and failed rows whose problem the
+	// ledger did not know from an earlier run (what --fail-on new counts).
+	NewProblems int `json:"new_problems"`
+	ExitCode    int `json:"exit_code"`
+	// Error is why the run ended early (interrupted, credentials refused).
+	Error string `json:"error,omitempty"`
+}
+
+func newSummaryLine(dryRun bool, res importer.Result, code int, err error) summaryLine {
+	s := summaryLine{
+		Command: "import", DryRun: dryRun, Rows: res.Counts.Total(),
+		Counts:         map[report.Outcome]int{},
+		ElapsedSeconds: res.Elapsed.Seconds(),
+		Requests:       res.Sent, Throttled: res.Throttled, BudgetUsed: res.BudgetUsed,
+		Slowdowns: res.Slowdowns, LowestPerMinute: res.LowestPerMinute,
+		Report: res.Paths.Report, Errors: res.Paths.Errors, Ledger: res.Paths.Ledger,
+		NewProblems: res.NewProblems,
+		ExitCode:    code,
+	}
+	if dryRun {
+		s.Command = "validate"
+	}
+	for _, o := range report.Outcomes {
+		s.Counts[o] = res.Counts[o]
+	}
+	if err != nil {
+		s.Error = errorText(err)
+	}
+	return s
+}
+
+// logSummary writes the summary as one JSON log line, whatever the level:
+// the plain sentence is its message, the fields are under "summary".
+func logSummary(log zerolog.Logger, sentence string, s summaryLine) {
+	log.Log().Str(zerolog.LevelFieldName, zerolog.LevelInfoValue).Interface("summary", s).Msg(sentence)
+}

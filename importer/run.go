@@ -176,7 +176,7 @@ func (r *run) bindMapping() (*mapping.Binder, error) {
 			return nil, fmt.Errorf("mapping %s: %w", r.cfg.MappingFile, err)
 		}
 	}
-	if err := requireMapped(m); err != nil {
+	if err := requireMapped(m, r.cfg.MappingFile); err != nil {
 		return nil, err
 	}
 	b, err := m.Bind(r.src.Header())

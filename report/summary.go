@@ -44,8 +44,11 @@ func (s Summary) String() string {
 	var b strings.Builder
 	total := s.Counts.Total()
 	fmt.Fprintf(&b, "%d rows in %s", total, s.Elapsed.Round(100*time.Millisecond))
-	if mins := s.Elapsed.Minutes(); mins > 0 {
-		fmt.Fprintf(&b, " (%.0f rows/min)", float64(total)/mins)
+	// A dry run checks thousands of rows a second: it is told per second.
+	if secs := s.Elapsed.Seconds(); secs > 0 && s.DryRun {
+		fmt.Fprintf(&b, " (%.0f rows/s)", float64(total)/secs)
+	} else if secs > 0 {
+		fmt.Fprintf(&b, " (%.0f rows/min)", float64(total)/secs*60)
 	}
 	b.WriteString(":")
 	sep := " "

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -36,12 +35,11 @@ Rows that would be sent are reported "valid".
 	}
 	f.register(cmd, dryRun)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		f.levelGiven = cmd.Flags().Changed("log-level")
 		cfg, err := f.config(args[0])
 		if err != nil {
 			return err
 		}
-		return runImport(cmd, cfg, f.display)
+		return runImport(cmd, &f, cfg)
 	}
 	return cmd
 }
@@ -53,29 +51,58 @@ func exactlyOneFile(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// runImport runs the import and prints the summary and the paths the run
-// resolved; the error it returns carries the exit code. display, when not nil, is finished before the
-// summary is printed.
-func runImport(cmd *cobra.Command, cfg importer.Config, display progressDisplay) error {
+// The values of --fail-on.
+const (
+	failOnAny = "any" // every invalid row counts (the default: nothing new is hidden)
+	failOnNew = "new" // only invalid rows whose problem the last run did not have
+)
+
+// runImport runs the import and tells how it went: the summary and the
+// paths the run resolved, as plain lines on a console, or as the run's last
+// log line, a JSON object, with --log-format json. The error it returns
+// carries the exit code. display, when not nil, is finished before the
+// summary is told.
+func runImport(cmd *cobra.Command, f *runFlags, cfg importer.Config) error {
 	res, err := importer.Run(cmd.Context(), cfg)
-	if display != nil {
-		display.finish()
+	if f.display != nil {
+		f.display.finish()
 	}
 	var ce *importer.ConfigError
 	if errors.As(err, &ce) {
 		return err
 	}
-	fmt.Fprintln(os.Stderr, res.String())
-	fmt.Fprintf(os.Stderr, "report: %s\n", res.Paths.Report)
-	failed := res.Counts[report.Invalid] + res.Counts[report.Failed]
-	if failed > 0 {
-		fmt.Fprintf(os.Stderr, "rows to fix: %s\n", res.Paths.Errors)
+	if err == nil && f.rowsFail(res) {
+		err = rowsFailedError{}
 	}
-	if err != nil {
-		return err
+	if f.jsonLogs {
+		logSummary(cfg.Logger, res.String(), newSummaryLine(cfg.DryRun, res, exitCode(err), err))
+		if err != nil {
+			return reportedError{err} // told in the summary line: main adds nothing
+		}
+		return nil
 	}
-	if failed > 0 {
-		return rowsFailedError{}
+	w := cmd.ErrOrStderr()
+	fmt.Fprintln(w, res.String())
+	fmt.Fprintf(w, "report: %s\n", res.Paths.Report)
+	if res.Paths.Errors != "" {
+		fmt.Fprintf(w, "rows to fix: %s\n", res.Paths.Errors)
 	}
-	return nil
+	if known := res.Counts[report.Invalid] - res.NewInvalid; known > 0 {
+		fmt.Fprintf(w, "%d of the invalid rows were invalid the same way on the last run\n", known)
+	}
+	return err
+}
+
+// rowsFail reports whether the rows make the exit code 1: any failed row,
+// or more invalid rows than --max-invalid, counting with --fail-on new only
+// those whose problem is new since the last run.
+func (f *runFlags) rowsFail(res importer.Result) bool {
+	if res.Counts[report.Failed] > 0 {
+		return true
+	}
+	invalid := res.Counts[report.Invalid]
+	if f.failOn == failOnNew {
+		invalid = res.NewInvalid
+	}
+	return invalid > f.maxInvalid
 }

@@ -29,10 +29,10 @@ type summaryLine struct {
 	Report string `json:"report"`
 	Errors string `json:"errors"`
 	Ledger string `json:"ledger"`
-	// NewProblems counts the invalid and failed rows whose problem the
+	// NewInvalid counts the invalid rows whose problem the
 	// ledger did not know from an earlier run (what --fail-on new counts).
-	NewProblems int `json:"new_problems"`
-	ExitCode    int `json:"exit_code"`
+	NewInvalid int `json:"new_invalid"`
+	ExitCode   int `json:"exit_code"`
 	// Error is why the run ended early (interrupted, credentials refused).
 	Error string `json:"error,omitempty"`
 }
@@ -45,8 +45,8 @@ func newSummaryLine(dryRun bool, res importer.Result, code int, err error) summa
 		Requests:       res.Sent, Throttled: res.Throttled, BudgetUsed: res.BudgetUsed,
 		Slowdowns: res.Slowdowns, LowestPerMinute: res.LowestPerMinute,
 		Report: res.Paths.Report, Errors: res.Paths.Errors, Ledger: res.Paths.Ledger,
-		NewProblems: res.NewProblems,
-		ExitCode:    code,
+		NewInvalid: res.NewInvalid,
+		ExitCode:   code,
 	}
 	if dryRun {
 		s.Command = "validate"

@@ -52,7 +52,7 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&c.MappingFile, "mapping", "", "mapping CSV (field,column,default); without it, headers named like API fields map themselves")
 	fs.StringVar(&c.FilesDir, "files-dir", "", "folder that resume, picture and files names are resolved in (default: the input's folder)")
 	fs.StringVar(&c.ReportPath, "report", "", "report CSV, one line per input row (default: <input>.report.csv)")
-	fs.StringVar(&c.ErrorsPath, "errors", "", "errors CSV: the rows to fix, in their original columns (default: <input>.errors.csv)")
+	fs.StringVar(&c.ErrorsPath, "errors", "", "errors CSV: the rows to fix, in their original columns; none is left when no row needs fixing (default: <input name>.errors.csv beside the report)")
 	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
 	fs.BoolVar(&c.NoLedger, "no-ledger", false, "do not keep a ledger (re-runs may then create duplicates)")
 	fs.IntVar(&c.Limit, "limit", 0, "send only the first N rows that pass the checks (0: all)")

@@ -271,12 +271,6 @@ func (p *pool) logRow(rw *row, known bool) {
 	switch rw.outcome() {
 	case report.Failed, report.Invalid:
 		ev = p.log.Warn()
-		if cols := p.columns(rw); len(cols) > 0 {
-			ev = ev.Strs("columns", cols)
-		}
-		if known {
-			ev = ev.Bool("known", true) // the last run had the same problem
-		}
 	case report.Created, report.Conflict:
 		ev = p.log.Info()
 	default:
@@ -287,7 +281,14 @@ func (p *pool) logRow(rw *row, known bool) {
 		Str("outcome", string(rw.outcome())).
 		Str("candidate_uid", rw.res.CandidateUID).
 		Str("error_code", rw.res.ErrorCode).
-		Int("attempts", rw.res.Attempts).Msg("row")
+		Int("attempts", rw.res.Attempts)
+	if rw.outcome() == report.Invalid {
+		if cols := p.columns(rw); len(cols) > 0 {
+			ev = ev.Strs("columns", cols)
+		}
+		ev = ev.Bool("known", known) // the last run had the same problem
+	}
+	ev.Msg("row")
 }
 
 // columns are the names of the input columns the row's problems are in, in

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/importer"
@@ -54,7 +56,8 @@ func newSummaryLine(dryRun bool, res importer.Result, code int, err error) summa
 	for _, o := range report.Outcomes {
 		s.Counts[o] = res.Counts[o]
 	}
-	if err != nil {
+	var rf rowsFailedError
+	if err != nil && !errors.As(err, &rf) {
 		s.Error = errorText(err)
 	}
 	return s

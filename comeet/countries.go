@@ -127,26 +127,42 @@ func CountryCode(name string) (string, bool) {
 }
 
 // NearestCountry returns the code of the country whose name (or alias) s
-// is a likely typo of, compared without regard to case: "United Stats" ->
-// "US". It reports false when no name is close enough to be a typo.
-func NearestCountry(s string) (string, bool) {
+// is a likely typo of, compared without regard to case, and that name as
+// people write it: "United Stats" -> "US", "United States". It reports
+// false when no name is close enough to be a typo.
+func NearestCountry(s string) (code, name string, ok bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	n := utf8.RuneCountInString(s)
 	if n < 4 || n > 60 {
-		return "", false
+		return "", "", false
 	}
-	best, bestD := "", -1
-	for name, code := range countryByName {
-		if len(name) < 4 {
+	bestD := -1
+	for nm, c := range countryByName {
+		if len(nm) < 4 {
 			continue // codes and short aliases: any word is near them
 		}
-		d := EditDistance(s, name)
-		if bestD < 0 || d < bestD || (d == bestD && code < best) {
-			best, bestD = code, d
+		d := EditDistance(s, nm)
+		if bestD < 0 || d < bestD || (d == bestD && nm < name) {
+			code, name, bestD = c, nm, d
 		}
 	}
 	if bestD < 0 || bestD > max(1, n/5) {
-		return "", false
+		return "", "", false
 	}
-	return best, true
+	if strings.EqualFold(name, CountryName(code)) {
+		return code, CountryName(code), true
+	}
+	return code, titleWords(name), true
+}
+
+// titleWords upper-cases the first letter of each word: "united states" ->
+// "United States".
+func titleWords(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if (i == 0 || b[i-1] == ' ') && b[i] >= 'a' && b[i] <= 'z' {
+			b[i] -= 'a' - 'A'
+		}
+	}
+	return string(b)
 }

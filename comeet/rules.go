@@ -585,8 +585,8 @@ func countryReason(s string) string {
 	if code, ok := CountryCode(s); ok {
 		return fmt.Sprintf("a country's name, not its code: type %q (%s)", code, CountryName(code))
 	}
-	if code, ok := NearestCountry(s); ok {
-		return fmt.Sprintf("not a country; did you mean %q? type its code %q", CountryName(code), code)
+	if code, name, ok := NearestCountry(s); ok {
+		return fmt.Sprintf("not a country; did you mean %q? type its code %q", name, code)
 	}
 	return `not a country code: type the country's two letters, e.g. "US", "IL", "GB"`
 }

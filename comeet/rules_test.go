@@ -775,7 +775,7 @@ func TestProblemReason(t *testing.T) {
 	ps := r.Check(c)
 	want := map[string]string{
 		FieldEmail:   "not an e-mail address (name@example.com)",
-		FieldCountry: `not a country; did you mean "United States of America"? type its code "US"`,
+		FieldCountry: `not a country; did you mean "United States"? type its code "US"`,
 	}
 	if len(ps) != len(want) {
 		t.Fatalf("got %d problems, want %d: %v", len(ps), len(want), ps)
@@ -792,20 +792,19 @@ func TestProblemReason(t *testing.T) {
 
 func TestNearestCountry(t *testing.T) {
 	tests := []struct {
-		in   string
-		want string
-		ok   bool
+		in, want, name string
+		ok             bool
 	}{
-		{"United Stats", "US", true},
-		{"isreal", "IL", true},
-		{"Germny", "DE", true},
-		{"Atlantis", "", false},
-		{"zz", "", false},
+		{"United Stats", "US", "United States", true},
+		{"isreal", "IL", "Israel", true},
+		{"Germny", "DE", "Germany", true},
+		{"Atlantis", "", "", false},
+		{"zz", "", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := NearestCountry(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("NearestCountry(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		got, name, ok := NearestCountry(tt.in)
+		if got != tt.want || name != tt.name || ok != tt.ok {
+			t.Errorf("NearestCountry(%q) = %q, %q, %v; want %q, %q, %v", tt.in, got, name, ok, tt.want, tt.name, tt.ok)
 		}
 	}
 }

@@ -33,7 +33,7 @@ func TestMessagesInInputTerms(t *testing.T) {
 		want   string
 	}{
 		{"a country's typo", []string{"P1", "1", "Ana", "Lima", "", " United Stats ", ""},
-			`Country " United Stats ": not a country; did you mean "United States of America"? type its code "US"`},
+			`Country " United Stats ": not a country; did you mean "United States"? type its code "US"`},
 		{"a country's name", []string{"P1", "1", "Ana", "Lima", "", "israel", ""},
 			`Country "israel": a country's name, not its code: type "IL" (Israel)`},
 		{"the value as typed", []string{"P1", "1", "Ana", "Lima", "Ana@Example", "", ""},

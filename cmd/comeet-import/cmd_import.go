@@ -37,7 +37,7 @@ Rows that would be sent are reported "valid".
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		cfg, err := f.config(args[0])
 		if err != nil {
-			return err
+			return f.configFailed(cfg, err)
 		}
 		return runImport(cmd, &f, cfg)
 	}
@@ -69,7 +69,7 @@ func runImport(cmd *cobra.Command, f *runFlags, cfg importer.Config) error {
 	}
 	var ce *importer.ConfigError
 	if errors.As(err, &ce) {
-		return err
+		return f.configFailed(cfg, err)
 	}
 	if err == nil && f.rowsFail(res) {
 		err = rowsFailedError{}
@@ -91,6 +91,21 @@ func runImport(cmd *cobra.Command, f *runFlags, cfg importer.Config) error {
 		fmt.Fprintf(w, "%d of the invalid rows were invalid the same way on the last run\n", known)
 	}
 	return err
+}
+
+// configFailed tells a configuration error found once the logs are set up
+// (credentials, mapping, header, a ledger another run holds) as the run's
+// summary line when the logs are JSON, so that a cron job's last line is
+// JSON whatever went wrong; a mistyped flag stays a plain line with the
+// usage hint.
+func (f *runFlags) configFailed(cfg importer.Config, err error) error {
+	var ce *importer.ConfigError
+	if !f.jsonLogs || !errors.As(err, &ce) {
+		return err
+	}
+	s := newSummaryLine(cfg.DryRun, importer.Result{}, exitCode(err), err)
+	logSummary(cfg.Logger, "configuration error: nothing was sent", s)
+	return reportedError{err}
 }
 
 // rowsFail reports whether the rows make the exit code 1: any failed row,

@@ -227,7 +227,6 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 	if level == "" {
 		level = "info"
 	}
-	f.jsonLogs = format == "" || format == "json"
 	var out io.Writer = os.Stderr
 	var bar *barProgress
 	if mode == progressBar {
@@ -240,6 +239,8 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 	if c.Logger, err = newLogger(format, level, out); err != nil {
 		return err
 	}
+	// Set once the logger is: a summary line needs it to be told.
+	f.jsonLogs = format == "" || format == "json"
 	switch mode {
 	case progressBar:
 		f.display = bar

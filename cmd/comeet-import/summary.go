@@ -64,7 +64,12 @@ func newSummaryLine(dryRun bool, res importer.Result, code int, err error) summa
 }
 
 // logSummary writes the summary as one JSON log line, whatever the level:
-// the plain sentence is its message, the fields are under "summary".
+// the plain sentence is its message, the fields are under "summary". Its
+// level is error when the run ended early (s.Error), info otherwise.
 func logSummary(log zerolog.Logger, sentence string, s summaryLine) {
-	log.Log().Str(zerolog.LevelFieldName, zerolog.LevelInfoValue).Interface("summary", s).Msg(sentence)
+	level := zerolog.LevelInfoValue
+	if s.Error != "" {
+		level = zerolog.LevelErrorValue
+	}
+	log.Log().Str(zerolog.LevelFieldName, level).Interface("summary", s).Msg(sentence)
 }

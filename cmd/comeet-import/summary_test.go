@@ -44,8 +44,12 @@ func lastJSON(t *testing.T, stderr string) map[string]any {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Summary == nil {
 		t.Fatalf("the last line is not a JSON summary (%v):\n%s", err, stderr)
 	}
-	if last.Level != "info" || !strings.Contains(last.Message, "rows in") {
-		t.Errorf("summary line: got level %q, message %q", last.Level, last.Message)
+	want := "info"
+	if last.Summary["error"] != nil {
+		want = "error"
+	}
+	if last.Level != want || last.Message == "" {
+		t.Errorf("summary line: got level %q, message %q; want level %s", last.Level, last.Message, want)
 	}
 	return last.Summary
 }
@@ -69,6 +73,9 @@ func testJSONSummary(t *testing.T, bin string) {
 		t.Fatalf("got exit %d, want %d\n%s", code, exitRowsFailed, stderr)
 	}
 	s := lastJSON(t, stderr)
+	if !strings.Contains(stderr, `"message":"3 rows in`) {
+		t.Errorf("the summary line's message is not the summary sentence:\n%s", stderr)
+	}
 	counts, _ := s["counts"].(map[string]any)
 	if counts["created"] != 2.0 || counts["invalid"] != 1.0 || counts["failed"] != 0.0 || s["rows"] != 3.0 ||
 		s["exit_code"] != 1.0 || s["command"] != "import" || s["report"] != report ||
@@ -137,6 +144,12 @@ func testFailOnNew(t *testing.T, bin string) {
 	os.WriteFile(input, bytes.Replace(data, []byte("c3@example.com"), []byte("c3@@example"), 1), 0o600)
 	if code, s := run("--fail-on", "new"); code != exitRowsFailed || s["new_invalid"] != 1.0 {
 		t.Errorf("a new invalid row, --fail-on new: got exit %d, %v; want 1 with one new", code, s)
+	}
+	// A configuration error found once the logs are set up is a JSON
+	// summary line too, with nothing sent.
+	code, stderr := runBinary(t, bin, "import", "--progress", "none", "--log-format", "json", "--base-url", "https://api.comeet.example", input)
+	if s := lastJSON(t, stderr); code != exitConfig || s["exit_code"] != 2.0 || !strings.Contains(s["error"].(string), envAPIKey) || s["rows"] != 0.0 {
+		t.Errorf("missing credentials with JSON logs: got exit %d, %v", code, s)
 	}
 	if code, stderr := runBinary(t, bin, "import", "--fail-on", "new", "--no-ledger", input); code != exitConfig || !strings.Contains(stderr, "needs the ledger") {
 		t.Errorf("--fail-on new --no-ledger: got exit %d, %q", code, stderr)

@@ -60,3 +60,15 @@ func TestMessagesInInputTerms(t *testing.T) {
 		})
 	}
 }
+
+// Comeet's own words are cut like ours: a message stays short.
+func TestComeetMessagesAreCut(t *testing.T) {
+	long := strings.Repeat("refused ", 100)
+	for _, attempts := range []int{1, 3} {
+		rw := &row{}
+		record(rw, comeet.Reply{Attempts: attempts}, &comeet.APIError{Status: 400, Code: comeet.CodeInvalidEmail, Message: long})
+		if n := utf8.RuneCountInString(rw.res.Message); n > maxMessage || !strings.HasPrefix(rw.res.Message, "refused") {
+			t.Errorf("%d attempts: got a message of %d characters: %q", attempts, n, rw.res.Message)
+		}
+	}
+}

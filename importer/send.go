@@ -133,9 +133,9 @@ func messageOf(ae *comeet.APIError, attempts int) string {
 		msg = ae.Error()
 	}
 	if attempts > 1 {
-		msg = fmt.Sprintf("%s (after %d attempts)", msg, attempts)
+		return fmt.Sprintf("%s (after %d attempts)", clipRunes(msg, maxMessage-25), attempts)
 	}
-	return msg
+	return clipRunes(msg, maxMessage)
 }
 
 // entry is the ledger's view of the row.

@@ -17,6 +17,11 @@
 //	run.go    Run       opens the stages, runs the pool, closes; returns
 //	                    the summary and the paths it resolved.
 //
+// Beside the stages: message.go words a row's problems in its user's terms
+// (the input's column, the cell as typed, what to change; cut at 300
+// characters), and known.go tells an invalid row's problem the ledger
+// remembers from the last run from a new one (for --fail-on new).
+//
 // Where a change goes: updating a changed row (PATCH) is a new admitter
 // decision (an entry the ledger knows, whose fingerprint changed) and a
 // sender method for it; files from a .zip are an attach.New over the

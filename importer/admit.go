@@ -58,6 +58,7 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 		problems = append(problems, problem{Problem: p, Column: a.idColumn})
 	}
 	if len(problems) > 0 {
+		rw.problems = problems // the duplicate's too, for the log's columns
 		rw.finish(report.Invalid, problems[0].Code, a.words.message(rw.rec.Fields, problems))
 		return decideInvalid
 	}

@@ -129,7 +129,8 @@ func (c Config) WithDefaults() Config {
 }
 
 // Paths are the files a run resolved: where it wrote its report and errors
-// file, and the ledger it kept (empty with NoLedger).
+// file, and the ledger it kept or read (empty when none: NoLedger, or a
+// dry run before the first import).
 type Paths struct {
 	Report, Errors, Ledger string
 }

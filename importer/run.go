@@ -63,6 +63,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
 	res.NewInvalid = m.newInvalid
+	if m.known == nil {
+		res.Paths.Ledger = "" // none was kept or read (a dry run without one)
+	}
 	if needAttention(res.Counts) == 0 {
 		// A clean run leaves no errors file behind, not even an empty one.
 		if err := os.Remove(cfg.ErrorsPath); err == nil || errors.Is(err, fs.ErrNotExist) {

@@ -120,6 +120,12 @@ type Problem struct {
 	Field   string // the API field, dotted for nested ones: "source_contact.email"
 	Code    string
 	Message string
+	// Reason is what is wrong and what to change, in words that need
+	// neither the field's name nor its value ("not an e-mail address
+	// (name@example.com)"), for a caller that names the field and quotes
+	// the value in its user's terms (the input's column, the cell as
+	// typed). Empty when Message is all there is to say.
+	Reason string
 }
 
 // String is the problem as a person reads it, led by the field unless the

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -286,4 +287,45 @@ func ClosestCountry(s string) (code, name string, ok bool) {
 		return "", "", false
 	}
 	return code, name, ok
+}
+
+// NearestCountry returns the code of the country whose name (or alias) s
+// is a likely typo of, compared without regard to case, and that name as
+// people write it: "United Stats" -> "US", "United States". It reports
+// false when no name is close enough to be a typo.
+func NearestCountry(s string) (code, name string, ok bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	n := utf8.RuneCountInString(s)
+	if n < 4 || n > 60 {
+		return "", "", false
+	}
+	bestD := -1
+	for nm, c := range countryByName {
+		if len(nm) < 4 {
+			continue // codes and short aliases: any word is near them
+		}
+		d := EditDistance(s, nm)
+		if bestD < 0 || d < bestD || (d == bestD && nm < name) {
+			code, name, bestD = c, nm, d
+		}
+	}
+	if bestD < 0 || bestD > max(1, n/5) {
+		return "", "", false
+	}
+	if strings.EqualFold(name, CountryName(code)) {
+		return code, CountryName(code), true
+	}
+	return code, titleWords(name), true
+}
+
+// titleWords upper-cases the first letter of each word: "united states" ->
+// "United States".
+func titleWords(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if (i == 0 || b[i-1] == ' ') && b[i] >= 'a' && b[i] <= 'z' {
+			b[i] -= 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -431,14 +431,17 @@ type ruleChecker struct {
 	ps  []Problem
 }
 
-func (k *ruleChecker) add(f ruleField, code, format string, args ...any) {
+// add records a problem of field f: reason is what is wrong and what to do,
+// in words that need neither the field's name nor its value (Problem.Reason);
+// format and args make the rest of the message after the field's name.
+func (k *ruleChecker) add(f ruleField, code, reason, format string, args ...any) {
 	name := f.String()
-	k.ps = append(k.ps, Problem{Field: name, Code: code, Message: name + " " + fmt.Sprintf(format, args...)})
+	k.ps = append(k.ps, Problem{Field: name, Code: code, Message: name + " " + fmt.Sprintf(format, args...), Reason: reason})
 }
 
 func (k *ruleChecker) required(name, v string) {
 	if v == "" {
-		k.add(ruleField{base: name, i: -1}, CodeRequiredField, "is required")
+		k.add(ruleField{base: name, i: -1}, CodeRequiredField, "required: fill it in", "is required")
 		return
 	}
 	k.short(name, v)
@@ -455,7 +458,8 @@ func (k *ruleChecker) length(f ruleField, v string, limit int) {
 		return
 	}
 	if n := utf8.RuneCountInString(v); n > limit {
-		k.add(f, CodeStringSizeLimit, "is %d characters long; the limit is %d", n, limit)
+		k.add(f, CodeStringSizeLimit, fmt.Sprintf("%d characters long; the limit is %d: shorten it", n, limit),
+			"is %d characters long; the limit is %d", n, limit)
 	}
 }
 
@@ -464,7 +468,8 @@ func (k *ruleChecker) email(name, v string) {
 		return
 	}
 	if !validEmail(v) {
-		k.add(ruleField{base: name, i: -1}, CodeInvalidEmail, "%q is not a valid address", clipValue(v))
+		k.add(ruleField{base: name, i: -1}, CodeInvalidEmail, "not an e-mail address (name@example.com)",
+			"%q is not a valid address", clipValue(v))
 	}
 	k.short(name, v)
 }
@@ -475,6 +480,7 @@ func (k *ruleChecker) linkedIn(v string) {
 	}
 	if !validLinkedInURL(v) {
 		k.add(ruleField{base: FieldLinkedInURL, i: -1}, CodeInvalidLinkedInURL,
+			"not a LinkedIn profile URL (https://www.linkedin.com/in/<name>)"+schemeHint(v),
 			"%q is not a LinkedIn profile URL (https://www.linkedin.com/in/<name>)%s", clipValue(v), schemeHint(v))
 	}
 	k.length(ruleField{base: FieldLinkedInURL, i: -1}, v, k.lim.url)
@@ -489,6 +495,7 @@ func (k *ruleChecker) prospectStatus(v string) {
 		hint = fmt.Sprintf("; did you mean %q?", s)
 	}
 	k.add(ruleField{base: FieldProspectStatus, i: -1}, CodeInvalidProspectStatus,
+		"not a Comeet prospect status; use one of "+quotedValues(ProspectStatuses)+hint,
 		"%q is not one of %s%s", clipValue(v), quotedValues(ProspectStatuses), hint)
 }
 
@@ -497,9 +504,9 @@ func (k *ruleChecker) links(links []Link) {
 		f := ruleField{base: FieldLinks, i: i}
 		switch {
 		case l.URL == "":
-			k.add(f, CodeInvalidURL, "is empty")
+			k.add(f, CodeInvalidURL, "an empty link: remove the separator or fill it in", "is empty")
 		case !validHTTPURL(l.URL):
-			k.add(f, CodeInvalidURL, "%q is not an absolute http(s) URL%s", clipValue(l.URL), schemeHint(l.URL))
+			k.add(f, CodeInvalidURL, "not an absolute http(s) URL"+schemeHint(l.URL), "%q is not an absolute http(s) URL%s", clipValue(l.URL), schemeHint(l.URL))
 		}
 		k.length(f, l.URL, k.lim.url)
 	}
@@ -515,10 +522,12 @@ func (k *ruleChecker) file(f ruleField, file *File, allowed []string) {
 		name = file.Path
 	}
 	if ext := fileExtension(name); !containsFold(allowed, ext) {
-		k.add(f, CodeInvalidFileType, "%q: %s; allowed: %s", clipValue(name), describeExtension(ext), strings.Join(allowed, " "))
+		k.add(f, CodeInvalidFileType, describeExtension(ext)+"; use one of "+CutList(allowed, 12),
+			"%q: %s; allowed: %s", clipValue(name), describeExtension(ext), strings.Join(allowed, " "))
 	}
 	if k.lim.file >= 0 && file.Size > k.lim.file {
-		k.add(f, CodeFileSizeLimit, "%q is %d bytes; the limit is %s",
+		k.add(f, CodeFileSizeLimit, fmt.Sprintf("%d bytes; the limit is %s: use a smaller file", file.Size, formatMiB(k.lim.file)),
+			"%q is %d bytes; the limit is %s",
 			clipValue(name), file.Size, formatMiB(k.lim.file))
 	}
 	f.sub = "name"
@@ -548,7 +557,8 @@ func (k *ruleChecker) sourceContact(sc *SourceContact) {
 	}
 	k.required(FieldSourceFullName, sc.FullName)
 	if sc.Email == "" {
-		k.add(ruleField{base: FieldSourceEmail, i: -1}, CodeRequiredField, "is required when a source contact is given")
+		k.add(ruleField{base: FieldSourceEmail, i: -1}, CodeRequiredField,
+			"required when a source contact is given: fill it in", "is required when a source contact is given")
 	}
 	k.email(FieldSourceEmail, sc.Email)
 	k.short(FieldSourcePhone, sc.Phone)
@@ -559,7 +569,7 @@ func (k *ruleChecker) address(a *Address) {
 		return
 	}
 	if a.Country != "" && !ValidCountry(a.Country) {
-		k.add(ruleField{base: FieldCountry, i: -1}, CodeIncorrectCountryCode,
+		k.add(ruleField{base: FieldCountry, i: -1}, CodeIncorrectCountryCode, countryReason(a.Country),
 			"%q is not an ISO 3166-1 alpha-2 country code%s", clipValue(a.Country), countryHint(a.Country))
 	}
 	k.short(FieldCountry, a.Country)
@@ -567,6 +577,18 @@ func (k *ruleChecker) address(a *Address) {
 	k.short(FieldState, a.State)
 	k.short(FieldZip, a.Zip)
 	k.short(FieldStreet, a.Street)
+}
+
+// countryReason says what is wrong with a country value and what to type:
+// the code of the country it names, or of the name it is a typo of.
+func countryReason(s string) string {
+	if code, ok := CountryCode(s); ok {
+		return fmt.Sprintf("a country's name, not its code: type %q (%s)", code, CountryName(code))
+	}
+	if code, name, ok := NearestCountry(s); ok {
+		return fmt.Sprintf("not a country; did you mean %q? type its code %q", name, code)
+	}
+	return `not a country code: type the country's two letters, e.g. "US", "IL", "GB"`
 }
 
 func countryHint(s string) string {
@@ -586,9 +608,12 @@ func (k *ruleChecker) customFields(m map[string]string) {
 		f := ruleField{base: "custom_fields", i: -1, key: key}
 		switch {
 		case key == "":
-			k.add(ruleField{base: "custom_fields", i: -1}, CodeInvalidCustomField, "has a field with an empty name")
+			k.add(ruleField{base: "custom_fields", i: -1}, CodeInvalidCustomField,
+				"a custom field with an empty name: fix the mapping", "has a field with an empty name")
 		case len(k.lim.custom) > 0 && !slices.Contains(k.lim.custom, key):
-			k.add(f, CodeInvalidCustomField, "%q is not a custom field of this account%s", clipValue(key), nearestHint(key, k.lim.custom))
+			k.add(f, CodeInvalidCustomField,
+				fmt.Sprintf("%q is not a custom field of this account%s; fix the mapping or --custom-fields", clipValue(key), nearestHint(key, k.lim.custom)),
+				"%q is not a custom field of this account%s", clipValue(key), nearestHint(key, k.lim.custom))
 		default:
 			k.length(f, key, k.lim.str)
 		}
@@ -668,6 +693,15 @@ func clipValue(s string) string {
 		n++
 	}
 	return s
+}
+
+// CutList is the values, space-separated, the list cut after n of them with
+// the count of the rest: ".pdf .doc .docx and 40 more".
+func CutList(vs []string, n int) string {
+	if len(vs) <= n {
+		return strings.Join(vs, " ")
+	}
+	return strings.Join(vs[:n], " ") + fmt.Sprintf(" and %d more", len(vs)-n)
 }
 
 func quotedValues(vs []string) string {

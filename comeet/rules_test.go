@@ -764,3 +764,47 @@ func fuzzURLAgreesWithNetURL(t *testing.T, s string) {
 		t.Errorf("validHTTPURL(%q) = true but url.Parse gives %v, %v", s, u, err)
 	}
 }
+
+// Reason words a problem without its field or value, for a caller that
+// names them in its user's terms, and suggests what to type.
+func TestProblemReason(t *testing.T) {
+	r := DefaultRules()
+	c := &Candidate{PositionUID: "1", PartnerCandidateID: "a", FirstName: "Ana", LastName: "Lima",
+		Email: "ana-at-example", Address: &Address{Country: "United Stats"}}
+	r.Normalize(c)
+	ps := r.Check(c)
+	want := map[string]string{
+		FieldEmail:   "not an e-mail address (name@example.com)",
+		FieldCountry: `not a country; did you mean "United States"? type its code "US"`,
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d: %v", len(ps), len(want), ps)
+	}
+	for _, p := range ps {
+		if p.Reason != want[p.Field] {
+			t.Errorf("%s: got reason %q, want %q", p.Field, p.Reason, want[p.Field])
+		}
+		if strings.Contains(p.Reason, p.Field) {
+			t.Errorf("%s: the reason names the field: %q", p.Field, p.Reason)
+		}
+	}
+}
+
+func TestNearestCountry(t *testing.T) {
+	tests := []struct {
+		in, want, name string
+		ok             bool
+	}{
+		{"United Stats", "US", "United States", true},
+		{"isreal", "IL", "Israel", true},
+		{"Germny", "DE", "Germany", true},
+		{"Atlantis", "", "", false},
+		{"zz", "", "", false},
+	}
+	for _, tt := range tests {
+		got, name, ok := NearestCountry(tt.in)
+		if got != tt.want || name != tt.name || ok != tt.ok {
+			t.Errorf("NearestCountry(%q) = %q, %q, %v; want %q, %q, %v", tt.in, got, name, ok, tt.want, tt.name, tt.ok)
+		}
+	}
+}

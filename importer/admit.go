@@ -35,6 +35,10 @@ type admitter struct {
 	dryRun bool
 	limit  int // rows to clear at most; 0 is no limit
 	seen   *keySet
+	words  wording
+	// idColumn is the input column of partner_candidate_id, -1 when none
+	// feeds it, for a duplicate's message.
+	idColumn int
 	// cleared counts the rows cleared for sending, for the limit.
 	cleared int
 }
@@ -48,10 +52,11 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 	}
 	problems := rw.problems
 	if p, dup := a.duplicate(rw); dup {
-		problems = append(problems, problem{Problem: p, Column: -1})
+		problems = append(problems, problem{Problem: p, Column: a.idColumn})
 	}
 	if len(problems) > 0 {
-		rw.finish(report.Invalid, problems[0].Code, joinLocated(problems))
+		rw.problems = problems // the duplicate's too, for the log's columns
+		rw.finish(report.Invalid, problems[0].Code, a.words.message(rw.rec.Fields, problems))
 		rw.res.Cells = cellsOf(problems)
 		return decideInvalid
 	}
@@ -93,6 +98,7 @@ func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
 			Code:  comeet.CodeDuplicateRow,
 			Message: fmt.Sprintf("row %d has the same position_uid %q and partner_candidate_id %q",
 				first, c.PositionUID, c.PartnerCandidateID),
+			Reason: fmt.Sprintf("row %d has the same id for the same position: remove one of the two rows, or give each its own id", first),
 		}, true
 	}
 	return comeet.Problem{}, false
@@ -138,13 +144,4 @@ func cellsOf(problems []problem) []report.CellProblem {
 		}
 	}
 	return cells
-}
-
-// joinLocated is the row's message: every problem as a person reads it.
-func joinLocated(problems []problem) string {
-	ps := make([]comeet.Problem, len(problems))
-	for i, p := range problems {
-		ps[i] = p.Problem
-	}
-	return joinProblems(ps)
 }

@@ -51,8 +51,9 @@ type Config struct {
 	// filesDirDefaulted: FilesDir is the input's folder, not a files folder
 	// chosen for the run, so the match report does not list its files.
 	filesDirDefaulted bool
-	// ReportPath and ErrorsPath default to <input>.report.csv and
-	// <input>.errors.csv (<input>.errors.xlsx for a workbook input).
+	// ReportPath defaults to <input>.report.csv, and ErrorsPath to
+	// <input base>.errors.csv in the report's folder (.errors.xlsx for a
+	// workbook input).
 	ReportPath, ErrorsPath string
 	// LedgerPath defaults to DefaultLedgerName in the report's folder;
 	// NoLedger turns the ledger off.
@@ -108,7 +109,9 @@ func (c Config) WithDefaults() Config {
 		c.ReportPath = source.TrimExt(base) + ".report.csv"
 	}
 	if c.ErrorsPath == "" {
-		c.ErrorsPath = source.TrimExt(base) + errorsExt(base)
+		// Beside the report, not the input: a run whose --report points
+		// elsewhere leaves the input's folder as it was.
+		c.ErrorsPath = filepath.Join(filepath.Dir(c.ReportPath), filepath.Base(source.TrimExt(base))+errorsExt(base))
 	}
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)
@@ -135,8 +138,9 @@ func (c Config) WithDefaults() Config {
 }
 
 // Paths are the files a run resolved: where it wrote its report and errors
-// file, the ledger it kept (empty with NoLedger) and the match report of
-// the files (empty when the mapping has no file field).
+// file, the ledger it kept or read (empty when none: NoLedger, or a dry
+// run before the first import) and the match report of the files (empty
+// when the mapping has no file field).
 type Paths struct {
 	Report, Errors, Ledger string
 	Files                  string

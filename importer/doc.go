@@ -18,6 +18,11 @@
 //	                    the summary and the paths it resolved; writes the
 //	                    match report of the files (files.go).
 //
+// Beside the stages: message.go words a row's problems in its user's terms
+// (the input's column, the cell as typed, what to change; cut at 300
+// characters), and known.go tells an invalid row's problem the ledger
+// remembers from the last run from a new one (for --fail-on new).
+//
 // Where a change goes: updating a changed row (PATCH) is a new admitter
 // decision (an entry the ledger knows, whose fingerprint changed) and a
 // sender method for it; an errors workbook with highlighted cells reads

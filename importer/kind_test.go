@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
@@ -91,5 +93,40 @@ func TestSenderWithoutLedger(t *testing.T) {
 	}
 	if s.stats.requests != 1 {
 		t.Errorf("got %d requests counted, want 1", s.stats.requests)
+	}
+}
+
+// Refused credentials are the reason of every row left unsent, on every
+// path: rows waiting for the limiter, rows queued to workers and rows
+// admitted after the stop. None reads "interrupted".
+func TestRefusedCredentialsAreTheReason(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	cfg := testConfig(writeInput(t, testHeader, testRows(40)), srv)
+	cfg.Secret = "wrong-secret"
+	cfg.Concurrency = 4
+	// One request an hour: the first goes at once, the other workers wait
+	// for the limiter until the refusal lets them go.
+	cfg.Rate = Rate{N: 1, Per: time.Hour}
+	_, err := Run(context.Background(), cfg)
+	if !errors.Is(err, ErrAuth) {
+		t.Fatalf("got %v, want ErrAuth", err)
+	}
+	lines := readCSVMaps(t, cfg.WithDefaults().ReportPath)
+	if len(lines) != 40 {
+		t.Fatalf("got %d report lines, want 40", len(lines))
+	}
+	notSent := 0
+	for _, l := range lines {
+		if l["http_status"] != "" {
+			continue // answered: Comeet's own refusal
+		}
+		notSent++
+		if l["outcome"] != "failed" || l["error_code"] != "not_sent" || !strings.Contains(l["message"], "refused the credentials") {
+			t.Errorf("row %s: got %s %s %q, want failed not_sent for the refused credentials", l["row"], l["outcome"], l["error_code"], l["message"])
+		}
+	}
+	if notSent < 30 {
+		t.Errorf("got %d rows not sent, want most of the 40", notSent)
 	}
 }

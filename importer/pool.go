@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,6 +41,7 @@ type pool struct {
 	workers  int
 	grace    time.Duration
 	rate     *stopWaiter // nil when unpaced
+	memory   *problemMemory
 	halt     halt
 }
 
@@ -207,6 +209,10 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 			stopped(rw, cause)
 		} else if fatal := p.sender.send(ctx, rw); fatal != nil {
 			p.halt.set(fatal)
+		} else if cause := p.halt.err(); cause != nil && rw.res.ErrorCode == codeInterrupted {
+			// Cut short by the stop (waiting for the limiter or a retry):
+			// the stop's cause is the reason, not an interruption.
+			stoppedInFlight(rw, cause)
 		}
 		close(rw.done)
 	}
@@ -215,7 +221,7 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 // stopped finishes a row that was not sent because the run is ending.
 func stopped(rw *row, cause error) {
 	if errors.Is(cause, ErrAuth) {
-		rw.finish(report.Failed, "not_sent", "not sent: Comeet refused the credentials on an earlier row")
+		rw.finish(report.Failed, codeNotSent, notSentAuth)
 		return
 	}
 	if errors.Is(cause, ErrLedger) {
@@ -225,6 +231,25 @@ func stopped(rw *row, cause error) {
 	rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
 }
 
+// notSentAuth is the message of the rows a refusal of the credentials left
+// unsent.
+const notSentAuth = "not sent: Comeet refused the credentials; run `comeet-import check`"
+
+// stoppedInFlight words a row the stop cut short on its way: before its
+// first attempt it was not sent; after one, it may have arrived.
+func stoppedInFlight(rw *row, cause error) {
+	if !errors.Is(cause, ErrAuth) {
+		return // an interruption: the row's own words say so
+	}
+	if rw.res.Attempts == 0 {
+		rw.finish(report.Failed, codeNotSent, notSentAuth)
+		return
+	}
+	rw.finish(report.Failed, codeStopped, fmt.Sprintf(
+		"stopped after %d attempts: Comeet refused the credentials; run `comeet-import check`, then re-run (a conflict then means it had arrived)",
+		rw.res.Attempts))
+}
+
 // write writes the rows in input order, waiting for each one in flight.
 func (p *pool) write(queue <-chan *batch) error {
 	for b := range queue {
@@ -232,7 +257,7 @@ func (p *pool) write(queue <-chan *batch) error {
 			if rw.done != nil {
 				<-rw.done
 			}
-			p.logRow(rw)
+			p.logRow(rw, p.memory.note(rw))
 			if err := p.out.Write(&rw.res, rw.rec.Fields); err != nil {
 				return err
 			}
@@ -243,11 +268,13 @@ func (p *pool) write(queue <-chan *batch) error {
 }
 
 // logRow logs a row by its numbers and ids only: names, emails and
-// national ids stay out of the logs.
-func (p *pool) logRow(rw *row) {
+// national ids stay out of the logs, and so does the message, which quotes
+// cells. Every row that needs a person (invalid, failed) is a warning, so
+// the default level shows it, with the columns to look at.
+func (p *pool) logRow(rw *row, known bool) {
 	var ev *zerolog.Event
 	switch rw.outcome() {
-	case report.Failed:
+	case report.Failed, report.Invalid:
 		ev = p.log.Warn()
 	case report.Created, report.Conflict:
 		ev = p.log.Info()
@@ -259,7 +286,30 @@ func (p *pool) logRow(rw *row) {
 		Str("outcome", string(rw.outcome())).
 		Str("candidate_uid", rw.res.CandidateUID).
 		Str("error_code", rw.res.ErrorCode).
-		Int("attempts", rw.res.Attempts).Msg("row")
+		Int("attempts", rw.res.Attempts)
+	if rw.outcome() == report.Invalid {
+		if cols := p.columns(rw); len(cols) > 0 {
+			ev = ev.Strs("columns", cols)
+		}
+		ev = ev.Bool("known", known) // the last run had the same problem
+	}
+	ev.Msg("row")
+}
+
+// columns are the names of the input columns the row's problems are in, in
+// order, each once.
+func (p *pool) columns(rw *row) []string {
+	var cols []string
+	header := p.src.Header()
+	for _, pr := range rw.problems {
+		if pr.Column < 0 || pr.Column >= len(header) {
+			continue
+		}
+		if name := header[pr.Column]; !slices.Contains(cols, name) {
+			cols = append(cols, name)
+		}
+	}
+	return cols
 }
 
 // readAhead reads the input in batches and has them checked by one

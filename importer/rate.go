@@ -45,15 +45,37 @@ func ParseRate(s string) (Rate, error) {
 	if err != nil || count < 1 {
 		return Rate{}, fmt.Errorf("rate %q: %q is not a positive whole number", s, n)
 	}
-	per = strings.TrimSpace(per)
-	if per != "" && (per[0] < '0' || per[0] > '9') {
-		per = "1" + per // "100/m" reads as 100 per minute
-	}
-	d, err := time.ParseDuration(per)
+	d, err := parsePer(strings.TrimSpace(per))
 	if err != nil || d <= 0 {
 		return Rate{}, fmt.Errorf("rate %q: %q is not a positive duration like 60s", s, per)
 	}
 	return Rate{N: count, Per: d}, nil
+}
+
+// rateUnits are the words for a rate's period beside Go's units: "100/min"
+// and "100/minute" read as 100/1m.
+var rateUnits = map[string]string{
+	"sec": "s", "secs": "s", "second": "s", "seconds": "s",
+	"min": "m", "mins": "m", "minute": "m", "minutes": "m",
+	"hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+}
+
+// parsePer reads a rate's period: a Go duration ("60s", "1m"), a unit
+// alone ("m", "min", "minute": one of it) or a number with a unit word
+// ("2 minutes").
+func parsePer(per string) (time.Duration, error) {
+	num := per
+	if i := strings.IndexFunc(per, func(r rune) bool { return (r < '0' || r > '9') && r != '.' }); i >= 0 {
+		num = per[:i]
+	}
+	unit := strings.ToLower(strings.TrimSpace(per[len(num):]))
+	if u, ok := rateUnits[unit]; ok {
+		unit = u
+	}
+	if num == "" {
+		num = "1" // "100/m" reads as 100 per minute
+	}
+	return time.ParseDuration(num + unit)
 }
 
 // Unlimited reports whether the rate paces nothing.

@@ -48,6 +48,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if r.files != nil && r.filesMapped {
 		r.usage = r.files.Usage() // before close: listing may walk the folder
 	}
+	m := r.pool.memory
+	if m.err != nil {
+		cfg.Logger.Warn().Err(m.err).Msg("ledger: reading the known problems failed; the rest count as new")
+	}
+	if err := m.remember(ctx, runErr == nil); err != nil {
+		cfg.Logger.Warn().Err(err).Msg("ledger: remembering this run's problems failed; the next run counts them as new")
+	}
 	closeErr := r.close()
 	res.Summary = report.Summary{
 		Counts:     r.out.Counts(),
@@ -56,6 +63,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		Sent:       r.stats.requests,
 		Throttled:  r.stats.throttled,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
+		NewInvalid: m.newInvalid,
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
 	summarize(&res.Summary, cfg, r.out)
@@ -65,6 +73,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if err := writeFilesReport(res.Paths.Files, r.usage); err != nil && closeErr == nil {
 			closeErr = err
 		}
+	}
+	if m.known == nil {
+		res.Paths.Ledger = "" // none was kept or read (a dry run without one)
+		res.LedgerPath = ""
+	}
+	if r.out.ErrorRows() == 0 {
+		res.Paths.Errors = "" // the report writer left no errors file behind
 	}
 	if runErr == nil {
 		runErr = closeErr
@@ -120,11 +135,23 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		return nil, err
 	}
 	files.Digests = lg != nil // the ledger keeps them
+	memory := &problemMemory{collect: !cfg.DryRun}
+	if lg != nil {
+		if memory.known, err = lg.KnownProblems(ctx); err != nil {
+			return nil, settingError(SettingLedger, cfg.LedgerPath, err)
+		}
+		r.closers = append(r.closers, memory.known.Close)
+	}
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
-		checker:  &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
-		admitter: &admitter{ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{}},
-		log:      cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
+		checker: &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
+		admitter: &admitter{
+			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
+			words:    wording{header: r.src.Header()},
+			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
+		},
+		log: cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
+		memory: memory,
 	}
 	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}
 	if !cfg.DryRun {
@@ -168,7 +195,7 @@ func (r *run) bindMapping() (*mapping.Binder, error) {
 			return nil, fmt.Errorf("mapping %s: %w", r.cfg.MappingFile, err)
 		}
 	}
-	if err := requireMapped(m); err != nil {
+	if err := requireMapped(m, r.cfg.MappingFile); err != nil {
 		return nil, err
 	}
 	b, err := m.Bind(r.src.Header())
@@ -246,6 +273,17 @@ func (r *run) openClient(p *pool) (*comeet.Client, error) {
 		cc.Observe = r.adaptive.observe
 	}
 	return comeet.NewClient(cc)
+}
+
+// needAttention counts the rows that go to the errors file.
+func needAttention(c report.Counts) int {
+	n := 0
+	for o, v := range c {
+		if o.NeedsAttention() {
+			n += v
+		}
+	}
+	return n
 }
 
 func (r *run) close() error {

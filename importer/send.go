@@ -123,8 +123,12 @@ func record(rw *row, reply comeet.Reply, err error) error {
 // Error codes of our own for failures that have no Comeet code.
 const (
 	codeInterrupted = "interrupted"
-	codeNetwork     = "network"
-	codeHTTP        = "http_error"
+	// codeNotSent: the run stopped (refused credentials) before the row's
+	// first attempt; codeStopped: after it, so it may have arrived.
+	codeNotSent = "not_sent"
+	codeStopped = "stopped"
+	codeNetwork = "network"
+	codeHTTP    = "http_error"
 )
 
 // outcomeOf is the row's outcome for a failed answer of this kind: the data
@@ -153,9 +157,9 @@ func messageOf(ae *comeet.APIError, attempts int) string {
 		msg = ae.Error()
 	}
 	if attempts > 1 {
-		msg = fmt.Sprintf("%s (after %d attempts)", msg, attempts)
+		return fmt.Sprintf("%s (after %d attempts)", clipRunes(msg, maxMessage-25), attempts)
 	}
-	return msg
+	return clipRunes(msg, maxMessage)
 }
 
 // entry is the ledger's view of the row.

@@ -253,9 +253,9 @@ func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
 }
 
 // Explain joins the problems of a row as a report shows them: those of the
-// mapping (Map, Candidate) first, then those of the field rules, each with
-// its column (Locate). A first_name or last_name "is required" that only
-// repeats a full_name problem is left out.
+// mapping (Map, Candidate) first, then those of the field rules (the
+// importer names each one's column). A first_name or last_name "is
+// required" that only repeats a full_name problem is left out.
 func (b *Binder) Explain(mapped, checked []comeet.Problem) []comeet.Problem {
 	if len(checked) == 0 {
 		return mapped
@@ -267,7 +267,7 @@ func (b *Binder) Explain(mapped, checked []comeet.Problem) []comeet.Problem {
 		if nameFault && p.Code == comeet.CodeRequiredField && (p.Field == "first_name" || p.Field == "last_name") {
 			continue
 		}
-		out = append(out, b.Locate(p))
+		out = append(out, p) // the importer names the column (its message)
 	}
 	return out
 }

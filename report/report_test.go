@@ -162,7 +162,7 @@ func TestSummaryString(t *testing.T) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
 	dry := Summary{Counts: Counts{Valid: 3}, Elapsed: time.Second, DryRun: true}
-	if got, want := dry.String(), "3 rows in 1s (180 rows/min): 3 valid"; got != want {
+	if got, want := dry.String(), "3 rows in 1s (3 rows/s): 3 valid"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }

@@ -61,6 +61,14 @@ type Summary struct {
 	// Attention is the first rows that need a person, for the HTML page;
 	// not in the JSON.
 	Attention Attention
+
+	// NewInvalid counts the invalid rows whose problem the ledger did not
+	// remember from the last run (all of them without a ledger): what
+	// --fail-on new counts.
+	NewInvalid int
+	// Error is why the run ended early (interrupted, credentials refused,
+	// a configuration error); empty when it ran to its end.
+	Error string
 }
 
 // SummarySchemaVersion is the schema_version of the JSON summary. It
@@ -83,12 +91,27 @@ func (s Summary) WriteProblems(w io.Writer) error {
 	return WriteProblems(w, s.TopProblems, s.OtherProblems)
 }
 
+// Redacted is the summary without the cells and messages its top problems
+// quote (they may hold names and e-mails), for a log line: logs carry codes,
+// columns, counts and row numbers only. The --summary file keeps them.
+func (s Summary) Redacted() Summary {
+	top := make([]Problem, len(s.TopProblems))
+	for i, p := range s.TopProblems {
+		p.ExampleValue, p.Message = "", ""
+		top[i] = p
+	}
+	s.TopProblems = top
+	return s
+}
+
 // summaryJSON is the JSON form of Summary, a contract documented in the
 // README: fields may be added, never renamed.
 type summaryJSON struct {
 	SchemaVersion   int              `json:"schema_version"`
 	Command         string           `json:"command"`
+	DryRun          bool             `json:"dry_run"`
 	ExitCode        int              `json:"exit_code"`
+	Error           string           `json:"error,omitempty"`
 	ElapsedSeconds  float64          `json:"elapsed_seconds"`
 	InputRows       int              `json:"input_rows"`
 	Counts          map[Outcome]int  `json:"counts"`
@@ -103,6 +126,7 @@ type summaryJSON struct {
 	Report          string           `json:"report"`
 	Errors          string           `json:"errors"`
 	Ledger          string           `json:"ledger"`
+	NewInvalid      int              `json:"new_invalid"`
 }
 
 // MarshalJSON writes the summary as the JSON object documented in the
@@ -117,6 +141,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		Slowdowns: s.Slowdowns, LowestPerMinute: math.Round(s.LowestPerMinute*10) / 10,
 		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems, OtherProblems: s.OtherProblems,
 		Report: s.ReportPath, Errors: s.ErrorsPath, Ledger: s.LedgerPath,
+		DryRun: s.DryRun, Error: s.Error, NewInvalid: s.NewInvalid,
 	}
 	if s.DryRun {
 		j.Command = "validate"
@@ -160,8 +185,11 @@ func (s Summary) String() string {
 	var b strings.Builder
 	total := s.Counts.Total()
 	fmt.Fprintf(&b, "%d rows in %s", total, s.Elapsed.Round(100*time.Millisecond))
-	if mins := s.Elapsed.Minutes(); mins > 0 {
-		fmt.Fprintf(&b, " (%.0f rows/min)", float64(total)/mins)
+	// A dry run checks thousands of rows a second: it is told per second.
+	if secs := s.Elapsed.Seconds(); secs > 0 && s.DryRun {
+		fmt.Fprintf(&b, " (%.0f rows/s)", float64(total)/secs)
+	} else if secs > 0 {
+		fmt.Fprintf(&b, " (%.0f rows/min)", float64(total)/secs*60)
 	}
 	b.WriteString(":")
 	sep := " "

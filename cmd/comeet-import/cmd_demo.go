@@ -77,7 +77,11 @@ func runDemo(ctx context.Context, dir string, out io.Writer) error {
 	if err := printReport(out, res.Paths.Report); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nThe rows to fix, in their original columns, are in %s\n", res.Paths.Errors)
+	if res.Paths.Errors != "" {
+		fmt.Fprintf(out, "\nThe rows to fix, in their original columns, are in %s\n", res.Paths.Errors)
+	} else {
+		fmt.Fprintf(out, "\nNo row needs fixing.\n")
+	}
 	fmt.Fprintf(out, "The ledger (what was sent, what came back) is %s\n", res.Paths.Ledger)
 	fmt.Fprintf(out, "Run the demo again with --dir %s and every created row is skipped.\n", dir)
 	return nil

@@ -52,7 +52,9 @@ required fields no column feeds, are listed on standard error.
 Review the proposal, add defaults (a position_uid for every row, say), and pass
 it to import and validate with --mapping.
 
-` + exitCodesHelp,
+Exit codes:
+  0    the mapping was written
+  2    usage or configuration error (flags, an unreadable input or header)`,
 		Args: exactlyOneFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := sf.options()

@@ -36,6 +36,8 @@ func TestBinary(t *testing.T) {
 	t.Run("SIGINT finishes in-flight rows", func(t *testing.T) { testInterrupt(t, bin) })
 	t.Run("exit codes", func(t *testing.T) { testExitCodes(t, bin) })
 	t.Run("a named pipe as a CV never blocks", func(t *testing.T) { testNamedPipeCV(t, bin) })
+	t.Run("a JSON summary ends a JSON run", func(t *testing.T) { testJSONSummary(t, bin) })
+	t.Run("--fail-on new", func(t *testing.T) { testFailOnNew(t, bin) })
 }
 
 // buildBinary builds the command into a temporary folder. Under the race

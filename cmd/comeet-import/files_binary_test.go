@@ -30,7 +30,11 @@ func testNamedPipeCV(t *testing.T, bin string) {
 	srv := comeettest.NewServer(comeettest.Options{})
 	defer srv.Close()
 	for _, command := range []string{"validate", "import"} {
-		j := startJob(t, bin, command, "--base-url", srv.URL, "--rate", "none", "--log-level", "error", input)
+		args := []string{command, "--log-level", "error", "--log-format", "console"}
+		if command == "import" {
+			args = append(args, "--base-url", srv.URL, "--rate", "none")
+		}
+		j := startJob(t, bin, append(args, input)...)
 		select {
 		case <-j.done:
 		case <-time.After(2 * time.Minute): // a guard against a hang, never raced by honest work

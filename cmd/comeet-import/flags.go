@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,7 +36,9 @@ type runFlags struct {
 	logFormat     string
 	logLevel      string
 	levelGiven    bool // --log-level was on the command line
-	jsonLog       bool // the log is JSON lines
+	jsonLogs      bool // the logs are JSON lines: the summary is one too
+	failOn        string
+	maxInvalid    int
 	summaryPath   string
 	htmlPath      string
 	progress      string
@@ -54,7 +57,7 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.BoolVar(&c.AllowHidden, "allow-hidden", false, `attach files and folders whose names start with "." (refused by default)`)
 	fs.BoolVar(&c.AllowHardlinks, "allow-hardlinks", false, "attach files with more than one hard link (refused by default: one may be a file outside the files folder)")
 	fs.StringVar(&c.ReportPath, "report", "", "report CSV, one line per input row (default: <input>.report.csv)")
-	fs.StringVar(&c.ErrorsPath, "errors", "", "errors file: the rows to fix, in their original columns; a workbook when it ends in .xlsx (default: <input>.errors.csv, or .errors.xlsx for a workbook input)")
+	fs.StringVar(&c.ErrorsPath, "errors", "", "errors file: the rows to fix, in their original columns; a workbook when it ends in .xlsx; none is left when no row needs fixing (default: <input name>.errors.csv beside the report, .errors.xlsx for a workbook input)")
 	fs.StringVar(&f.summaryPath, "summary", "", "write the run's summary as JSON to this file (the fields are listed in the README)")
 	fs.StringVar(&f.htmlPath, "html", "", "write a self-contained HTML page (counts, top problems, the rows that need work) to this file")
 	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
@@ -67,15 +70,20 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
 	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
-	fs.StringVar(&f.rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION, shared by all workers; Comeet allows 100/60s")
-	// The knobs below are left zero unless given: importer.Config.WithDefaults
-	// and comeet.NewClient apply the defaults, which the help quotes.
-	fs.Float64Var(&c.SafetyMargin, "rate-margin", 0, fmt.Sprintf("share of the rate left unused as a safety margin (default %v)", importer.DefaultSafetyMargin))
-	fs.IntVar(&c.Concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d)", importer.DefaultConcurrency))
-	fs.IntVar(&c.MaxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per row for transient failures (429, 5xx, timeouts) (default %d)", comeet.DefaultMaxAttempts))
-	fs.DurationVar(&c.Timeout, "timeout", 0, fmt.Sprintf("time limit of one attempt (default %v)", comeet.DefaultTimeout))
+	if !dryRun {
+		// validate sends nothing: the network's knobs are import's alone.
+		fs.StringVar(&f.rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION (100/60s, 100/min, 100/1m), shared by all workers; Comeet allows 100/60s")
+		// The knobs below are left zero unless given: importer.Config.WithDefaults
+		// and comeet.NewClient apply the defaults, which the help quotes.
+		fs.Float64Var(&c.SafetyMargin, "rate-margin", 0, fmt.Sprintf("share of the rate left unused as a safety margin (default %v)", importer.DefaultSafetyMargin))
+		fs.IntVar(&c.Concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d)", importer.DefaultConcurrency))
+		fs.IntVar(&c.MaxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per row for transient failures (429, 5xx, timeouts) (default %d)", comeet.DefaultMaxAttempts))
+		fs.DurationVar(&c.Timeout, "timeout", 0, fmt.Sprintf("time limit of one attempt (default %v)", comeet.DefaultTimeout))
+	}
+	fs.StringVar(&f.failOn, "fail-on", failOnAny, "which invalid rows make the exit code 1: any, or new (only those whose problem the ledger does not know from the last run); failed rows always do")
+	fs.IntVar(&f.maxInvalid, "max-invalid", 0, "exit 0 while at most N invalid rows (new ones with --fail-on new) remain; failed rows still exit 1")
 	fs.StringVar(&f.logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
-	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error (default warn under a progress bar)")
+	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default: info, or warn under a progress bar)")
 	fs.StringVar(&f.progress, "progress", progressAuto, "progress display: bar, log (a line every "+progressInterval.String()+"), none; auto is a bar on a terminal, log otherwise")
 	f.registerAccount(cmd)
 	c.DryRun = dryRun
@@ -96,8 +104,19 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	c := f.cfg
 	c.Input = input
 	var err error
-	if c.Rate, err = importer.ParseRate(f.rate); err != nil {
-		return c, usageError{fmt.Errorf("--rate: %w", err)}
+	if !c.DryRun {
+		if c.Rate, err = importer.ParseRate(f.rate); err != nil {
+			return c, usageError{fmt.Errorf("--rate: %w", err)}
+		}
+	}
+	if f.failOn = strings.ToLower(strings.TrimSpace(f.failOn)); f.failOn != failOnAny && f.failOn != failOnNew {
+		return c, usageError{fmt.Errorf("--fail-on %q: want any or new", f.failOn)}
+	}
+	if f.failOn == failOnNew && c.NoLedger {
+		return c, usageError{errors.New("--fail-on new needs the ledger, which remembers the last run's problems: drop --no-ledger")}
+	}
+	if f.maxInvalid < 0 {
+		return c, usageError{fmt.Errorf("--max-invalid %d: want 0 or more", f.maxInvalid)}
 	}
 	if c.Source.Delimiter, err = source.ParseDelimiter(f.delimiter); err != nil {
 		return c, usageError{fmt.Errorf("--delimiter %w", err)}
@@ -212,19 +231,23 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 	if format == "" && terminal {
 		format = "console"
 	}
+	if level == "" {
+		level = "info"
+	}
 	var out io.Writer = os.Stderr
 	var bar *barProgress
 	if mode == progressBar {
 		bar = newBarProgress(os.Stderr, c.DryRun)
 		out = bar
-		if !f.levelGiven {
+		if f.logLevel == "" {
 			level = "warn"
 		}
 	}
 	if c.Logger, err = newLogger(format, level, out); err != nil {
 		return err
 	}
-	f.jsonLog = format != "console"
+	// Set once the logger is: a summary line needs it to be told.
+	f.jsonLogs = format != "console"
 	switch mode {
 	case progressBar:
 		f.display = bar

@@ -19,14 +19,15 @@ import (
 // Exit codes: part of the contract that cron jobs and scripts rely on.
 const (
 	exitOK          = 0   // every row created, already present, skipped or valid
-	exitRowsFailed  = 1   // at least one row invalid or failed (see the report)
+	exitRowsFailed  = 1   // a row failed, or invalid rows beyond --fail-on/--max-invalid (see the report)
 	exitConfig      = 2   // usage or configuration error: nothing was sent
 	exitInterrupted = 130 // interrupted: in-flight requests finished, report flushed
 )
 
 const exitCodesHelp = `Exit codes:
   0    every row was created, already present (conflict, skipped) or valid
-  1    at least one row is invalid or failed: see the report and the errors file
+  1    a row failed, or a row is invalid (with --fail-on new: invalid in a way
+       the last run was not; --max-invalid N tolerates N): see the errors file
   2    usage or configuration error (flags, mapping, header, credentials): nothing sent
   130  interrupted: in-flight requests finished and the report was flushed`
 
@@ -118,6 +119,15 @@ func (rowsFailedError) Error() string { return "some rows were not imported" }
 func (rowsFailedError) Is(target error) bool {
 	return target == errReported
 }
+
+// reportedError is an error the summary already told (as a JSON log
+// line): main turns it into its exit code and prints nothing more, so the
+// summary stays the run's last line.
+type reportedError struct{ err error }
+
+func (e reportedError) Error() string        { return e.err.Error() }
+func (e reportedError) Unwrap() error        { return e.err }
+func (e reportedError) Is(target error) bool { return target == errReported }
 
 // usageError is a problem with the command line itself.
 type usageError struct{ err error }

@@ -2,24 +2,34 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/comeet-import/comeet-import/importer"
 	"github.com/comeet-import/comeet-import/report"
 )
 
-// closeRun writes the summary of a run that ended with err: to --summary
-// FILE, as the last line of a JSON log, and as the --html FILE page.
+// closeRun tells the summary of a run that ended with err: as the last
+// line of a JSON log, to --summary FILE, and as the --html FILE page. A
+// summary file is written for a configuration error too (exit_code 2).
 func closeRun(cfg importer.Config, f *runFlags, sum report.Summary, err error) error {
 	sum.ExitCode = exitCode(err)
-	if f.jsonLog {
-		b, jerr := json.Marshal(sum)
-		if jerr == nil {
-			cfg.Logger.Log().RawJSON("summary", b).Msg("summary")
+	var rf rowsFailedError
+	if err != nil && !errors.As(err, &rf) {
+		sum.Error = errorText(err)
+	}
+	if f.jsonLogs {
+		sentence := sum.String()
+		var ce *importer.ConfigError
+		if errors.As(err, &ce) {
+			sentence = "configuration error: nothing was sent"
 		}
+		logSummary(cfg.Logger, sentence, sum)
 	}
 	if f.summaryPath != "" {
 		if werr := sum.WriteFile(f.summaryPath); werr != nil {
@@ -33,6 +43,23 @@ func closeRun(cfg importer.Config, f *runFlags, sum report.Summary, err error) e
 		}
 	}
 	return nil
+}
+
+// logSummary writes the summary as one JSON log line, whatever the level:
+// the plain sentence is its message, the fields (report.Summary's JSON, a
+// contract listed in the README, without the cells it quotes) are under
+// "summary". Its level is error
+// when the run ended early (s.Error), info otherwise.
+func logSummary(log zerolog.Logger, sentence string, s report.Summary) {
+	level := zerolog.LevelInfoValue
+	if s.Error != "" {
+		level = zerolog.LevelErrorValue
+	}
+	b, err := json.Marshal(s.Redacted())
+	if err != nil {
+		return // a struct of numbers and strings always marshals
+	}
+	log.Log().Str(zerolog.LevelFieldName, level).RawJSON("summary", b).Msg(sentence)
 }
 
 // checkSummaryOutputs refuses a --summary or --html that names the input,

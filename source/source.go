@@ -40,6 +40,10 @@ type Record struct {
 	// Err is the record's own problem (a *LineError): wrong number of cells,
 	// broken quote, invalid encoding. The reader goes on after it.
 	Err error
+	// Notes say what a workbook knows about the cells beyond their text:
+	// hyperlinks, General-format numbers, formulas without a saved value.
+	// Nil for delimited text and for rows with nothing to note.
+	Notes *CellNotes
 }
 
 // Options configure a Reader. The zero value detects everything.
@@ -50,7 +54,8 @@ type Options struct {
 	// Delimiter separates cells; 0 detects it from the header line among
 	// , ; TAB |.
 	Delimiter rune
-	// Sheet names the workbook sheet to read; "" reads the first.
+	// Sheet names the workbook sheet to read, hidden or not; "" reads the
+	// sheet Excel opens on: the active sheet, else the first visible one.
 	Sheet string
 	// Format is FormatDelimited or FormatXLSX; "" chooses by extension.
 	Format string
@@ -64,6 +69,12 @@ type rowSource interface {
 	read() (line int, fields []string, problem error, err error)
 }
 
+// noter is a rowSource that knows more about the cells of the record it
+// last read than their text.
+type noter interface {
+	notes() *CellNotes
+}
+
 // Reader reads records from a delimited text file or a workbook sheet.
 type Reader struct {
 	src       rowSource
@@ -74,6 +85,9 @@ type Reader struct {
 	row       int
 	encoding  string
 	delimiter rune
+	// sheet and otherSheets name the workbook sheet read and the others.
+	sheet       string
+	otherSheets []string
 }
 
 // Open opens the file at path ("-" for standard input, delimited only) and
@@ -214,6 +228,9 @@ func (r *Reader) Next() (Record, error) {
 	}
 	r.row++
 	rec := Record{Row: r.row, Line: line, Fields: fields, Err: problem}
+	if n, ok := r.src.(noter); ok {
+		rec.Notes = n.notes()
+	}
 	r.fitWidth(&rec)
 	return rec, nil
 }

@@ -41,6 +41,9 @@ type decoded struct {
 // without a byte-order mark.
 func decode(r io.Reader, name string) (decoded, error) {
 	br := bufio.NewReaderSize(r, bufferSize)
+	if strings.EqualFold(name, EncodingAuto) {
+		name = ""
+	}
 	if name != "" {
 		return decodeNamed(br, name)
 	}
@@ -57,7 +60,7 @@ func decode(r io.Reader, name string) (decoded, error) {
 		// ASCII then NUL: UTF-16 LE saved without a byte-order mark.
 		return transformed(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), EncodingUTF16LE), nil
 	}
-	return decoded{br: br, name: EncodingUTF8, check: true}, nil
+	return detected(br)
 }
 
 // decodeNamed decodes with the encoding the user named.
@@ -69,6 +72,10 @@ func decodeNamed(br *bufio.Reader, name string) (decoded, error) {
 	if canonical == EncodingUTF8 {
 		if head, _ := br.Peek(3); bytes.HasPrefix(head, utf8BOM) {
 			br.Discard(len(utf8BOM))
+		}
+		head, err := br.Peek(bufferSize)
+		if err := checkHead(head, err != nil); err != nil {
+			return decoded{}, err
 		}
 		return decoded{br: br, name: canonical, check: true}, nil
 	}

@@ -102,7 +102,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	files.Digests = lg != nil // the ledger keeps them
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
-		checker:  &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
+		checker:  &checker{binder: binder, files: files, rules: cfg.Rules, cells: newCellUse(binder, r.src.Header()), seed: maphash.MakeSeed()},
 		admitter: &admitter{ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{}},
 		log:      cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
 	}
@@ -150,6 +150,10 @@ func (r *run) bindMapping() (*mapping.Binder, error) {
 		return nil, err
 	}
 	b, err := m.Bind(r.src.Header())
+	var missing *mapping.MissingColumnsError
+	if errors.As(err, &missing) && r.src.SheetNote() != "" {
+		return nil, fmt.Errorf("mapping: %w; %s", err, r.src.SheetNote())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}

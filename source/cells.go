@@ -268,3 +268,13 @@ func isoDate(v string, date1904 bool) (string, bool) {
 	}
 	return t.Format("2006-01-02T15:04:05"), true
 }
+
+// CellName is the spreadsheet name of cell index col of the record at line
+// (a workbook row): CellName(2, 7) is "C7".
+func CellName(col, line int) string {
+	name, err := excelize.CoordinatesToCellName(col+1, line)
+	if err != nil {
+		return fmt.Sprintf("column %d, row %d", col+1, line)
+	}
+	return name
+}

@@ -59,6 +59,10 @@ type Options struct {
 	Sheet string
 	// Format is FormatDelimited or FormatXLSX; "" chooses by extension.
 	Format string
+	// DateFormat, when set, is the format of the dates written as text
+	// (see ParseDateLayout): every cell that is wholly a date in it is
+	// read as ISO 8601. Date-formatted workbook cells are ISO 8601 anyway.
+	DateFormat string
 }
 
 // rowSource yields the records of one input format, blank or not, without
@@ -85,6 +89,7 @@ type Reader struct {
 	row       int
 	encoding  string
 	delimiter rune
+	dates     *DateLayout // nil: cells are kept as written
 	// sheet and otherSheets name the workbook sheet read and the others.
 	sheet       string
 	otherSheets []string
@@ -93,6 +98,18 @@ type Reader struct {
 // Open opens the file at path ("-" for standard input, delimited only) and
 // reads its header and first record.
 func Open(path string, opts Options) (*Reader, error) {
+	dates, err := dateLayout(opts)
+	if err != nil {
+		return nil, err
+	}
+	r, err := open(path, opts)
+	if r != nil {
+		r.setDates(dates)
+	}
+	return r, err
+}
+
+func open(path string, opts Options) (*Reader, error) {
 	format, err := formatOf(path, opts.Format)
 	if err != nil {
 		return nil, err
@@ -166,11 +183,16 @@ func formatOf(path, format string) (string, error) {
 // NewReader reads delimited text from r and reads its header and first
 // record. The caller closes r.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
+	dates, err := dateLayout(opts)
+	if err != nil {
+		return nil, err
+	}
 	d, err := newDelimited(r, opts)
 	if err != nil {
 		return nil, err
 	}
 	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim)}
+	rd.dates = dates
 	if err := rd.start(); err != nil {
 		return nil, err
 	}
@@ -230,6 +252,9 @@ func (r *Reader) Next() (Record, error) {
 	rec := Record{Row: r.row, Line: line, Fields: fields, Err: problem}
 	if n, ok := r.src.(noter); ok {
 		rec.Notes = n.notes()
+	}
+	if r.dates != nil {
+		r.dates.isoDates(rec.Fields)
 	}
 	r.fitWidth(&rec)
 	return rec, nil

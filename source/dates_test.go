@@ -42,8 +42,8 @@ func TestDateLayout(t *testing.T) {
 
 func TestDateLayoutErrors(t *testing.T) {
 	for pattern, want := range map[string]string{
-		"":           "date format is empty",
-		"MM/YYYY":    `date format "MM/YYYY" needs a year, a month and a day`,
+		"":             "date format is empty",
+		"MM/YYYY":      `date format "MM/YYYY" needs a year, a month and a day`,
 		"MM/DD/YYYY Q": `date format "MM/DD/YYYY Q": "Q" is not a part of a date`,
 	} {
 		_, err := ParseDateLayout(pattern)

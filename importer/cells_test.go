@@ -2,11 +2,13 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
 )
@@ -92,5 +94,31 @@ func TestMissingColumnNamesSheets(t *testing.T) {
 	want := `sheet "Candidates" was read (the workbook also has "Lookup"; name one with --sheet)`
 	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `"Email Address"`) {
 		t.Errorf("error %q\nwant it to name the column and say %q", err, want)
+	}
+}
+
+// A file read as UTF-8 whose first lines mostly are not stops the run as a
+// configuration error (exit 2) naming its probable encoding, instead of
+// making every row invalid.
+func TestWrongEncodingIsConfigError(t *testing.T) {
+	hebrew, err := charmap.Windows1255.NewEncoder().String(
+		"position_uid,partner_candidate_id,first_name,last_name,email\n" +
+			"11.11,H1,דנה,לוי,dana@example.com\n11.11,H2,משה,כהן,moshe@example.com\n11.11,H3,רותי,אברהם,ruti@example.com\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := dryConfig(t, writeFile(t, filepath.Join(t.TempDir(), "in.csv"), hebrew))
+	cfg.Source.Encoding = "utf-8"
+	_, err = Run(context.Background(), cfg)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "it is probably windows-1255 (Hebrew): use --encoding windows-1255") {
+		t.Fatalf("got %v, want a configuration error naming windows-1255", err)
+	}
+	// Detected, the same file is read as it was written.
+	cfg.Source.Encoding = ""
+	mustRun(t, cfg)
+	lines := readCSVMaps(t, cfg.ReportPath)
+	if len(lines) != 3 || lines[0]["first_name"] != "דנה" || lines[2]["last_name"] != "אברהם" {
+		t.Errorf("report %v", lines)
 	}
 }

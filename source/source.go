@@ -48,8 +48,9 @@ type Record struct {
 
 // Options configure a Reader. The zero value detects everything.
 type Options struct {
-	// Encoding names the text encoding of delimited input; "" detects
-	// UTF-8 (with or without BOM) and UTF-16 with BOM.
+	// Encoding names the text encoding of delimited input; "" (or
+	// EncodingAuto) detects UTF-8 (with or without BOM), UTF-16 with BOM,
+	// and the single-byte code pages of codePages.
 	Encoding string
 	// Delimiter separates cells; 0 detects it from the header line among
 	// , ; TAB |.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rs/zerolog"
+
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/mapping"
 	"github.com/comeet-import/comeet-import/source"
@@ -97,4 +99,16 @@ func looksLikePhone(s string) bool {
 		}
 	}
 	return true
+}
+
+// logInput says how the input is read: the encoding (detected or named) and
+// delimiter of text, the sheet of a workbook.
+func logInput(log zerolog.Logger, src *source.Reader) {
+	ev := log.Info()
+	if src.Sheet() != "" {
+		ev = ev.Str("sheet", src.Sheet()).Strs("other_sheets", src.OtherSheets())
+	} else {
+		ev = ev.Str("encoding", src.Encoding()).Str("delimiter", string(src.Delimiter()))
+	}
+	ev.Msg("input")
 }

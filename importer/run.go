@@ -135,6 +135,7 @@ func (r *run) openSource() (string, error) {
 		return "", fmt.Errorf("input %s: %w", name, err)
 	}
 	r.closers = append(r.closers, r.src.Close)
+	logInput(r.cfg.Logger, r.src)
 	return name, nil
 }
 

@@ -100,13 +100,9 @@ func (s *sheet) annotate(n int, cells []string) ([]string, error) {
 			notes.Numbers = append(notes.Numbers, m.col)
 		}
 	}
-	for col := range cells {
-		if target, ok := s.tail.links[[2]int{n, col}]; ok && target != "" {
-			if notes.Links == nil {
-				notes.Links = make(map[int]string)
-			}
-			notes.Links[col] = target
-		}
+	if links, ok := s.tail.links[n]; ok {
+		notes.Links = links // read-only from now on
+		delete(s.tail.links, n)
 	}
 	cells = s.fillMerged(n, cells)
 	if !notes.empty() {

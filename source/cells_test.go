@@ -184,3 +184,38 @@ func TestIsDateFormat(t *testing.T) {
 		}
 	}
 }
+
+// A sheet with more merged ranges or hyperlinked cells than the reader
+// keeps is refused with a clear error, not read into memory without bound.
+func TestSheetTailBounds(t *testing.T) {
+	f := excelize.NewFile()
+	must(t, f.SetSheetRow("Sheet1", "A1", &[]any{"a", "b"}))
+	for row := 2; row <= 9; row += 2 {
+		top, _ := excelize.CoordinatesToCellName(1, row)
+		bottom, _ := excelize.CoordinatesToCellName(1, row+1)
+		must(t, f.SetCellValue("Sheet1", top, "x"))
+		must(t, f.MergeCell("Sheet1", top, bottom))
+		must(t, f.SetCellHyperLink("Sheet1", "B"+top[1:], "https://example.com/"+top, "External")) // on an empty cell
+	}
+	path := saveBook(t, f)
+	for _, tt := range []struct {
+		bound *int
+		want  string
+	}{
+		{&maxMerges, "more than 3 merged ranges"},
+		{&maxLinks, "more than 3 hyperlink"},
+	} {
+		old := *tt.bound
+		*tt.bound = 3
+		_, err := Open(path, Options{})
+		*tt.bound = old
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("got %v, want %q", err, tt.want)
+		}
+	}
+	_, recs := openAll(t, path, Options{})
+	// Rows 2 to 8: row 9 has no cell of its own, and the sheet ends with row 8.
+	if len(recs) != 7 || recs[1].Fields[0] != "x" || recs[1].Notes != nil || recs[2].Notes == nil || recs[2].Notes.Links[1] != "https://example.com/A4" {
+		t.Errorf("records %+v", recs)
+	}
+}

@@ -15,10 +15,10 @@ import (
 )
 
 // Bounds on what the sheet's tail may hold, so that a hostile workbook
-// cannot make the reader grow without bound.
-const (
+// cannot make the reader grow without bound. Variables for the tests.
+var (
 	maxMerges   = 100_000 // merged ranges read from one sheet
-	maxLinks    = 100_000 // hyperlinked cells read from one sheet
+	maxLinks    = 100_000 // hyperlinked cells read from one sheet (Excel allows 65,530)
 	maxPartMeta = 8 << 20 // bytes of a small part (relationships, workbook)
 )
 
@@ -56,7 +56,7 @@ func (p *parts) small(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxPartMeta+1))
+	b, err := io.ReadAll(io.LimitReader(rc, int64(maxPartMeta)+1))
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +165,8 @@ func parseSpan(ref string) (span, bool) {
 
 // sheetTail is what follows the cells in a sheet's XML.
 type sheetTail struct {
-	merges []span            // in document order
-	links  map[[2]int]string // {row, col} -> external target
+	merges []span                 // in document order
+	links  map[int]map[int]string // row -> 0-based column -> external target
 }
 
 // readTail reads the merged ranges and hyperlinks of a sheet part. It looks
@@ -257,7 +257,8 @@ func (p *parts) readTail(part string) (sheetTail, error) {
 			targets[r.ID] = r.Target
 		}
 	}
-	tail.links = make(map[[2]int]string)
+	tail.links = make(map[int]map[int]string)
+	count := 0
 	for _, l := range links {
 		target, ok := targets[l.id]
 		s, okSpan := parseSpan(l.ref)
@@ -266,10 +267,13 @@ func (p *parts) readTail(part string) (sheetTail, error) {
 		}
 		for row := s.row1; row <= s.row2; row++ {
 			for col := s.col1; col <= s.col2; col++ {
-				if len(tail.links) >= maxLinks {
+				if count++; count > maxLinks {
 					return tail, fmt.Errorf("more than %d hyperlinked cells", maxLinks)
 				}
-				tail.links[[2]int{row, col}] = target
+				if tail.links[row] == nil {
+					tail.links[row] = make(map[int]string)
+				}
+				tail.links[row][col] = target
 			}
 		}
 	}

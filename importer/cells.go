@@ -18,17 +18,20 @@ const codeUncomputed = "formula_without_value"
 // cellUse knows, for each input column, what the workbook's notes about a
 // cell mean for the field it feeds: a hyperlink gives a URL field its
 // target, a General-format number in a phone field may have lost its
-// leading zero, a formula without a value leaves a mapped field empty.
+// leading zero, a formula without a value leaves a mapped field empty. An
+// e-mail cell whose text is a label ("e-mail") takes its mailto: link's
+// address.
 type cellUse struct {
 	header []string
 	mapped []bool // the column feeds a field
 	urls   []bool // the column feeds linkedin_url or links
+	emails []bool // the column feeds an e-mail
 	phones []bool // the column feeds a phone
 }
 
 func newCellUse(b *mapping.Binder, header []string) *cellUse {
 	u := &cellUse{header: header, mapped: make([]bool, len(header)),
-		urls: make([]bool, len(header)), phones: make([]bool, len(header))}
+		urls: make([]bool, len(header)), emails: make([]bool, len(header)), phones: make([]bool, len(header))}
 	index := make(map[string]int, len(header))
 	for i, h := range header {
 		index[h] = i
@@ -48,6 +51,7 @@ func newCellUse(b *mapping.Binder, header []string) *cellUse {
 		}
 	}
 	mark(u.urls, comeet.FieldLinkedInURL, comeet.FieldLinks)
+	mark(u.emails, comeet.FieldEmail, comeet.FieldSourceEmail)
 	mark(u.phones, comeet.FieldPhone, comeet.FieldMobilePhone, comeet.FieldSourcePhone)
 	return u
 }
@@ -61,8 +65,17 @@ func (u *cellUse) apply(rec source.Record) (problem string, warnings []string) {
 		return "", nil
 	}
 	for i, target := range n.Links {
-		if i < len(rec.Fields) && u.is(u.urls, i) && isWebLink(target) && !isWebLink(strings.TrimSpace(rec.Fields[i])) {
+		if i >= len(rec.Fields) {
+			continue
+		}
+		text := strings.TrimSpace(rec.Fields[i])
+		switch {
+		case u.is(u.urls, i) && isWebLink(target) && !isWebLink(text):
 			rec.Fields[i] = target
+		case u.is(u.emails, i) && !strings.Contains(text, "@"):
+			if addr, ok := mailto(target); ok {
+				rec.Fields[i] = addr
+			}
 		}
 	}
 	var problems []string
@@ -80,6 +93,16 @@ func (u *cellUse) apply(rec source.Record) (problem string, warnings []string) {
 }
 
 func (u *cellUse) is(set []bool, i int) bool { return i >= 0 && i < len(set) && set[i] }
+
+// mailto returns the address of a mailto: link ("mailto:dana@example.com?subject=x").
+func mailto(target string) (string, bool) {
+	if len(target) < 7 || !strings.EqualFold(target[:7], "mailto:") {
+		return "", false
+	}
+	addr, _, _ := strings.Cut(target[7:], "?")
+	addr = strings.TrimSpace(addr)
+	return addr, strings.Contains(addr, "@")
+}
 
 func isWebLink(s string) bool {
 	l := strings.ToLower(s)

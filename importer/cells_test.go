@@ -36,6 +36,8 @@ func agencyBook(t *testing.T) string {
 	must(f.SetSheetRow(s, "A2", &[]any{"11.11", "A1", "Dana", "Levi", "dana@example.com", "LinkedIn profile", 501234567}))
 	must(f.SetSheetRow(s, "B3", &[]any{"A2", "Omer", "Katz", "omer@example.com", "https://www.linkedin.com/in/omer", "0529876543"}))
 	must(f.SetSheetRow(s, "B4", &[]any{"A3", "Noa", nil, "noa@example.com"}))
+	must(f.SetCellValue(s, "E3", "e-mail"))
+	must(f.SetCellHyperLink(s, "E3", "mailto:Omer@Example.com?subject=Hello", "External"))
 	must(f.MergeCell(s, "A2", "A4"))
 	must(f.SetCellHyperLink(s, "F2", "https://www.linkedin.com/in/dana-levi", "External"))
 	must(f.SetCellFormula(s, "H2", "=LEN(C2)")) // not mapped: no problem
@@ -58,6 +60,9 @@ func TestWorkbookAsExcelShowsIt(t *testing.T) {
 		t.Fatalf("got %d candidates, want 2", len(got))
 	}
 	dana, omer := got[0].Candidate, got[1].Candidate
+	if omer.Email != "omer@example.com" {
+		t.Errorf("email %q: want the mailto link's address", omer.Email)
+	}
 	if dana.LinkedInURL != "https://www.linkedin.com/in/dana-levi" || omer.LinkedInURL != "https://www.linkedin.com/in/omer" {
 		t.Errorf("linkedin_url %q, %q: want the hyperlink's target, then the cell's URL", dana.LinkedInURL, omer.LinkedInURL)
 	}

@@ -17,9 +17,10 @@ type cellSheet struct {
 	formats  formats
 	date1904 bool
 
-	nextMerge int      // first merge of tail.merges not yet started
-	active    []merged // merges whose rows are being read
-	last      *CellNotes
+	headerLine int      // spreadsheet row of the header, once read
+	nextMerge  int      // first merge of tail.merges not yet started
+	active     []merged // merges whose rows are being read
+	last       *CellNotes
 }
 
 // merged is a merged range being read, with the value of its first cell.
@@ -137,7 +138,7 @@ func (s *sheet) fillMerged(n int, cells []string) []string {
 		}
 	}
 	for _, m := range s.active {
-		if m.row1 < n {
+		if m.row1 < n && m.row1 > s.headerLine { // a header cell is no value
 			if m.col1 >= len(cells) {
 				cells = grow(cells, m.col1+1)
 			}
@@ -148,6 +149,9 @@ func (s *sheet) fillMerged(n int, cells []string) []string {
 	}
 	return cells
 }
+
+// headerAt tells the sheet which row is its header.
+func (s *sheet) headerAt(line int) { s.headerLine = line }
 
 // notes returns the notes of the row last read, nil if none.
 func (s *sheet) notes() *CellNotes { return s.last }

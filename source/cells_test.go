@@ -219,3 +219,17 @@ func TestSheetTailBounds(t *testing.T) {
 		t.Errorf("records %+v", recs)
 	}
 }
+
+// A header cell merged down over data rows gives them nothing: a header is
+// no value.
+func TestMergedHeaderIsNoValue(t *testing.T) {
+	f := excelize.NewFile()
+	must(t, f.SetSheetRow("Sheet1", "A1", &[]any{"Name", "Email"}))
+	must(t, f.SetSheetRow("Sheet1", "B2", &[]any{"a@example.com"}))
+	must(t, f.SetSheetRow("Sheet1", "A3", &[]any{"Dana", "b@example.com"}))
+	must(t, f.MergeCell("Sheet1", "A1", "A2"))
+	_, recs := openAll(t, saveBook(t, f), Options{})
+	if len(recs) != 2 || recs[0].Fields[0] != "" || recs[1].Fields[0] != "Dana" {
+		t.Errorf("records %+v", recs)
+	}
+}

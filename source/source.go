@@ -216,6 +216,9 @@ func (r *Reader) start() error {
 	if r.header, err = parseHeader(line, fields); err != nil {
 		return err
 	}
+	if h, ok := r.src.(interface{ headerAt(line int) }); ok {
+		h.headerAt(line)
+	}
 	rec, err := r.Next()
 	if errors.Is(err, io.EOF) {
 		return ErrNoRows

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -360,4 +361,36 @@ func detected(br *bufio.Reader) (decoded, error) {
 		return decoded{br: br, name: EncodingUTF8, check: true}, nil
 	}
 	return transformed(br, cp.enc, cp.name+" (detected)"), nil
+}
+
+// MisnamedError is input whose named single-byte encoding turns its text
+// into words no language has, while another code page reads it well: the
+// file of a Hebrew agency read as Windows-1252 (àáé ëõ).
+type MisnamedError struct {
+	Named    string // the encoding named
+	Probably string // the encoding that reads it
+	Script   string // what Probably is for
+}
+
+func (e *MisnamedError) Error() string {
+	return fmt.Sprintf("the input does not read as %s: most of its words with letters outside ASCII are not words in it; it is probably %s (%s): use --encoding %s, or --encoding auto",
+		e.Named, e.Probably, e.Script, e.Probably)
+}
+
+// checkNamed refuses a named code page that reads the head as mostly
+// implausible words when another reads it as text.
+func checkNamed(head []byte, named string, enc encoding.Encoding) error {
+	cm, ok := enc.(*charmap.Charmap)
+	if !ok {
+		return nil
+	}
+	_, good, bad := scoreText(decodeWith(cm, head))
+	if bad <= good {
+		return nil
+	}
+	g := detectCodePage(head)
+	if !g.sure || g.page.name == named {
+		return nil
+	}
+	return &MisnamedError{Named: named, Probably: g.page.name, Script: g.page.script}
 }

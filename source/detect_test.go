@@ -167,3 +167,28 @@ func TestEncodingHint(t *testing.T) {
 		}
 	}
 }
+
+// Following the old hint, --encoding windows-1252 on a Hebrew file sent
+// names like àáé ëõ; now it is refused, naming the encoding that reads it.
+// A named encoding that reads the file well is used as named.
+func TestMisnamedEncoding(t *testing.T) {
+	in := encode(t, charmap.Windows1255, sentencesCSV(hebrewText))
+	_, err := NewReader(bytes.NewReader(in), Options{Encoding: "windows-1252"})
+	var me *MisnamedError
+	if !errors.As(err, &me) || me.Probably != "windows-1255" {
+		t.Fatalf("got %v, want a *MisnamedError naming windows-1255", err)
+	}
+	for _, named := range []string{"windows-1255", "iso-8859-8"} {
+		r, err := NewReader(bytes.NewReader(in), Options{Encoding: named})
+		if err != nil {
+			t.Fatalf("--encoding %s: %v", named, err)
+		}
+		if recs := readAll(t, r); len(recs) == 0 || recs[0].Fields[2] != hebrewText {
+			t.Errorf("--encoding %s: records %+v", named, recs[:min(1, len(recs))])
+		}
+	}
+	fr := encode(t, charmap.Windows1252, sentencesCSV(frenchText))
+	if _, err := NewReader(bytes.NewReader(fr), Options{Encoding: "iso-8859-15"}); err != nil {
+		t.Errorf("French named iso-8859-15: %v", err)
+	}
+}

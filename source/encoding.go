@@ -79,6 +79,10 @@ func decodeNamed(br *bufio.Reader, name string) (decoded, error) {
 		}
 		return decoded{br: br, name: canonical, check: true}, nil
 	}
+	head, _ := br.Peek(bufferSize)
+	if err := checkNamed(head, canonical, enc); err != nil {
+		return decoded{}, err
+	}
 	return transformed(br, enc, canonical), nil
 }
 

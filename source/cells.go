@@ -52,6 +52,7 @@ type metaRows struct {
 	dec     *xml.Decoder
 	closer  io.Closer
 	pending int // row number of a <row> start read ahead, 0 if none
+	lastRow int // row number of the last <row> start
 	cells   []cellMeta
 	done    bool
 }
@@ -85,7 +86,6 @@ func (m *metaRows) at(n int) ([]cellMeta, error) {
 
 // nextRow finds the next <row> start and its number.
 func (m *metaRows) nextRow() error {
-	last := m.pending
 	for {
 		tok, err := m.dec.RawToken()
 		if err == io.EOF {
@@ -98,12 +98,13 @@ func (m *metaRows) nextRow() error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local == "row" {
-				m.pending = last + 1
+				m.pending = m.lastRow + 1 // a row without r follows the last
 				if r, ok := attr(t, "r"); ok {
 					if v, err := strconv.Atoi(r); err == nil && v > 0 {
 						m.pending = v
 					}
 				}
+				m.lastRow = m.pending
 				return nil
 			}
 		case xml.EndElement:

@@ -1,8 +1,10 @@
 package source
 
 import (
+	"archive/zip"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -231,5 +233,51 @@ func TestMergedHeaderIsNoValue(t *testing.T) {
 	_, recs := openAll(t, saveBook(t, f), Options{})
 	if len(recs) != 2 || recs[0].Fields[0] != "" || recs[1].Fields[0] != "Dana" {
 		t.Errorf("records %+v", recs)
+	}
+}
+
+// rawBook writes a workbook package by hand, as some programs write it:
+// rows and cells without their r attribute.
+func rawBook(t *testing.T, sheetData string) string {
+	t.Helper()
+	parts := map[string]string{
+		"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/data.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Export" sheetId="1" r:id="rId7"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
+		"xl/styles.xml":              `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+		"xl/worksheets/data.xml":     `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + sheetData + `</sheetData></worksheet>`,
+	}
+	path := filepath.Join(t.TempDir(), "raw.xlsx")
+	f, err := os.Create(path)
+	must(t, err)
+	zw := zip.NewWriter(f)
+	for name, body := range parts {
+		w, err := zw.Create(name)
+		must(t, err)
+		_, err = w.Write([]byte(body))
+		must(t, err)
+	}
+	must(t, zw.Close())
+	must(t, f.Close())
+	return path
+}
+
+func TestRowsWithoutReferences(t *testing.T) {
+	path := rawBook(t, `<row><c t="inlineStr"><is><t>name</t></is></c><c t="inlineStr"><is><t>applied</t></is></c><c t="inlineStr"><is><t>phone</t></is></c></row>`+
+		`<row><c t="inlineStr"><is><t>Dana</t></is></c><c s="1"><v>45737</v></c><c><v>501234567</v></c></row>`+
+		`<row><c t="inlineStr"><is><t>Omer</t></is></c><c s="1"><f>TODAY()</f></c><c t="inlineStr"><is><t>0529876543</t></is></c></row>`)
+	r, recs := openAll(t, path, Options{})
+	if r.Sheet() != "Export" {
+		t.Errorf("sheet %q", r.Sheet())
+	}
+	if len(recs) != 2 {
+		t.Fatalf("records %+v", recs)
+	}
+	if !slices.Equal(recs[0].Fields, []string{"Dana", "2025-03-21", "501234567"}) || !reflect.DeepEqual(recs[0].Notes, &CellNotes{Numbers: []int{2}}) {
+		t.Errorf("row 1: %q %+v", recs[0].Fields, recs[0].Notes)
+	}
+	if !slices.Equal(recs[1].Fields, []string{"Omer", "", "0529876543"}) || !reflect.DeepEqual(recs[1].Notes, &CellNotes{Uncomputed: []int{1}}) {
+		t.Errorf("row 2: %q %+v", recs[1].Fields, recs[1].Notes)
 	}
 }

@@ -17,6 +17,7 @@ const (
 	frenchText  = "Hélène Dubois, développeuse à Lyon, préfère le café crème. Ça coûte très cher, mais elle a été très contente."
 	germanText  = "Jürgen Müller wohnt in München und fährt gern über die Brücke an der Hauptstraße; er spricht fließend Französisch."
 	turkishText = "Şükrü Yılmaz İstanbul'da yaşıyor ve öğretmen olarak çalışıyor; ağabeyi İzmir'de."
+	arabicText  = "مرحبا، اسمي أحمد علي وأعمل مهندس برمجيات في القاهرة منذ خمس سنوات."
 	polishText  = "Łukasz Wiśniewski mieszka w Łodzi i pracuje jako inżynier oprogramowania; żona uczy języka."
 )
 
@@ -52,6 +53,8 @@ func TestDetectEncoding(t *testing.T) {
 		{"German iso-8859-15", germanText, charmap.ISO8859_15, "windows-1252"},
 		{"Turkish windows-1254", turkishText, charmap.Windows1254, "windows-1254"},
 		{"Polish windows-1250", polishText, charmap.Windows1250, "windows-1250"},
+		{"Arabic windows-1256", arabicText, charmap.Windows1256, "windows-1256"},
+		{"Central European iso-8859-2", polishText, charmap.ISO8859_2, "iso-8859-2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

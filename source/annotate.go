@@ -19,6 +19,7 @@ type cellSheet struct {
 
 	headerLine int      // spreadsheet row of the header, once read
 	nextMerge  int      // first merge of tail.merges not yet started
+	sorted     bool     // tail.merges is sorted by first row
 	active     []merged // merges whose rows are being read
 	last       *CellNotes
 }
@@ -120,8 +121,9 @@ func (s *sheet) fillMerged(n int, cells []string) []string {
 	if len(s.tail.merges) == 0 {
 		return cells
 	}
-	if s.nextMerge == 0 {
+	if !s.sorted {
 		sortSpans(s.tail.merges)
+		s.sorted = true
 	}
 	kept := s.active[:0]
 	for _, m := range s.active {

@@ -20,6 +20,7 @@ type checker struct {
 	binder *mapping.Binder
 	files  *attach.Files
 	rules  *comeet.Rules
+	cells  *cellUse     // nil: no workbook notes to apply
 	seed   maphash.Seed // for keyHash, shared with the admitter's keySet
 }
 
@@ -32,6 +33,14 @@ func (k *checker) check(rw *row) {
 		return
 	}
 	plainCells(rec.Fields)
+	if k.cells != nil {
+		problem, warnings := k.cells.apply(rec)
+		if problem != "" {
+			rw.finish(report.Invalid, codeUncomputed, problem)
+			return
+		}
+		rw.warnings = warnings
+	}
 	cand, problems := k.binder.Candidate(rec.Fields)
 	if cand == nil {
 		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))

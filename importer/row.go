@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"strings"
+
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/ledger"
 	"github.com/comeet-import/comeet-import/report"
@@ -29,6 +31,9 @@ type row struct {
 	hash     string
 	// keyHash is the hash of the candidate's key, for the duplicate check.
 	keyHash uint64
+	// warnings are what the row's outcome message says when it has none
+	// of its own: a doubt that does not make the row invalid.
+	warnings []string
 	// done is nil for a row finished by the producer, and is closed by the
 	// worker that sends it otherwise.
 	done chan struct{}
@@ -49,6 +54,9 @@ func (rw *row) init(rec source.Record) {
 
 // finish sets the row's outcome; message explains it to a person.
 func (rw *row) finish(o report.Outcome, code, message string) {
+	if message == "" && len(rw.warnings) > 0 {
+		message = "warning: " + strings.Join(rw.warnings, "; ")
+	}
 	rw.res.Outcome, rw.res.ErrorCode, rw.res.Message = o, code, message
 }
 

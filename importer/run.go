@@ -144,7 +144,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	}
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
-		checker: &checker{binder: binder, files: files, rules: cfg.Rules, seed: maphash.MakeSeed()},
+		checker: &checker{binder: binder, files: files, rules: cfg.Rules, cells: newCellUse(binder, r.src.Header()), seed: maphash.MakeSeed()},
 		admitter: &admitter{
 			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
 			words:    wording{header: r.src.Header()},
@@ -184,6 +184,7 @@ func (r *run) openSource(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("input %s: %w", name, err)
 	}
 	r.closers = append(r.closers, r.src.Close)
+	logInput(r.cfg.Logger, r.src)
 	return name, nil
 }
 
@@ -199,6 +200,10 @@ func (r *run) bindMapping() (*mapping.Binder, error) {
 		return nil, err
 	}
 	b, err := m.Bind(r.src.Header())
+	var missing *mapping.MissingColumnsError
+	if errors.As(err, &missing) && r.src.SheetNote() != "" {
+		return nil, fmt.Errorf("mapping: %w; %s", err, r.src.SheetNote())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}

@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // benchCSV makes a 10-column CSV of n rows, about 160 bytes a row, with a
@@ -63,6 +67,70 @@ func BenchmarkEncodingCSV(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// benchXLSX writes a 10-column workbook of n rows, as benchCSV's, with a
+// date and a number column, and returns its path.
+func benchXLSX(b *testing.B, n int) string {
+	b.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		b.Fatal(err)
+	}
+	head := []any{"position_uid", "partner_candidate_id", "first_name", "last_name", "email", "phone", "prospect_status", "linkedin", "applied", "score"}
+	if err := sw.SetRow("A1", head); err != nil {
+		b.Fatal(err)
+	}
+	day := time.Date(2025, 3, 21, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		row := []any{"11.11", fmt.Sprintf("%07dA", i), "Bobby", "Chauck", fmt.Sprintf("bobby%d@example.com", i),
+			fmt.Sprintf("0528%06d", i%1000000), "Interested", fmt.Sprintf("https://www.linkedin.com/in/bobby%d", i),
+			excelize.Cell{StyleID: date, Value: day}, i % 100}
+		if err := sw.SetRow(cell, row); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "bench.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func BenchmarkXLSX(b *testing.B) {
+	path := benchXLSX(b, 20000)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		r.Close()
+		if n != 20000 {
+			b.Fatalf("%d rows", n)
 		}
 	}
 }

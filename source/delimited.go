@@ -483,7 +483,7 @@ func checkUTF8(st *record, fields []string) {
 		if utf8.ValidString(f) {
 			continue
 		}
-		st.fail(ErrEncoding, "cell %d is not valid UTF-8; the file may be in another encoding: try --encoding windows-1252 (or windows-1255 for Hebrew)", i+1)
+		st.fail(ErrEncoding, "cell %d is not valid UTF-8; %s", i+1, encodingHint(f))
 		fields[i] = strings.ToValidUTF8(f, "\uFFFD")
 	}
 }

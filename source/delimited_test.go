@@ -152,11 +152,12 @@ func TestReaderRecords(t *testing.T) {
 		},
 		{
 			name:   "invalid UTF-8 is an error of its record only",
-			in:     "name,city\nJos\xe9,Tel Aviv\nAnn,Haifa\n",
+			in:     "name,city\nJos\xe9,Tel Aviv\nAnn,Haifa\nדנה,חיפה\n",
 			header: []string{"name", "city"},
 			want: []rec{
-				{1, 2, []string{"Jos\uFFFD", "Tel Aviv"}, "line 2: cell 1 is not valid UTF-8; the file may be in another encoding: try --encoding windows-1252 (or windows-1255 for Hebrew)"},
+				{1, 2, []string{"Jos\uFFFD", "Tel Aviv"}, "line 2: cell 1 is not valid UTF-8; the file may be in another encoding: it reads as windows-1252 (Western European), try --encoding windows-1252"},
 				{2, 3, []string{"Ann", "Haifa"}, ""},
+				{3, 4, []string{"דנה", "חיפה"}, ""},
 			},
 		},
 		{
@@ -287,7 +288,7 @@ func TestReaderHeaderErrors(t *testing.T) {
 			`line 1: header has duplicate column names: "Email" (columns 1, 3, 6), "name" (columns 2, 4)`},
 		{"empty cells", "a,,b, ,c\n1,2,3,4,5\n", Options{}, nil, "line 1: header: columns 2, 4 have no name"},
 		{"broken header quote", "\"a,b\n1,2\n", Options{}, ErrQuote, "read header: line 1: quote opened in cell 1 is never closed"},
-		{"header not UTF-8", "n\xe9,b\n1,2\n", Options{}, ErrEncoding, "read header: line 1: cell 1 is not valid UTF-8; the file may be in another encoding: try --encoding windows-1252 (or windows-1255 for Hebrew)"},
+		{"header not UTF-8", "n\xe9,b\n1,2\nדנה,2\n", Options{}, ErrEncoding, "read header: line 1: cell 1 is not valid UTF-8; the file may be in another encoding: it reads as windows-1252 (Western European), try --encoding windows-1252"},
 		{"unknown encoding", "a\n1\n", Options{Encoding: "klingon"}, nil, `unknown encoding "klingon" (try windows-1252, windows-1255, iso-8859-8, utf-16le)`},
 		{"bad delimiter", "a\n1\n", Options{Delimiter: '"'}, nil, `delimiter '"' is not supported: use one ASCII character other than a quote or line break`},
 	}

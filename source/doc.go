@@ -5,19 +5,28 @@
 //
 // # Delimited text
 //
-// Encoding: with Options.Encoding empty the reader accepts UTF-8 with or
-// without a byte-order mark and UTF-16 LE/BE with a byte-order mark (Excel's
-// "Unicode text" export is UTF-16 LE, tab-separated). A file whose first
-// bytes look like UTF-16 without a mark (an ASCII byte followed by NUL for
-// LE, preceded by NUL for BE) is read as UTF-16 of that order. Lines may
-// end in LF, CRLF, or, when the start of the text holds a CR and no LF, in
-// CR alone (old Mac files). Any other encoding is named with Options.Encoding, using
-// a name known to golang.org/x/text/encoding/htmlindex or ianaindex
-// ("windows-1252", "windows-1255", "iso-8859-8", "utf-16le", ...).
+// Encoding: with Options.Encoding empty (or EncodingAuto) the reader
+// accepts UTF-8 with or without a byte-order mark and UTF-16 LE/BE with a
+// byte-order mark (Excel's "Unicode text" export is UTF-16 LE,
+// tab-separated). A file whose first bytes look like UTF-16 without a mark
+// (an ASCII byte followed by NUL for LE, preceded by NUL for BE) is read as
+// UTF-16 of that order. Lines may end in LF, CRLF, or, when the start of the
+// text holds a CR and no LF, in CR alone (old Mac files). A file whose first
+// 64 KB hold bytes that are not UTF-8 and hardly any UTF-8 characters is
+// read in the single-byte code page (Windows-125x, KOI8-R, ISO-8859-x) in
+// which those bytes read best as words of one script (see detectCodePage);
+// Reader.Encoding then says "windows-1255 (detected)". Any other encoding
+// is named with Options.Encoding, using a name known to
+// golang.org/x/text/encoding/htmlindex or ianaindex ("windows-1252",
+// "windows-1255", "iso-8859-8", "utf-16le", ...).
+//
+// Input read as UTF-8 (detected or named) whose first lines are mostly not
+// UTF-8 is refused with an *EncodingError naming the encoding it probably
+// is: a configuration error, not thousands of invalid records.
 //
 // Invalid UTF-8 in a UTF-8 file is a problem of the record that holds it,
-// not of the run: that record's Err names the line and suggests an
-// --encoding, its cells have each invalid byte replaced by U+FFFD, and the
+// not of the run: that record's Err names the line and the encoding the
+// cell reads in, its cells have each invalid byte replaced by U+FFFD, and the
 // reader goes on. Invalid UTF-8 in the header is a configuration error.
 // Mojibake or invalid UTF-8 is never passed on as if it were good data.
 // So it goes, of any format, for a NUL byte or another C0 control character
@@ -69,14 +78,26 @@
 // *WorkbookLimitError naming the part. Sheets too large to hold in memory
 // are unpacked into a private temporary folder that Close removes.
 //
-// An .xlsx sheet is read with excelize's streaming row iterator. Cells are
-// the text the user sees (number formats applied: a phone number stored as
-// text keeps its leading zero, dates read as displayed), except that a number
-// whose format shows it in scientific notation (9.73E+11) is given in full
-// from the raw cell value. Line is the
-// spreadsheet row number. Short rows are padded to the header's width
+// An .xlsx sheet is read with excelize's streaming row iterator, the sheet
+// Excel opens on unless Options.Sheet names one: the active sheet, else the
+// first visible one; a hidden sheet only by name. Reader.Sheet and
+// Reader.OtherSheets name them. Cells are the text the user sees (number
+// formats applied: a phone number stored as text keeps its leading zero),
+// corrected from the sheet's XML, which is read in step with the rows: a
+// date-formatted number is ISO 8601 (2025-03-21), a number whose format
+// shows it in scientific notation (9.73E+11) is given in full, and a merged
+// range gives its value to every row it covers, in its first column.
+// Record.Notes carries what the text does not say: hyperlink targets,
+// numbers in the General format, formulas without a saved value. Line is
+// the spreadsheet row number. Short rows are padded to the header's width
 // (Excel leaves trailing empty cells out); more non-empty cells than the
 // header is an error of the record.
+//
+// # Dates
+//
+// With Options.DateFormat (see ParseDateLayout), every cell that is wholly
+// a date in that format is read as ISO 8601, in delimited text and in
+// workbooks' text cells alike. DateLayout.ISO converts one value.
 //
 // # Records
 //

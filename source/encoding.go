@@ -41,6 +41,9 @@ type decoded struct {
 // without a byte-order mark.
 func decode(r io.Reader, name string) (decoded, error) {
 	br := bufio.NewReaderSize(r, bufferSize)
+	if strings.EqualFold(name, EncodingAuto) {
+		name = ""
+	}
 	if name != "" {
 		return decodeNamed(br, name)
 	}
@@ -62,7 +65,7 @@ func decode(r io.Reader, name string) (decoded, error) {
 		}
 		return transformed(br, unicode.UTF16(order, unicode.IgnoreBOM), name), nil
 	}
-	return decoded{br: br, name: EncodingUTF8, check: true}, nil
+	return detected(br)
 }
 
 // sniffSize is how many bytes utf16Order looks at.
@@ -105,7 +108,15 @@ func decodeNamed(br *bufio.Reader, name string) (decoded, error) {
 		if head, _ := br.Peek(3); bytes.HasPrefix(head, utf8BOM) {
 			br.Discard(len(utf8BOM))
 		}
+		head, err := br.Peek(bufferSize)
+		if err := checkHead(head, err != nil); err != nil {
+			return decoded{}, err
+		}
 		return decoded{br: br, name: canonical, check: true}, nil
+	}
+	head, _ := br.Peek(bufferSize)
+	if err := checkNamed(head, canonical, enc); err != nil {
+		return decoded{}, err
 	}
 	return transformed(br, enc, canonical), nil
 }

@@ -42,23 +42,33 @@ type Record struct {
 	// Err is the record's own problem (a *LineError): wrong number of cells,
 	// broken quote, invalid encoding. The reader goes on after it.
 	Err error
+	// Notes say what a workbook knows about the cells beyond their text:
+	// hyperlinks, General-format numbers, formulas without a saved value.
+	// Nil for delimited text and for rows with nothing to note.
+	Notes *CellNotes
 }
 
 // Options configure a Reader. The zero value detects everything.
 type Options struct {
-	// Encoding names the text encoding of delimited input; "" detects
-	// UTF-8 (with or without BOM) and UTF-16 with BOM.
+	// Encoding names the text encoding of delimited input; "" (or
+	// EncodingAuto) detects UTF-8 (with or without BOM), UTF-16 with BOM,
+	// and the single-byte code pages of codePages.
 	Encoding string
 	// Delimiter separates cells; 0 detects it from the header line among
 	// , ; TAB |.
 	Delimiter rune
-	// Sheet names the workbook sheet to read; "" reads the first.
+	// Sheet names the workbook sheet to read, hidden or not; "" reads the
+	// sheet Excel opens on: the active sheet, else the first visible one.
 	Sheet string
 	// Format is FormatDelimited or FormatXLSX; "" chooses by extension.
 	Format string
 	// Workbook bounds what an .xlsx file may unpack to; zero fields take
 	// DefaultWorkbookLimits.
 	Workbook WorkbookLimits
+	// DateFormat, when set, is the format of the dates written as text
+	// (see ParseDateLayout): every cell that is wholly a date in it is
+	// read as ISO 8601. Date-formatted workbook cells are ISO 8601 anyway.
+	DateFormat string
 }
 
 // rowSource yields the records of one input format, blank or not, without
@@ -67,6 +77,12 @@ type rowSource interface {
 	// read returns the next record's line, cells and own problem; err is
 	// io.EOF at the end or a failure of the input.
 	read() (line int, fields []string, problem error, err error)
+}
+
+// noter is a rowSource that knows more about the cells of the record it
+// last read than their text.
+type noter interface {
+	notes() *CellNotes
 }
 
 // Reader reads records from a delimited text file or a workbook sheet.
@@ -83,6 +99,10 @@ type Reader struct {
 	// utf16 is set when the text was decoded from UTF-16, where U+FFFD
 	// stands for an unpaired surrogate.
 	utf16 bool
+	dates *DateLayout // nil: cells are kept as written
+	// sheet and otherSheets name the workbook sheet read and the others.
+	sheet       string
+	otherSheets []string
 }
 
 // Open opens the file at path ("-" for standard input, delimited only) and
@@ -100,6 +120,18 @@ func Open(path string, opts Options) (*Reader, error) {
 // writes to. A regular file is finite and stays readable to its end, so a
 // caller can still account for every record after an interruption.
 func OpenContext(ctx context.Context, path string, opts Options) (*Reader, error) {
+	dates, err := dateLayout(opts)
+	if err != nil {
+		return nil, err
+	}
+	r, err := open(ctx, path, opts)
+	if r != nil {
+		r.setDates(dates)
+	}
+	return r, err
+}
+
+func open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	format, err := formatOf(path, opts.Format)
 	if err != nil {
 		return nil, err
@@ -173,11 +205,16 @@ func formatOf(path, format string) (string, error) {
 // NewReader reads delimited text from r and reads its header and first
 // record. The caller closes r.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
+	dates, err := dateLayout(opts)
+	if err != nil {
+		return nil, err
+	}
 	d, err := newDelimited(r, opts)
 	if err != nil {
 		return nil, err
 	}
 	rd := &Reader{src: d, encoding: d.encoding, delimiter: rune(d.delim), crlf: d.crlf, utf16: strings.HasPrefix(d.encoding, "utf-16")}
+	rd.dates = dates
 	if err := rd.start(); err != nil {
 		return nil, err
 	}
@@ -205,6 +242,9 @@ func (r *Reader) start() error {
 			return fmt.Errorf("read header: %w", &LineError{Line: line, Err: ErrEncoding,
 				Detail: fmt.Sprintf("column %d holds %s", i+1, describeChar(c))})
 		}
+	}
+	if h, ok := r.src.(interface{ headerAt(line int) }); ok {
+		h.headerAt(line)
 	}
 	rec, err := r.Next()
 	if errors.Is(err, io.EOF) {
@@ -263,6 +303,12 @@ func (r *Reader) Next() (Record, error) {
 	}
 	r.row++
 	rec := Record{Row: r.row, Line: line, Fields: fields, Err: problem}
+	if n, ok := r.src.(noter); ok {
+		rec.Notes = n.notes()
+	}
+	if r.dates != nil {
+		r.dates.isoDates(rec.Fields)
+	}
 	r.fitWidth(&rec)
 	r.checkText(&rec)
 	return rec, nil

@@ -14,17 +14,16 @@ import (
 
 // sheet reads the rows of one workbook sheet as the text the user sees.
 type sheet struct {
-	file  *excelize.File
-	name  string
-	rows  *excelize.Rows // formatted values
-	n     int            // spreadsheet row of the last read
-	raw   *excelize.Rows // raw values, opened and advanced only when needed
-	rawAt int
-	tmp   string // excelize's temporary files, removed on Close
+	file      *excelize.File
+	name      string
+	rows      *excelize.Rows // formatted values
+	n         int            // spreadsheet row of the last read
+	cellSheet                // what the sheet's XML says beyond the text
+	tmp       string         // excelize's temporary files, removed on Close
 }
 
 // openXLSX opens a workbook and reads the header and first record of the
-// named sheet, or of the first sheet.
+// named sheet, or of the sheet Excel opens on.
 func openXLSX(path string, opts Options) (*Reader, error) {
 	limits := opts.Workbook.orDefault()
 	if err := checkWorkbook(path, limits); err != nil {
@@ -47,14 +46,14 @@ func openXLSX(path string, opts Options) (*Reader, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
 	}
-	s, err := openSheet(f, opts.Sheet)
+	s, choice, err := openSheet(f, path, opts.Sheet)
 	if err != nil {
 		f.Close()
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
 	}
 	s.tmp = tmp
-	r := &Reader{src: s, closer: s, pad: true}
+	r := &Reader{src: s, closer: s, pad: true, sheet: choice.name, otherSheets: choice.others}
 	if err := r.start(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("read workbook %s, sheet %q: %w", filepath.Base(path), s.name, err)
@@ -62,26 +61,21 @@ func openXLSX(path string, opts Options) (*Reader, error) {
 	return r, nil
 }
 
-func openSheet(f *excelize.File, name string) (*sheet, error) {
-	names := f.GetSheetList()
-	if len(names) == 0 {
-		return nil, errors.New("workbook has no sheets")
-	}
-	found := ""
-	for _, n := range names {
-		if name == "" || strings.EqualFold(n, name) {
-			found = n
-			break
-		}
-	}
-	if found == "" {
-		return nil, fmt.Errorf("no sheet %q; the sheets are %s", name, quoteAll(names))
-	}
-	rows, err := f.Rows(found)
+func openSheet(f *excelize.File, path, name string) (*sheet, sheetChoice, error) {
+	choice, err := chooseSheet(f, name)
 	if err != nil {
-		return nil, fmt.Errorf("read sheet %q: %w", found, err)
+		return nil, choice, err
 	}
-	return &sheet{file: f, name: found, rows: rows}, nil
+	rows, err := f.Rows(choice.name)
+	if err != nil {
+		return nil, choice, fmt.Errorf("read sheet %q: %w", choice.name, err)
+	}
+	s := &sheet{file: f, name: choice.name, rows: rows}
+	if err := s.openCells(path); err != nil {
+		rows.Close()
+		return nil, choice, fmt.Errorf("read sheet %q: %w", choice.name, err)
+	}
+	return s, choice, nil
 }
 
 // read returns the next spreadsheet row; rows missing from the file come
@@ -98,59 +92,10 @@ func (s *sheet) read() (int, []string, error, error) {
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("read sheet %q row %d: %w", s.name, s.n, err)
 	}
-	if err := s.expandScientific(cells); err != nil {
-		return 0, nil, nil, err
+	if cells, err = s.annotate(s.n, cells); err != nil {
+		return 0, nil, nil, fmt.Errorf("read sheet %q row %d: %w", s.name, s.n, err)
 	}
 	return s.n, cells, nil, nil
-}
-
-// expandScientific replaces numbers that a number format shows in
-// scientific notation (a phone number in a 0.00E+00 column) with their full
-// value, which only the raw cell holds. Text that merely looks like a number
-// is left alone.
-func (s *sheet) expandScientific(cells []string) error {
-	var raw []string
-	for i, c := range cells {
-		if !isScientific(c) {
-			continue
-		}
-		if raw == nil {
-			var err error
-			if raw, err = s.rawRow(); err != nil {
-				return err
-			}
-		}
-		// A text cell reads the same raw; only a number format differs.
-		if i < len(raw) && raw[i] != c {
-			if v, err := strconv.ParseFloat(raw[i], 64); err == nil {
-				cells[i] = strconv.FormatFloat(v, 'f', -1, 64)
-			}
-		}
-	}
-	return nil
-}
-
-// rawRow returns the raw values of the current row from a second iterator
-// that is only advanced when a row needs it.
-func (s *sheet) rawRow() ([]string, error) {
-	if s.raw == nil {
-		rows, err := s.file.Rows(s.name)
-		if err != nil {
-			return nil, fmt.Errorf("read sheet %q: %w", s.name, err)
-		}
-		s.raw = rows
-	}
-	for s.rawAt < s.n {
-		if !s.raw.Next() {
-			return nil, fmt.Errorf("read sheet %q row %d: raw values ended early", s.name, s.n)
-		}
-		s.rawAt++
-	}
-	cells, err := s.raw.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("read sheet %q row %d: %w", s.name, s.n, err)
-	}
-	return cells, nil
 }
 
 // isScientific reports whether s looks like 9.73E+11.
@@ -165,11 +110,7 @@ func isScientific(s string) bool {
 
 // Close closes the iterators and the workbook (and its temporary files).
 func (s *sheet) Close() error {
-	err := s.rows.Close()
-	if s.raw != nil {
-		err = errors.Join(err, s.raw.Close())
-	}
-	err = errors.Join(err, s.file.Close())
+	err := errors.Join(s.rows.Close(), s.closeCells(), s.file.Close())
 	if s.tmp != "" {
 		err = errors.Join(err, os.RemoveAll(s.tmp))
 	}

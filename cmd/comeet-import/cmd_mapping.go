@@ -20,9 +20,9 @@ type sourceFlags struct {
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.encoding, "encoding", "", "input encoding, e.g. windows-1252, windows-1255, iso-8859-8 (default: UTF-8 or UTF-16 by BOM)")
+	fs.StringVar(&f.encoding, "encoding", "", encodingHelp)
 	fs.StringVar(&f.delimiter, "delimiter", "", `cell delimiter: "," ";" "tab" "|" (default: detected from the header)`)
-	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet name (default: the first sheet)")
+	fs.StringVar(&f.sheet, "sheet", "", sheetHelp)
 }
 
 func (f *sourceFlags) options() (source.Options, error) {

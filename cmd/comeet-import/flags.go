@@ -24,6 +24,13 @@ const (
 	envSecret = "COMEET_API_SECRET"
 )
 
+// The help of the flags that say how to read the input, shared by the
+// commands that read it.
+const (
+	encodingHelp = "input encoding, e.g. windows-1252, windows-1255, iso-8859-8, or auto (default: UTF-8, UTF-16 by BOM, else the code page detected)"
+	sheetHelp    = "XLSX sheet name, hidden sheets included (default: the sheet Excel opens on: the active one, else the first visible)"
+)
+
 // runFlags are the flags of import and validate, before they become an
 // importer.Config.
 type runFlags struct {
@@ -63,9 +70,10 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
 	fs.BoolVar(&c.NoLedger, "no-ledger", false, "do not keep a ledger (re-runs may then create duplicates)")
 	fs.IntVar(&c.Limit, "limit", 0, "send only the first N rows that pass the checks (0: all)")
-	fs.StringVar(&f.encoding, "encoding", "", "input encoding, e.g. windows-1252, windows-1255, iso-8859-8 (default: UTF-8 or UTF-16 by BOM)")
+	fs.StringVar(&f.encoding, "encoding", "", encodingHelp)
 	fs.StringVar(&f.delimiter, "delimiter", "", `cell delimiter: "," ";" "tab" "|" (default: detected from the header)`)
-	fs.StringVar(&c.Source.Sheet, "sheet", "", "XLSX sheet name (default: the first sheet)")
+	fs.StringVar(&c.Source.Sheet, "sheet", "", sheetHelp)
+	fs.StringVar(&c.Source.DateFormat, "date-format", "", `format of dates written as text, e.g. MM/DD/YYYY, DD.MM.YY or a Go layout; such cells are sent as ISO 8601 (2025-03-21)`)
 	fs.StringVar(&f.resumeTypes, "resume-types", "", `resume extensions allowed: "strict" (.pdf .doc .docx) or a list like ".pdf,.docx" (default: the API's whole list)`)
 	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
@@ -122,6 +130,11 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 		return c, usageError{fmt.Errorf("--delimiter %w", err)}
 	}
 	c.Source.Encoding = f.encoding
+	if c.Source.DateFormat != "" {
+		if _, err := source.ParseDateLayout(c.Source.DateFormat); err != nil {
+			return c, usageError{fmt.Errorf("--date-format: %w", err)}
+		}
+	}
 	if c.Concurrency < 0 {
 		return c, usageError{fmt.Errorf("--concurrency %d: want 1 or more", c.Concurrency)}
 	}

@@ -29,7 +29,7 @@ func checkOutputs(cfg Config) error {
 			continue
 		}
 		for _, other := range append(inputs, outputs[i+1:]...) {
-			if other.path != "" && samePath(o.path, other.path) {
+			if other.path != "" && SamePath(o.path, other.path) {
 				return &ConfigError{Setting: o.setting, Path: o.path, Also: other.setting}
 			}
 		}
@@ -37,9 +37,9 @@ func checkOutputs(cfg Config) error {
 	return nil
 }
 
-// samePath reports whether a and b name one file: the same clean absolute
+// SamePath reports whether a and b name one file: the same clean absolute
 // path, or, when both exist, the same file on disk (links included).
-func samePath(a, b string) bool {
+func SamePath(a, b string) bool {
 	absA, errA := filepath.Abs(a)
 	absB, errB := filepath.Abs(b)
 	if errA == nil && errB == nil && absA == absB {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -73,23 +72,10 @@ func checkSummaryOutputs(cfg importer.Config, f *runFlags) error {
 			continue
 		}
 		for _, other := range others {
-			if other.path != "" && other.name != o.flag && sameFile(o.path, other.path) {
+			if other.path != "" && other.name != o.flag && importer.SamePath(o.path, other.path) {
 				return usageError{fmt.Errorf("%s %s is also %s: give each its own file", o.flag, o.path, other.name)}
 			}
 		}
 	}
 	return nil
-}
-
-// sameFile reports whether a and b name one file: the same absolute path,
-// or the same file on disk.
-func sameFile(a, b string) bool {
-	absA, errA := filepath.Abs(a)
-	absB, errB := filepath.Abs(b)
-	if errA == nil && errB == nil && absA == absB {
-		return true
-	}
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

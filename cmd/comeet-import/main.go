@@ -20,7 +20,7 @@ import (
 const (
 	exitOK          = 0   // every row created, already present, skipped or valid
 	exitRowsFailed  = 1   // a row failed, or invalid rows beyond --fail-on/--max-invalid (see the report)
-	exitConfig      = 2   // usage or configuration error: nothing was sent
+	exitConfig      = 2   // usage or configuration error, or credentials refused mid-run
 	exitInterrupted = 130 // interrupted: in-flight requests finished, report flushed
 )
 
@@ -28,7 +28,9 @@ const exitCodesHelp = `Exit codes:
   0    every row was created, already present (conflict, skipped) or valid
   1    a row failed, or a row is invalid (with --fail-on new: invalid in a way
        the last run was not; --max-invalid N tolerates N): see the errors file
-  2    usage or configuration error (flags, mapping, header, credentials): nothing sent
+  2    usage or configuration error (flags, mapping, header, credentials): nothing
+       sent; or Comeet refused the credentials during the run: the rows before are
+       in the report as they came back, the rest are not_sent
   130  interrupted: in-flight requests finished and the report was flushed`
 
 // defaultMemoryLimit is the soft limit given to Go's garbage collector

@@ -167,7 +167,7 @@ func (p *pool) produce(ctx context.Context, queue chan<- *batch, jobs chan<- *ro
 // admit has the admitter decide a checked row's fate; a row to send gets
 // its done channel, which the worker that sends it closes.
 func (p *pool) admit(ctx context.Context, rw *row) {
-	if p.admitter.admit(ctx, rw) != decideSend {
+	if d := p.admitter.admit(ctx, rw); d != decideSend && d != decideUpdate {
 		return
 	}
 	if cause := p.halt.err(); cause != nil {
@@ -205,7 +205,7 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 	for rw := range jobs {
 		if cause := p.halt.err(); cause != nil {
 			stopped(rw, cause)
-		} else if fatal := p.sender.send(ctx, rw); fatal != nil {
+		} else if fatal := p.sender.sendRow(ctx, rw); fatal != nil {
 			p.halt.set(fatal)
 		}
 		close(rw.done)
@@ -249,7 +249,7 @@ func (p *pool) logRow(rw *row) {
 	switch rw.outcome() {
 	case report.Failed:
 		ev = p.log.Warn()
-	case report.Created, report.Conflict:
+	case report.Created, report.Conflict, report.Updated:
 		ev = p.log.Info()
 	default:
 		ev = p.log.Debug()

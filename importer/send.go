@@ -29,6 +29,17 @@ type sender struct {
 	stats  *stats
 	source string // the input's name, for the ledger
 	log    zerolog.Logger
+	// updater updates the rows the admitter decided to update; nil
+	// without --update.
+	updater *updater
+}
+
+// sendRow creates rw's candidate, or updates it when the admitter decided so.
+func (s *sender) sendRow(ctx context.Context, rw *row) error {
+	if rw.update && s.updater != nil {
+		return s.updater.send(ctx, rw)
+	}
+	return s.send(ctx, rw)
 }
 
 // send posts one row and records the answer. ctx is the request's: an

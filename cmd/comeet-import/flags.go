@@ -44,6 +44,7 @@ type runFlags struct {
 	customFields  []string
 	maxFileSize   int64
 	maxStringLen  int
+	sync          syncFlags
 }
 
 func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
@@ -78,6 +79,7 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error (default warn under a progress bar)")
 	fs.StringVar(&f.progress, "progress", progressAuto, "progress display: bar, log (a line every "+progressInterval.String()+"), none; auto is a bar on a terminal, log otherwise")
 	f.registerAccount(cmd)
+	f.sync.register(cmd, c, dryRun)
 	c.DryRun = dryRun
 }
 
@@ -118,7 +120,10 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	if err := f.setProgress(&c); err != nil {
 		return c, usageError{err}
 	}
-	if !c.DryRun {
+	if err := f.sync.apply(&c); err != nil {
+		return c, err
+	}
+	if !c.DryRun || c.CheckPositions {
 		if err := f.credentials(&c); err != nil {
 			return c, err
 		}

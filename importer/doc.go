@@ -18,10 +18,15 @@
 //	                    the summary and the paths it resolved; writes the
 //	                    match report of the files (files.go).
 //
-// Where a change goes: updating a changed row (PATCH) is a new admitter
-// decision (an entry the ledger knows, whose fingerprint changed) and a
-// sender method for it; an errors workbook with highlighted cells reads
-// the row's problems, each with its API field and input column.
+//	update.go updater   --update: a changed row the ledger shows in Comeet
+//	                    is decided "update" by the admitter, and a worker
+//	                    PATCHes its changed fields and adds its new files.
+//	positions.go        --check-positions: the admitter checks each row's
+//	                    position against one list and a few look-ups.
+//	verify.go Verify    reads back what the ledger says is in Comeet.
+//
+// An errors workbook with highlighted cells reads the row's problems, each
+// with its API field and input column.
 //
 // A row's failure is data in its report line, never a reason to stop: only
 // a broken source, a configuration error (a *ConfigError, naming the

@@ -331,6 +331,7 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 	sent := mergeSent(p.entry.Sent, ledger.SentOf(rw.cand), p.fields)
 	var refused []string
 	refusedCode := ""
+	retry := false // a file failed for a reason that may pass: keep the old fingerprint
 	for _, sf := range p.files {
 		u.stats.started(time.Now())
 		reply, err := u.client.AddFile(ctx, uid, sf.file)
@@ -347,7 +348,12 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 					refusedCode = ae.Code
 				}
 			}
-			refused = append(refused, fmt.Sprintf("file %s (%s) not added: %v", sf.file.Name, sf.slot, fileRefusal(err)))
+			why := fileRefusal(err)
+			if !errors.As(err, &ae) || ae.Kind() != comeet.KindInvalid {
+				retry = true
+				why += "; the next run tries again"
+			}
+			refused = append(refused, fmt.Sprintf("file %s (%s) not added: %s", sf.file.Name, sf.slot, why))
 			continue
 		}
 		applied = true
@@ -366,6 +372,11 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 	e.Outcome = string(report.Updated)
 	e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts = rw.res.HTTPStatus, "", msg, rw.res.Attempts
 	e.RowHash, e.Sent = rw.hash, sent
+	if retry {
+		// What Comeet holds is recorded, but not the row's fingerprint:
+		// the next run compares again and sends the file that did not go.
+		e.RowHash = p.entry.RowHash
+	}
 	e.Row, e.Line, e.Source = rw.rec.Row, rw.rec.Line, u.source
 	if err := u.ledger.Finish(ctx, e); err != nil {
 		u.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the update failed; a re-run sends it again")

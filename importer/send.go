@@ -53,6 +53,9 @@ func (s *sender) sendRow(ctx context.Context, rw *row) error {
 // stops the run (ErrLedger): the row is not sent when its pending entry
 // failed, and a row whose answer could not be recorded says so.
 func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
+	if found, fatal := s.findLost(ctx, rw); found {
+		return fatal
+	}
 	var opts []comeet.CreateOption
 	begun := false
 	if s.ledger != nil {

@@ -283,3 +283,43 @@ func TestCheckPositionsNeedsCredentials(t *testing.T) {
 		t.Fatalf("got %v, want a configuration error about the credentials", err)
 	}
 }
+
+// The window the ledger alone cannot close: a POST whose answer was lost
+// created the candidate, which was then rejected before the re-run, so a
+// second POST would create a second candidate. The re-run looks for it
+// first.
+func TestLostAnswerThenRejectionCreatesNoSecondCandidate(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.cfg.MaxAttempts, g.cfg.Concurrency = 1, 1
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultLostReply})
+	g.writeInput(rigRows(1, 2))
+	_, lines := g.mustRun()
+	wantRigOutcomes(t, lines, report.Failed, report.Created)
+	cands := g.srv.Candidates()
+	var lost string
+	for _, c := range cands {
+		if c.Candidate.PartnerCandidateID == rigKey(1).PartnerCandidateID {
+			lost = c.UID
+		}
+	}
+	if lost == "" {
+		t.Fatal("the lost answer created no candidate")
+	}
+	g.srv.SetStatus(lost, comeettest.StatusRejected)
+
+	posts := g.requests("POST", "/candidates")
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Conflict, report.Skipped)
+	if got := lines[0]["candidate_uid"]; got != lost {
+		t.Errorf("got uid %q, want the one the lost answer created, %q", got, lost)
+	}
+	if got := g.srv.CreatedCount(rigKey(1)); got != 1 {
+		t.Errorf("created %d times, want 1", got)
+	}
+	if got := g.requests("POST", "/candidates") - posts; got != 0 {
+		t.Errorf("sent %d POSTs, want 0", got)
+	}
+	// The next run knows it.
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped, report.Skipped)
+}

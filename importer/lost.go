@@ -1,0 +1,91 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/ledger"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// candidateLister is the part of comeet.Client that finds a candidate
+// whose creation went unrecorded.
+type candidateLister interface {
+	ListCandidates(ctx context.Context, f comeet.CandidateFilter) ([]comeet.Record, comeet.Reply, error)
+}
+
+// mayHaveArrived reports whether the ledger's entry is of a POST that may
+// have created the candidate without the answer being recorded: a pending
+// entry (a run killed mid-request), or a failure after a request left
+// (a timeout, a reset, a 5xx, an answer that was not Comeet's).
+func mayHaveArrived(k ledger.Known, code string, status int) bool {
+	if !k.Found {
+		return false
+	}
+	if k.State == ledger.StatePending {
+		return true
+	}
+	if report.Outcome(k.Outcome) != report.Failed {
+		return false
+	}
+	switch code {
+	case codeNetwork, codeInterrupted, comeet.CodeUncertainOutcome:
+		return true
+	}
+	return status >= 500
+}
+
+// findLost looks, before a row is sent again, for the candidate an earlier
+// POST of it may have created: the candidates created since shortly before
+// the ledger's entry (GET /candidates?time_created:after=..., every page),
+// matched by key. A candidate found that way is the row's, even if it was
+// rejected or hired meanwhile (when a new POST would create a second one):
+// the row is finished as a conflict with its uid and not sent. found is
+// false when none matches or the list could not be read (the row is then
+// sent, as before).
+func (s *sender) findLost(ctx context.Context, rw *row) (found bool, fatal error) {
+	lister, ok := s.client.(candidateLister)
+	k := rw.known
+	if !ok || s.ledger == nil || !k.Found || (k.State != ledger.StatePending && report.Outcome(k.Outcome) != report.Failed) {
+		return false, nil // the common case costs no read
+	}
+	e, ok, err := s.ledger.Get(ctx, rw.cand.Key())
+	if err != nil || !ok || !mayHaveArrived(k, e.ErrorCode, e.HTTPStatus) {
+		return false, nil
+	}
+	since := e.UpdatedAt.Add(-time.Minute)
+	if e.FirstSeen.Before(since) && e.State == ledger.StatePending {
+		since = e.FirstSeen.Add(-time.Minute)
+	}
+	s.stats.started(time.Now())
+	recs, reply, err := lister.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: since})
+	s.stats.finished(time.Now(), reply)
+	if err != nil {
+		s.log.Warn().Err(err).Int("row", rw.rec.Row).Msg("looking for a candidate whose creation went unrecorded failed; sending the row again")
+		return false, nil
+	}
+	key := rw.cand.Key()
+	for _, r := range recs {
+		if r.PositionUID == key.PositionUID && r.PartnerCandidateID == key.PartnerCandidateID && r.UID != "" {
+			rw.res.CandidateUID = r.UID
+			rw.res.Attempts = reply.Attempts
+			rw.finish(report.Conflict, comeet.CodeCandidatePostConflict, fmt.Sprintf(
+				"an earlier run's request had created it as %s (found in Comeet's list of candidates created since %s); not sent again",
+				r.UID, since.UTC().Format(time.RFC3339)))
+			created := r.Created
+			// What Comeet holds is what that request sent, as its
+			// entry recorded it: a row changed since is still seen to
+			// have changed.
+			done := s.entry(rw, ledger.StateDone)
+			done.RowHash, done.Sent, done.Response = e.RowHash, e.Sent, &created
+			if err := s.ledger.Finish(ctx, done); err != nil {
+				rw.res.Message += "; the ledger could not record this: a re-run looks for it again"
+				return true, fmt.Errorf("%w: %w", ErrLedger, err)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -59,33 +60,64 @@ func (s *sender) findLost(ctx context.Context, rw *row) (found bool, fatal error
 	if e.FirstSeen.Before(since) && e.State == ledger.StatePending {
 		since = e.FirstSeen.Add(-time.Minute)
 	}
-	s.stats.started(time.Now())
-	recs, reply, err := lister.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: since})
-	s.stats.finished(time.Now(), reply)
+	r, found, attempts, err := s.lost.find(ctx, lister, s.stats, since, rw.cand.Key())
 	if err != nil {
 		s.log.Warn().Err(err).Int("row", rw.rec.Row).Msg("looking for a candidate whose creation went unrecorded failed; sending the row again")
 		return false, nil
 	}
-	key := rw.cand.Key()
-	for _, r := range recs {
-		if r.PositionUID == key.PositionUID && r.PartnerCandidateID == key.PartnerCandidateID && r.UID != "" {
-			rw.res.CandidateUID = r.UID
-			rw.res.Attempts = reply.Attempts
-			rw.finish(report.Conflict, comeet.CodeCandidatePostConflict, fmt.Sprintf(
-				"an earlier run's request had created it as %s (found in Comeet's list of candidates created since %s); not sent again",
-				r.UID, since.UTC().Format(time.RFC3339)))
-			created := r.Created
-			// What Comeet holds is what that request sent, as its
-			// entry recorded it: a row changed since is still seen to
-			// have changed.
-			done := s.entry(rw, ledger.StateDone)
-			done.RowHash, done.Sent, done.Response = e.RowHash, e.Sent, &created
-			if err := s.ledger.Finish(ctx, done); err != nil {
-				rw.res.Message += "; the ledger could not record this: a re-run looks for it again"
-				return true, fmt.Errorf("%w: %w", ErrLedger, err)
+	if !found {
+		return false, nil
+	}
+	rw.res.CandidateUID = r.UID
+	rw.res.Attempts = attempts
+	rw.finish(report.Conflict, comeet.CodeCandidatePostConflict, fmt.Sprintf(
+		"an earlier run's request had created it as %s (found in Comeet's list of candidates created since %s); not sent again",
+		r.UID, since.UTC().Format(time.RFC3339)))
+	created := r.Created
+	// What Comeet holds is what that request sent, as its
+	// entry recorded it: a row changed since is still seen to
+	// have changed.
+	done := s.entry(rw, ledger.StateDone)
+	done.RowHash, done.Sent, done.Response = e.RowHash, e.Sent, &created
+	if err := s.ledger.Finish(ctx, done); err != nil {
+		rw.res.Message += "; the ledger could not record this: a re-run looks for it again"
+		return true, fmt.Errorf("%w: %w", ErrLedger, err)
+	}
+	return true, nil
+}
+
+// lostIndex is the list of candidates created since a time, read once per
+// run and shared by the workers: after an outage, many rows may need it,
+// and one list (with its pages) serves them all. It is listed again only
+// for a row whose earlier POST is older than what it covers.
+type lostIndex struct {
+	mu     sync.Mutex
+	since  time.Time
+	listed bool
+	byKey  map[comeet.Key]comeet.Record
+}
+
+// find returns the candidate created since since with key, listing when
+// the index does not cover since. attempts counts the requests it sent.
+func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats, since time.Time, key comeet.Key) (_ comeet.Record, found bool, attempts int, _ error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.listed || since.Before(x.since) {
+		st.started(time.Now())
+		recs, reply, err := lister.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: since})
+		st.finished(time.Now(), reply)
+		attempts = reply.Attempts
+		if err != nil {
+			return comeet.Record{}, false, attempts, err
+		}
+		x.since, x.listed = since, true
+		x.byKey = make(map[comeet.Key]comeet.Record, len(recs))
+		for _, r := range recs {
+			if r.UID != "" && r.PositionUID != "" && r.PartnerCandidateID != "" {
+				x.byKey[comeet.Key{PositionUID: r.PositionUID, PartnerCandidateID: r.PartnerCandidateID}] = r
 			}
-			return true, nil
 		}
 	}
-	return false, nil
+	r, ok := x.byKey[key]
+	return r, ok, attempts, nil
 }

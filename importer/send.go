@@ -32,6 +32,9 @@ type sender struct {
 	// updater updates the rows the admitter decided to update; nil
 	// without --update.
 	updater *updater
+	// lost finds the candidates of rows whose earlier POST may have
+	// arrived (lost.go).
+	lost lostIndex
 }
 
 // sendRow creates rw's candidate, or updates it when the admitter decided so.

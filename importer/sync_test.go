@@ -291,35 +291,40 @@ func TestCheckPositionsNeedsCredentials(t *testing.T) {
 func TestLostAnswerThenRejectionCreatesNoSecondCandidate(t *testing.T) {
 	g := newRig(t, comeettest.Options{})
 	g.cfg.MaxAttempts, g.cfg.Concurrency = 1, 1
-	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultLostReply})
-	g.writeInput(rigRows(1, 2))
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultLostReply, Count: 2})
+	g.writeInput(rigRows(1, 3))
 	_, lines := g.mustRun()
-	wantRigOutcomes(t, lines, report.Failed, report.Created)
-	cands := g.srv.Candidates()
-	var lost string
-	for _, c := range cands {
-		if c.Candidate.PartnerCandidateID == rigKey(1).PartnerCandidateID {
-			lost = c.UID
+	wantRigOutcomes(t, lines, report.Failed, report.Failed, report.Created)
+	lost := map[string]string{}
+	for _, c := range g.srv.Candidates() {
+		lost[c.Candidate.PartnerCandidateID] = c.UID
+	}
+	for n := 1; n <= 2; n++ {
+		uid := lost[rigKey(n).PartnerCandidateID]
+		if uid == "" {
+			t.Fatalf("the lost answer of row %d created no candidate", n)
 		}
+		g.srv.SetStatus(uid, comeettest.StatusRejected)
 	}
-	if lost == "" {
-		t.Fatal("the lost answer created no candidate")
-	}
-	g.srv.SetStatus(lost, comeettest.StatusRejected)
 
-	posts := g.requests("POST", "/candidates")
+	posts, lists := g.requests("POST", "/candidates"), g.requests("GET", "/candidates")
 	_, lines = g.mustRun()
-	wantRigOutcomes(t, lines, report.Conflict, report.Skipped)
-	if got := lines[0]["candidate_uid"]; got != lost {
-		t.Errorf("got uid %q, want the one the lost answer created, %q", got, lost)
-	}
-	if got := g.srv.CreatedCount(rigKey(1)); got != 1 {
-		t.Errorf("created %d times, want 1", got)
+	wantRigOutcomes(t, lines, report.Conflict, report.Conflict, report.Skipped)
+	for n := 1; n <= 2; n++ {
+		if got, want := lines[n-1]["candidate_uid"], lost[rigKey(n).PartnerCandidateID]; got != want {
+			t.Errorf("row %d: got uid %q, want the one the lost answer created, %q", n, got, want)
+		}
+		if got := g.srv.CreatedCount(rigKey(n)); got != 1 {
+			t.Errorf("row %d: created %d times, want 1", n, got)
+		}
 	}
 	if got := g.requests("POST", "/candidates") - posts; got != 0 {
 		t.Errorf("sent %d POSTs, want 0", got)
 	}
-	// The next run knows it.
+	if got := g.requests("GET", "/candidates") - lists; got != 1 {
+		t.Errorf("listed %d times, want once for both rows", got)
+	}
+	// The next run knows them.
 	_, lines = g.mustRun()
-	wantRigOutcomes(t, lines, report.Skipped, report.Skipped)
+	wantRigOutcomes(t, lines, report.Skipped, report.Skipped, report.Skipped)
 }

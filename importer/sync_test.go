@@ -328,3 +328,45 @@ func TestLostAnswerThenRejectionCreatesNoSecondCandidate(t *testing.T) {
 	_, lines = g.mustRun()
 	wantRigOutcomes(t, lines, report.Skipped, report.Skipped, report.Skipped)
 }
+
+// A file that failed for a reason that may pass (a 5xx) is sent again by
+// the next run; the one that was added is not.
+func TestUpdateSendsAFailedFileAgain(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.cfg.Update, g.cfg.Concurrency = true, 1
+	header := append(slices.Clone(syncHeader), "files")
+	for _, name := range []string{"cv1.pdf", "cv2.pdf", "a1.txt", "a2.txt"} {
+		g.writeFile(name, []byte("content of "+name))
+	}
+	row := append(syncRow(1), "a1.txt")
+	row[5] = "cv1.pdf"
+	g.writeInputWith(header, [][]string{row})
+	_, lines := g.mustRun()
+	wantRigOutcomes(t, lines, report.Created)
+	uid := lines[0]["candidate_uid"]
+
+	row[5], row[8] = "cv2.pdf", "a2.txt"
+	g.writeInputWith(header, [][]string{row})
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultServerError, Status: 503})
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Updated)
+	if msg := lines[0]["message"]; !strings.Contains(msg, "cv2.pdf (resume) not added") || !strings.Contains(msg, "next run tries again") || !strings.Contains(msg, "added file a2.txt") {
+		t.Errorf("message %q, want the resume not added (tried again) and a2.txt added", msg)
+	}
+
+	posts := g.requests("POST", "/candidates/")
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Updated)
+	if got := g.requests("POST", "/candidates/") - posts; got != 1 {
+		t.Errorf("second update sent %d files, want 1 (the resume)", got)
+	}
+	var names []string
+	for _, f := range g.srv.Files(uid) {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, ","); got != "cv1.pdf,a1.txt,a2.txt,cv2.pdf" {
+		t.Errorf("Comeet holds %s, want cv1.pdf,a1.txt,a2.txt,cv2.pdf", got)
+	}
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+}

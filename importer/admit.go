@@ -23,8 +23,9 @@ const (
 	decideInvalid
 	// decideFail: it could not be decided (the ledger could not be read).
 	decideFail
-	// A changed row that is already in Comeet would be decided "update"
-	// here, and the sender would PATCH it.
+	// decideUpdate: a changed row already in Comeet goes to a worker to be
+	// updated (import --update, update.go).
+	decideUpdate
 )
 
 // admitter decides, in input order, what becomes of each checked row:
@@ -39,6 +40,13 @@ type admitter struct {
 	// idColumn is the input column of partner_candidate_id, -1 when none
 	// feeds it, for a duplicate's message.
 	idColumn int
+	// positions checks each row's position_uid in Comeet; nil unless
+	// Config.CheckPositions.
+	positions *positions
+	// update: a changed row already in Comeet is decided decideUpdate
+	// (Config.Update); updater plans it on a dry run.
+	update  bool
+	updater *updater
 	// cleared counts the rows cleared for sending, for the limit.
 	cleared int
 }
@@ -61,7 +69,12 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 		return decideInvalid
 	}
 	if a.ledger != nil {
-		if d, known := a.skipKnown(rw); known {
+		if d, known := a.skipKnown(ctx, rw); known {
+			return d
+		}
+	}
+	if a.positions != nil {
+		if d, bad := a.checkPosition(ctx, rw); bad {
 			return d
 		}
 	}
@@ -109,7 +122,7 @@ func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
 // batch. A pending entry (a POST that may or may not have reached Comeet)
 // and earlier failures are sent again: a 409 then tells that the first one
 // had arrived. known is false for a row to send.
-func (a *admitter) skipKnown(rw *row) (_ decision, known bool) {
+func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bool) {
 	if rw.knownErr != nil {
 		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", rw.knownErr))
 		return decideFail, true
@@ -119,7 +132,7 @@ func (a *admitter) skipKnown(rw *row) (_ decision, known bool) {
 		return decideSend, false
 	}
 	switch report.Outcome(e.Outcome) {
-	case report.Created, report.Conflict:
+	case report.Created, report.Conflict, report.Updated:
 	default:
 		return decideSend, false
 	}
@@ -128,7 +141,10 @@ func (a *admitter) skipKnown(rw *row) (_ decision, known bool) {
 	// A fingerprint made the way older versions made it cannot be compared:
 	// such a row counts as unchanged rather than wrongly as changed.
 	if ledger.FingerprintCurrent(e.RowHash) && e.RowHash != rw.hash {
-		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: change it in Comeet"
+		if a.update && e.CandidateUID != "" {
+			return a.admitUpdate(ctx, rw)
+		}
+		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: run import with --update to send the change, or change it in Comeet"
 	}
 	rw.finish(report.Skipped, "", msg)
 	return decideSkip, true

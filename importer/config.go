@@ -64,6 +64,15 @@ type Config struct {
 	DryRun bool
 	// Limit sends at most this many rows that pass the checks (0: all).
 	Limit int
+	// Update sends a changed row whose candidate the ledger shows in Comeet
+	// as a PATCH of the changed fields that PatchFields allows (nil:
+	// comeet.NarrowPatchFields), and its new files one by one.
+	Update      bool
+	PatchFields []string
+	// CheckPositions checks every row's position_uid in Comeet before the
+	// row is sent (or called valid): unknown, closed and on-hold positions
+	// are problems. It needs the credentials, on a dry run too.
+	CheckPositions bool
 
 	// BaseURL, APIKey and Secret reach the account. Never logged.
 	BaseURL, APIKey, Secret string

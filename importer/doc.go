@@ -5,9 +5,12 @@
 //	check.go  checker   record -> comeet.Candidate + problems: mapping,
 //	                    the referenced files (package attach), the rules.
 //	                    Touches no ledger, runs on every CPU.
+//	recall.go recaller  a checked batch's ledger look-up, one query per
+//	                    128 keys, on the checkers; the files' digests (the
+//	                    ledger's while a file is unchanged), the fingerprint.
 //	admit.go  admitter  in input order: duplicates inside the file, the
-//	                    ledger (skipKnown, fingerprint), the limit. Returns
-//	                    a decision: send, valid, skip, invalid, fail.
+//	                    ledger (skipKnown), the limit. Returns a decision:
+//	                    send, update, valid, skip, invalid, fail.
 //	send.go   sender    a row to Comeet through a small creator interface,
 //	                    the ledger around it, the stats; the answer becomes
 //	                    the row's outcome by comeet.APIError.Kind.
@@ -18,15 +21,20 @@
 //	                    the summary and the paths it resolved; writes the
 //	                    match report of the files (files.go).
 //
+//	update.go updater   --update: a changed row the ledger shows in Comeet
+//	                    is decided "update" by the admitter, and a worker
+//	                    PATCHes its changed fields and adds its new files.
+//	positions.go        --check-positions: the admitter checks each row's
+//	                    position against one list and a few look-ups.
+//	verify.go Verify    reads back what the ledger says is in Comeet.
+//
+// An errors workbook with highlighted cells reads the row's problems, each
+// with its API field and input column.
+//
 // Beside the stages: message.go words a row's problems in its user's terms
 // (the input's column, the cell as typed, what to change; cut at 300
 // characters), and known.go tells an invalid row's problem the ledger
 // remembers from the last run from a new one (for --fail-on new).
-//
-// Where a change goes: updating a changed row (PATCH) is a new admitter
-// decision (an entry the ledger knows, whose fingerprint changed) and a
-// sender method for it; an errors workbook with highlighted cells reads
-// the row's problems, each with its API field and input column.
 //
 // A row's failure is data in its report line, never a reason to stop: only
 // a broken source, a configuration error (a *ConfigError, naming the

@@ -169,7 +169,7 @@ func (p *pool) produce(ctx context.Context, queue chan<- *batch, jobs chan<- *ro
 // admit has the admitter decide a checked row's fate; a row to send gets
 // its done channel, which the worker that sends it closes.
 func (p *pool) admit(ctx context.Context, rw *row) {
-	if p.admitter.admit(ctx, rw) != decideSend {
+	if d := p.admitter.admit(ctx, rw); d != decideSend && d != decideUpdate {
 		return
 	}
 	if cause := p.halt.err(); cause != nil {
@@ -207,7 +207,7 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 	for rw := range jobs {
 		if cause := p.halt.err(); cause != nil {
 			stopped(rw, cause)
-		} else if fatal := p.sender.send(ctx, rw); fatal != nil {
+		} else if fatal := p.sender.sendRow(ctx, rw); fatal != nil {
 			p.halt.set(fatal)
 		} else if cause := p.halt.err(); cause != nil && rw.res.ErrorCode == codeInterrupted {
 			// Cut short by the stop (waiting for the limiter or a retry):
@@ -276,7 +276,7 @@ func (p *pool) logRow(rw *row, known bool) {
 	switch rw.outcome() {
 	case report.Failed, report.Invalid:
 		ev = p.log.Warn()
-	case report.Created, report.Conflict:
+	case report.Created, report.Conflict, report.Updated:
 		ev = p.log.Info()
 	default:
 		ev = p.log.Debug()

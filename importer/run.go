@@ -154,12 +154,21 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		memory: memory,
 	}
 	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}
-	if !cfg.DryRun {
+	if err := cfg.checkSync(); err != nil {
+		return nil, err
+	}
+	r.openUpdater(p.admitter, lg, name)
+	if !cfg.DryRun || cfg.CheckPositions {
 		client, err := r.openClient(p)
 		if err != nil {
 			return nil, err
 		}
-		p.sender = &sender{client: client, ledger: lg, stats: r.stats, source: name, log: cfg.Logger}
+		if err := r.openSync(ctx, p, client); err != nil {
+			return nil, err
+		}
+		if !cfg.DryRun {
+			p.sender = &sender{client: client, ledger: lg, stats: r.stats, source: name, log: cfg.Logger, updater: p.admitter.updater}
+		}
 	}
 	if r.out, err = openReport(cfg, r.src); err != nil {
 		return nil, err
@@ -270,6 +279,7 @@ func (r *run) openClient(p *pool) (*comeet.Client, error) {
 		Timeout:     r.cfg.Timeout,
 		Backoff:     r.cfg.Backoff,
 		Logger:      r.cfg.Logger,
+		PatchFields: r.cfg.PatchFields,
 	}
 	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
 		r.adaptive = newAdaptiveLimiter(lim, r.cfg.Concurrency, r.cfg.Logger)

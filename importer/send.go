@@ -29,6 +29,20 @@ type sender struct {
 	stats  *stats
 	source string // the input's name, for the ledger
 	log    zerolog.Logger
+	// updater updates the rows the admitter decided to update; nil
+	// without --update.
+	updater *updater
+	// lost finds the candidates of rows whose earlier POST may have
+	// arrived (lost.go).
+	lost lostIndex
+}
+
+// sendRow creates rw's candidate, or updates it when the admitter decided so.
+func (s *sender) sendRow(ctx context.Context, rw *row) error {
+	if rw.update && s.updater != nil {
+		return s.updater.send(ctx, rw)
+	}
+	return s.send(ctx, rw)
 }
 
 // send posts one row and records the answer. ctx is the request's: an
@@ -42,6 +56,9 @@ type sender struct {
 // stops the run (ErrLedger): the row is not sent when its pending entry
 // failed, and a row whose answer could not be recorded says so.
 func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
+	if found, fatal := s.findLost(ctx, rw); found {
+		return fatal
+	}
 	var opts []comeet.CreateOption
 	begun := false
 	if s.ledger != nil {

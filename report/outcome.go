@@ -10,6 +10,9 @@ const (
 	// Conflict: the candidate already exists in this position (Comeet's 409);
 	// CandidateUID is the existing one.
 	Conflict Outcome = "conflict"
+	// Updated: the candidate was already in Comeet and its changed fields or
+	// files were sent to it (import --update); CandidateUID is its uid.
+	Updated Outcome = "updated"
 	// Skipped: not sent, because the ledger shows it is already in Comeet, or
 	// because --limit was reached.
 	Skipped Outcome = "skipped"
@@ -23,7 +26,7 @@ const (
 )
 
 // Outcomes lists every outcome in the order the summary prints them.
-var Outcomes = []Outcome{Created, Conflict, Skipped, Valid, Invalid, Failed}
+var Outcomes = []Outcome{Created, Conflict, Updated, Skipped, Valid, Invalid, Failed}
 
 // NeedsAttention reports whether a row with this outcome belongs in the
 // errors file: it is neither in Comeet nor cleared to be sent.

@@ -43,7 +43,8 @@ func newCheckCmd() *cobra.Command {
 		Short: "Check the base URL and the credentials with one harmless request",
 		Long: `Make one harmless request to Comeet (list the candidates created from now on,
 which is none) with the same credentials and base URL import would use, and say
-whether they work. On failure it says which of the api key, the secret, the base
+whether they work; then list the positions they can see (uid, name, status),
+one more request. On failure it says which of the api key, the secret, the base
 URL or the network is wrong, and exits 2.
 
 Exit codes: 0 the credentials and base URL work; 2 they do not (or a usage error).`,
@@ -82,6 +83,7 @@ func runCheck(ctx context.Context, c importer.Config, out io.Writer) error {
 	switch {
 	case err == nil:
 		fmt.Fprintf(out, "ok: %s answers and accepts the api key and the secret\n", c.BaseURL)
+		printPositions(ctx, client, out)
 		return nil
 	case ctx.Err() != nil:
 		return importer.ErrInterrupted

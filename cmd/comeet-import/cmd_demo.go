@@ -31,7 +31,8 @@ func newDemoCmd() *cobra.Command {
 		Long: `Start the fake Comeet in this process, write the built-in samples (candidates.csv,
 mapping.csv, files/) to a folder, import them, and print the summary, the report and
 the errors file. One sample candidate is put into the sandbox first, so its row
-shows a conflict.`,
+shows a conflict. Then one sample row is changed and imported again with --update,
+so its candidate is updated in the sandbox.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), dir, cmd.OutOrStdout())
@@ -75,6 +76,9 @@ func runDemo(ctx context.Context, dir string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "%s\n\n", res.Summary)
 	if err := printReport(out, res.Paths.Report); err != nil {
+		return err
+	}
+	if err := demoUpdate(ctx, cfg, out); err != nil {
 		return err
 	}
 	if res.Paths.Errors != "" {

@@ -23,6 +23,12 @@ func TestDemo(t *testing.T) {
 	if want := "5 created, 1 conflict, 8 invalid"; !strings.Contains(out.String(), want) {
 		t.Fatalf("got output without %q:\n%s", want, out.String())
 	}
+	if want := "1 updated, 5 skipped, 8 invalid"; !strings.Contains(out.String(), want) {
+		t.Fatalf("got output without the update run's %q:\n%s", want, out.String())
+	}
+	if want := "updated phone"; !strings.Contains(out.String(), want) {
+		t.Fatalf("got output without %q:\n%s", want, out.String())
+	}
 	for _, name := range []string{"candidates.report.csv", "candidates.errors.csv", "comeet-import.ledger.db"} {
 		st, err := os.Stat(filepath.Join(dir, name))
 		if err != nil {

@@ -54,6 +54,7 @@ type runFlags struct {
 	customFields  []string
 	maxFileSize   int64
 	maxStringLen  int
+	sync          syncFlags
 }
 
 func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
@@ -94,6 +95,7 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default: info, or warn under a progress bar)")
 	fs.StringVar(&f.progress, "progress", progressAuto, "progress display: bar, log (a line every "+progressInterval.String()+"), none; auto is a bar on a terminal, log otherwise")
 	f.registerAccount(cmd)
+	f.sync.register(cmd, c, dryRun)
 	c.DryRun = dryRun
 }
 
@@ -150,7 +152,10 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	if err := f.setProgress(&c); err != nil {
 		return c, usageError{err}
 	}
-	if !c.DryRun {
+	if err := f.sync.apply(&c); err != nil {
+		return c, err
+	}
+	if !c.DryRun || c.CheckPositions {
 		if err := f.credentials(&c); err != nil {
 			return c, err
 		}

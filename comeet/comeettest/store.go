@@ -77,13 +77,14 @@ func newState() state {
 }
 
 // store creates the candidate, unless one with the same key is still in
-// progress: then it answers 409 naming it, as Comeet does.
+// progress: then it answers 409 naming it, as Comeet does. A deleted
+// candidate is in no process any more and does not conflict.
 func (s *Server) store(c *comeet.Candidate, apiKey string) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := c.Key()
 	for _, st := range s.state.byKey[key] {
-		if st.Status == StatusInProgress {
+		if st.Status == StatusInProgress && !st.Deleted {
 			return answerConflict(st.UID)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -134,7 +135,31 @@ func TestRowWaitingForTheLimiterIsNotRecorded(t *testing.T) {
 // When the ledger cannot record (its file may not grow: a full disk), the
 // run stops sending at the first failure: no row is sent without its
 // pending entry, and the rows not sent say why.
+// fsizeChild names the environment variable under which the test binary,
+// started again by TestLedgerWriteFailureStopsSending, runs the test with
+// the file size cap.
+const fsizeChild = "COMEET_IMPORT_TEST_FSIZE_CHILD"
+
+// The cap on file sizes holds for the whole process, and go test's own
+// log of the files a test opens (for its cache) is such a file: the test
+// runs in a child process of its own, started without that log.
 func TestLedgerWriteFailureStopsSending(t *testing.T) {
+	if os.Getenv(fsizeChild) != "" {
+		ledgerWriteFailureStopsSending(t)
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerWriteFailureStopsSending$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), fsizeChild+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the test in its own process failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestLedgerWriteFailureStopsSending") {
+		t.Fatalf("the test did not run in its own process:\n%s", out)
+	}
+}
+
+func ledgerWriteFailureStopsSending(t *testing.T) {
 	g := newRig(t, comeettest.Options{})
 	const rows = 300
 	g.writeInput(rigRows(1, rows))

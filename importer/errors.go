@@ -86,3 +86,8 @@ var ErrAuth = errors.New("comeet refused the credentials")
 // recorded would be sent again by the next run. It wraps the ledger's
 // error (ledger.ErrWrite).
 var ErrLedger = errors.New("the ledger could not record a row; sending stopped")
+
+// ErrReport wraps the error of a report or errors file that could not be
+// written (a full disk): the run stops sending at once, finishes the
+// requests already on the wire (the ledger records them) and returns it.
+var ErrReport = errors.New("the report could not be written; sending stopped")

@@ -136,27 +136,53 @@ func TestRowWaitingForTheLimiterIsNotRecorded(t *testing.T) {
 // run stops sending at the first failure: no row is sent without its
 // pending entry, and the rows not sent say why.
 // fsizeChild names the environment variable under which the test binary,
-// started again by TestLedgerWriteFailureStopsSending, runs the test with
-// the file size cap.
+// started again by inOwnProcess, runs one test: its value is the test's
+// name.
 const fsizeChild = "COMEET_IMPORT_TEST_FSIZE_CHILD"
 
-// The cap on file sizes holds for the whole process, and go test's own
-// log of the files a test opens (for its cache) is such a file: the test
-// runs in a child process of its own, started without that log.
-func TestLedgerWriteFailureStopsSending(t *testing.T) {
-	if os.Getenv(fsizeChild) != "" {
-		ledgerWriteFailureStopsSending(t)
+// inOwnProcess runs body in a child process of the test binary, started
+// for this test alone. A cap on file sizes (capFileSizes) holds for the
+// whole process, and go test's own log of the files a test opens (for its
+// cache) is such a file: the child is started without that log.
+func inOwnProcess(t *testing.T, body func(*testing.T)) {
+	t.Helper()
+	if os.Getenv(fsizeChild) == t.Name() {
+		body(t)
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerWriteFailureStopsSending$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), fsizeChild+"=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), fsizeChild+"="+t.Name())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the test in its own process failed: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "--- PASS: TestLedgerWriteFailureStopsSending") {
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
 		t.Fatalf("the test did not run in its own process:\n%s", out)
 	}
+}
+
+// capFileSizes caps the size of every file this process writes: past it,
+// a write fails with EFBIG, as on a full disk. restore lifts the cap.
+func capFileSizes(t *testing.T, limit uint64) (restore func()) {
+	t.Helper()
+	signal.Ignore(syscall.SIGXFSZ)
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Skipf("no file size limit here: %v", err)
+	}
+	capped := old
+	capped.Cur = limit
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &capped); err != nil {
+		t.Skipf("cannot cap file sizes: %v", err)
+	}
+	return func() {
+		syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old)
+		signal.Reset(syscall.SIGXFSZ)
+	}
+}
+
+func TestLedgerWriteFailureStopsSending(t *testing.T) {
+	inOwnProcess(t, ledgerWriteFailureStopsSending)
 }
 
 func ledgerWriteFailureStopsSending(t *testing.T) {
@@ -171,21 +197,10 @@ func ledgerWriteFailureStopsSending(t *testing.T) {
 	}
 	l.Close()
 
-	// Cap the size of every file this process writes: past it, a write
-	// fails with EFBIG, as on a full disk. The report stays far below it.
-	signal.Ignore(syscall.SIGXFSZ)
-	defer signal.Reset(syscall.SIGXFSZ)
-	var old syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
-		t.Skipf("no file size limit here: %v", err)
-	}
-	capped := old
-	capped.Cur = 96 << 10
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &capped); err != nil {
-		t.Skipf("cannot cap file sizes: %v", err)
-	}
+	// The ledger outgrows the cap; the report stays far below it.
+	restore := capFileSizes(t, 96<<10)
 	_, err = Run(context.Background(), g.cfg)
-	syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old)
+	restore()
 
 	if !errors.Is(err, ErrLedger) || !errors.Is(err, ledger.ErrWrite) {
 		t.Fatalf("run: got %v, want ErrLedger wrapping ledger.ErrWrite", err)
@@ -222,4 +237,28 @@ func ledgerWriteFailureStopsSending(t *testing.T) {
 	if got := g.posts(); got != created {
 		t.Errorf("server got %d POSTs, want %d (the rows reported created)", got, created)
 	}
+}
+
+// A report that cannot be written (a full disk) stops the sending at once:
+// the rows on the wire finish, the rows waiting are not sent, and the run
+// says why. Without a ledger, so that only the report meets the cap.
+func TestReportWriteFailureStopsSending(t *testing.T) {
+	inOwnProcess(t, func(t *testing.T) {
+		g := newRig(t, comeettest.Options{})
+		const rows = 2000
+		g.writeInput(rigRows(1, rows))
+		g.cfg.Concurrency = 2
+		g.cfg.NoLedger = true
+		restore := capFileSizes(t, 16<<10) // a few hundred report lines
+		_, err := Run(context.Background(), g.cfg)
+		restore()
+		if !errors.Is(err, ErrReport) {
+			t.Fatalf("run: got %v, want ErrReport", err)
+		}
+		// The report's lines are cut where the disk filled; every POST
+		// after that belongs to a row that was already on its way.
+		if got := g.posts(); got >= rows/2 {
+			t.Errorf("server got %d POSTs of %d rows: the run went on sending after the report failed", got, rows)
+		}
+	})
 }

@@ -126,7 +126,17 @@ func (p *pool) run(ctx context.Context) error {
 			return nil
 		})
 	}
-	g.Go(func() error { return p.write(queue) })
+	g.Go(func() error {
+		err := p.write(queue)
+		if err != nil {
+			// Rows waiting for a worker are not sent: a row sent now
+			// could not be reported. The ledger still records the ones
+			// on the wire.
+			err = fmt.Errorf("%w: %w", ErrReport, err)
+			p.halt.set(err)
+		}
+		return err
+	})
 	err := g.Wait()
 	switch {
 	case err != nil:
@@ -222,6 +232,10 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 func stopped(rw *row, cause error) {
 	if errors.Is(cause, ErrAuth) {
 		rw.finish(report.Failed, codeNotSent, notSentAuth)
+		return
+	}
+	if errors.Is(cause, ErrReport) {
+		rw.finish(report.Failed, "not_sent", "not sent: the report could not be written (is its disk full?)")
 		return
 	}
 	if errors.Is(cause, ErrLedger) {

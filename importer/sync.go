@@ -33,6 +33,7 @@ func (r *run) openSync(ctx context.Context, p *pool, client *comeet.Client) erro
 			return err
 		}
 		p.admitter.positions = ps
+		p.checker.names = newPositionNames(ps.known)
 	}
 	if u := p.admitter.updater; u != nil {
 		u.client = client

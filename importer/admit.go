@@ -49,6 +49,8 @@ type admitter struct {
 	updater *updater
 	// cleared counts the rows cleared for sending, for the limit.
 	cleared int
+	// planned counts the requests a dry run's valid rows would send.
+	planned report.Requests
 }
 
 // admit decides rw's fate and finishes every row it does not clear for
@@ -87,6 +89,7 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 		return decideSkip
 	case a.dryRun:
 		a.cleared++
+		a.planned.Create++
 		rw.finish(report.Valid, "", "")
 		return decideValid
 	}

@@ -105,7 +105,7 @@ func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats,
 	if !x.listed || since.Before(x.since) {
 		st.started(time.Now())
 		recs, reply, err := lister.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: since})
-		st.finished(time.Now(), reply)
+		st.finishedAs(requestSearch, time.Now(), reply)
 		attempts = reply.Attempts
 		if err != nil {
 			return comeet.Record{}, false, attempts, err

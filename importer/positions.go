@@ -41,7 +41,7 @@ type positions struct {
 func (p *positions) load(ctx context.Context) error {
 	p.stats.started(time.Now())
 	list, reply, err := p.client.ListPositions(ctx, comeet.PositionFilter{})
-	p.stats.finished(time.Now(), reply)
+	p.stats.finishedAs(requestPosition, time.Now(), reply)
 	if err != nil {
 		return fmt.Errorf("checking positions: %w", err)
 	}
@@ -59,7 +59,7 @@ func (p *positions) check(ctx context.Context, uid string) (_ comeet.Problem, ba
 	if !seen {
 		p.stats.started(time.Now())
 		got, reply, err := p.client.GetPosition(ctx, uid)
-		p.stats.finished(time.Now(), reply)
+		p.stats.finishedAs(requestPosition, time.Now(), reply)
 		var ae *comeet.APIError
 		switch {
 		case err == nil:

@@ -32,6 +32,11 @@ type Progress struct {
 	// Allowed is the rate the run may send at, in requests per second with
 	// the safety margin taken off; 0 when unpaced or on a dry run.
 	Allowed float64
+	// Requests is the number of requests sent so far, of every kind
+	// (creates, updates, files, position look-ups, searches), retries
+	// included; ByKind splits it.
+	Requests int
+	ByKind   report.Requests
 }
 
 // ETA estimates the time left, and reports false when it cannot tell (the
@@ -49,7 +54,12 @@ func (p Progress) ETA() (time.Duration, bool) {
 	if p.Allowed <= 0 {
 		return seconds(seen), true
 	}
-	sent := p.Counts[report.Created] + p.Counts[report.Conflict] + p.Counts[report.Failed]
+	// Every request counts against the budget, whatever it is for: the
+	// rows left are expected to cost what the rows done cost.
+	sent := p.Requests
+	if sent == 0 {
+		sent = p.Counts[report.Created] + p.Counts[report.Conflict] + p.Counts[report.Failed] + p.Counts[report.Updated]
+	}
 	budget := left * float64(sent) / float64(p.Done) / p.Allowed
 	return seconds(max(seen, budget)), true
 }
@@ -64,6 +74,7 @@ type progressFeed struct {
 	fn    func(Progress)
 	p     Progress
 	start time.Time
+	stats *stats // the requests so far; nil on a dry run
 }
 
 func (f *progressFeed) row(counts report.Counts) {
@@ -73,6 +84,9 @@ func (f *progressFeed) row(counts report.Counts) {
 	f.p.Done++
 	f.p.Counts = counts
 	f.p.Elapsed = time.Since(f.start)
+	if f.stats != nil {
+		f.p.Requests, f.p.ByKind = f.stats.sent()
+	}
 	f.fn(f.p)
 }
 

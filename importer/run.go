@@ -44,6 +44,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	r.pool.progress = newProgressFeed(cfg, r.src, cfg.Logger, start)
+	if !cfg.DryRun {
+		r.pool.progress.stats = r.stats
+	}
 	runErr := r.pool.run(ctx)
 	if r.files != nil && r.filesMapped {
 		r.usage = r.files.Usage() // before close: listing may walk the folder
@@ -62,8 +65,15 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		DryRun:     cfg.DryRun,
 		Sent:       r.stats.requests,
 		Throttled:  r.stats.throttled,
+		ByKind:     r.stats.byKind,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 		NewInvalid: m.newInvalid,
+	}
+	if cfg.DryRun {
+		planned := r.pool.admitter.planned
+		// An import checks the positions again, with the same requests.
+		planned.Positions = r.stats.byKind.Positions
+		res.Planned = &planned
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
 	summarize(&res.Summary, cfg, r.out)

@@ -296,6 +296,10 @@ func (a *admitter) admitUpdate(ctx context.Context, rw *row) (decision, bool) {
 		return decideSkip, true
 	}
 	a.cleared++
+	if p.patch != nil {
+		a.planned.Update++
+	}
+	a.planned.Files += len(p.files)
 	rw.finish(report.Valid, "", p.describe())
 	return decideValid, true
 }
@@ -320,7 +324,7 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 	if p.patch != nil {
 		u.stats.started(time.Now())
 		reply, err := u.client.UpdateCandidate(ctx, uid, p.patch)
-		u.stats.finished(time.Now(), reply)
+		u.stats.finishedAs(requestUpdate, time.Now(), reply)
 		rw.res.Attempts, rw.res.HTTPStatus = reply.Attempts, reply.Status
 		if err != nil {
 			return u.failed(ctx, rw, p, err)
@@ -335,7 +339,7 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 	for _, sf := range p.files {
 		u.stats.started(time.Now())
 		reply, err := u.client.AddFile(ctx, uid, sf.file)
-		u.stats.finished(time.Now(), reply)
+		u.stats.finishedAs(requestFile, time.Now(), reply)
 		rw.res.Attempts += reply.Attempts
 		if err != nil {
 			var ae *comeet.APIError

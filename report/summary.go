@@ -21,6 +21,40 @@ func (c Counts) Total() int {
 	return n
 }
 
+// Requests counts a run's requests by what they were for; every one of
+// them is from the same rate budget.
+type Requests struct {
+	Create    int `json:"create"`    // POST /candidates
+	Update    int `json:"update"`    // PATCH /candidates/{uid}
+	Files     int `json:"files"`     // POST /candidates/{uid}/files
+	Positions int `json:"positions"` // GET /positions and /positions/{uid}
+	Search    int `json:"search"`    // GET /candidates, looking for a lost answer
+}
+
+// Total is the number of requests counted.
+func (r Requests) Total() int {
+	return r.Create + r.Update + r.Files + r.Positions + r.Search
+}
+
+// String lists the kinds counted, "3 creates, 1 update, 2 files"; empty
+// when none is.
+func (r Requests) String() string {
+	var parts []string
+	for _, k := range []struct {
+		n    int
+		noun string
+	}{{r.Create, "create"}, {r.Update, "update"}, {r.Files, "file"}, {r.Positions, "position look-up"}, {r.Search, "search"}} {
+		if k.n > 0 {
+			noun := plural(k.n, k.noun)
+			if k.noun == "search" && k.n != 1 {
+				noun = fmt.Sprintf("%d searches", k.n)
+			}
+			parts = append(parts, noun)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Summary is the closing line of a run.
 type Summary struct {
 	Counts  Counts
@@ -29,6 +63,11 @@ type Summary struct {
 	Sent int
 	// Throttled is the number of 429 answers received.
 	Throttled int
+	// ByKind splits Sent by what the requests were for.
+	ByKind Requests
+	// Planned is what an import of the same file would send, on a dry run
+	// (validate); nil otherwise.
+	Planned *Requests
 	// BudgetUsed is the share (0..1) of the allowed request rate that the
 	// run used while it was sending; 0 when nothing was sent.
 	BudgetUsed float64
@@ -116,6 +155,8 @@ type summaryJSON struct {
 	InputRows       int              `json:"input_rows"`
 	Counts          map[Outcome]int  `json:"counts"`
 	Requests        int              `json:"requests"`
+	RequestsByKind  Requests         `json:"requests_by_kind"`
+	RequestsPlanned *Requests        `json:"requests_planned,omitempty"`
 	Throttled       int              `json:"throttled"`
 	BudgetUsed      float64          `json:"budget_used"`
 	Slowdowns       int              `json:"slowdowns"`
@@ -137,7 +178,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		SchemaVersion: SummarySchemaVersion, Command: "import", ExitCode: s.ExitCode,
 		ElapsedSeconds: math.Round(s.Elapsed.Seconds()*1000) / 1000,
 		InputRows:      s.InputRows, Counts: map[Outcome]int{},
-		Requests: s.Sent, Throttled: s.Throttled, BudgetUsed: math.Round(s.BudgetUsed*1000) / 1000,
+		Requests: s.Sent, RequestsByKind: s.ByKind, RequestsPlanned: s.Planned, Throttled: s.Throttled, BudgetUsed: math.Round(s.BudgetUsed*1000) / 1000,
 		Slowdowns: s.Slowdowns, LowestPerMinute: math.Round(s.LowestPerMinute*10) / 10,
 		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems, OtherProblems: s.OtherProblems,
 		Report: s.ReportPath, Errors: s.ErrorsPath, Ledger: s.LedgerPath,
@@ -202,8 +243,15 @@ func (s Summary) String() string {
 	if total == 0 {
 		b.WriteString(" nothing to do")
 	}
+	if s.DryRun && s.Planned != nil && s.Planned.Total() > 0 {
+		fmt.Fprintf(&b, "; an import would send %s (%s)", plural(s.Planned.Total(), "request"), s.Planned)
+	}
 	if !s.DryRun {
 		fmt.Fprintf(&b, "; %s", plural(s.Sent, "request"))
+		// Creates alone need no split; any other kind is named.
+		if s.ByKind.Total() == s.Sent && s.ByKind.Total() != s.ByKind.Create {
+			fmt.Fprintf(&b, " (%s)", s.ByKind)
+		}
 		if s.Sent > 1 && s.BudgetUsed > 0 {
 			fmt.Fprintf(&b, ", %.0f%% of the allowed rate", s.BudgetUsed*100)
 		}

@@ -80,6 +80,7 @@ func testSummary() Summary {
 	s := Summary{
 		Counts:  Counts{Created: 1990, Conflict: 3, Invalid: 5, Failed: 2},
 		Elapsed: 20*time.Minute + 3456*time.Millisecond, Sent: 2003, Throttled: 1, BudgetUsed: 0.9712345,
+		ByKind:    Requests{Create: 1995, Update: 3, Files: 4, Positions: 1},
 		Slowdowns: 1, LowestPerMinute: 80.04, ExitCode: 3, InputRows: 2000,
 		ReportPath: "/var/lib/comeet/candidates.report.csv", ErrorsPath: "/var/lib/comeet/candidates.errors.csv",
 		LedgerPath: "/var/lib/comeet/comeet-import.ledger",
@@ -100,7 +101,7 @@ func TestSummaryJSONGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"schema_version", "command", "exit_code", "elapsed_seconds", "input_rows", "counts", "requests",
-		"throttled", "budget_used", "top_error_codes", "top_problems", "report", "errors", "ledger"} {
+		"requests_by_kind", "throttled", "budget_used", "top_error_codes", "top_problems", "report", "errors", "ledger"} {
 		if _, ok := fields[k]; !ok {
 			t.Errorf("summary JSON has no %q", k)
 		}
@@ -113,10 +114,36 @@ func TestSummaryJSONEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"schema_version":1,"command":"validate","dry_run":true,"exit_code":0,"elapsed_seconds":0,"input_rows":2,` +
-		`"counts":{"conflict":0,"created":0,"failed":0,"invalid":0,"skipped":0,"updated":0,"valid":2},"requests":0,"throttled":0,` +
+		`"counts":{"conflict":0,"created":0,"failed":0,"invalid":0,"skipped":0,"updated":0,"valid":2},"requests":0,` +
+		`"requests_by_kind":{"create":0,"update":0,"files":0,"positions":0,"search":0},"throttled":0,` +
 		`"budget_used":0,"slowdowns":0,"lowest_per_minute":0,"top_error_codes":[],"top_problems":[],"other_problems":0,"report":"","errors":"","ledger":"","new_invalid":0}`
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+}
+
+// An import names the kinds of its requests when any is not a create; a
+// validate says what an import would send, and puts it in the JSON.
+func TestSummaryRequestsByKind(t *testing.T) {
+	imp := Summary{Counts: Counts{Created: 2, Updated: 1}, Elapsed: time.Second, Sent: 6,
+		ByKind: Requests{Create: 2, Update: 1, Files: 2, Positions: 1}}
+	if got, want := imp.String(), "6 requests (2 creates, 1 update, 2 files, 1 position look-up)"; !strings.Contains(got, want) {
+		t.Errorf("got %q, want it to contain %q", got, want)
+	}
+	only := Summary{Counts: Counts{Created: 2}, Elapsed: time.Second, Sent: 2, ByKind: Requests{Create: 2}}
+	if got := only.String(); strings.Contains(got, "creates") {
+		t.Errorf("got %q, want no split when every request is a create", got)
+	}
+	val := Summary{DryRun: true, Counts: Counts{Valid: 3}, Elapsed: time.Second, Planned: &Requests{Create: 2, Update: 1, Files: 3}}
+	if got, want := val.String(), "an import would send 6 requests (2 creates, 1 update, 3 files)"; !strings.Contains(got, want) {
+		t.Errorf("got %q, want it to contain %q", got, want)
+	}
+	b, err := json.Marshal(val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"requests_planned":{"create":2,"update":1,"files":3,"positions":0,"search":0}`; !strings.Contains(string(b), want) {
+		t.Errorf("JSON %s, want it to contain %s", b, want)
 	}
 }
 

@@ -89,6 +89,11 @@ func (l *logProgress) update(p importer.Progress) {
 	if mins := p.Elapsed.Minutes(); mins > 0 {
 		ev = ev.Float64("rows_per_min", float64(int(float64(p.Done)/mins*10))/10)
 	}
+	if p.Requests > 0 {
+		// Every request is from the same budget: creates, updates, files,
+		// position look-ups, searches.
+		ev = ev.Int("requests", p.Requests).Interface("requests_by_kind", p.ByKind)
+	}
 	if eta, ok := p.ETA(); ok {
 		ev = ev.Str("eta", eta.String())
 	}
@@ -187,6 +192,9 @@ func describe(p importer.Progress, dryRun bool) string {
 		fmt.Fprintf(&b, "valid %d", p.Counts[report.Valid])
 	} else {
 		fmt.Fprintf(&b, "created %d", p.Counts[report.Created])
+		if n := p.Counts[report.Updated]; n > 0 {
+			fmt.Fprintf(&b, " · updated %d", n)
+		}
 		if n := p.Counts[report.Conflict] + p.Counts[report.Skipped]; n > 0 {
 			fmt.Fprintf(&b, " · present %d", n)
 		}
@@ -194,6 +202,9 @@ func describe(p importer.Progress, dryRun bool) string {
 	fmt.Fprintf(&b, " · invalid %d", p.Counts[report.Invalid])
 	if !dryRun {
 		fmt.Fprintf(&b, " · failed %d", p.Counts[report.Failed])
+	}
+	if !dryRun && p.Requests > 0 {
+		fmt.Fprintf(&b, " · %d req", p.Requests)
 	}
 	if eta, ok := p.ETA(); ok {
 		fmt.Fprintf(&b, " · ETA %s", eta)

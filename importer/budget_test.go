@@ -1,0 +1,65 @@
+package importer
+
+import (
+	"testing"
+
+	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/report"
+)
+
+// Every request is from the same budget: validate --update says how many
+// of each kind an import would send, and the import's summary and progress
+// count each kind it sent, matching what the server saw.
+func TestRequestsCountedByKind(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.srv.AddPosition("11.11", "Backend Engineer", comeet.PositionOpen)
+	g.writeFile("cv1.pdf", []byte("%PDF-1.4 one"))
+	g.writeFile("cv2.pdf", []byte("%PDF-1.4 two"))
+	rows := syncRows(1, 4)
+	for i := range rows {
+		rows[i][5] = "cv1.pdf"
+	}
+	g.createSync(rows[:3])
+
+	rows[0][6] = "+1 555 0111" // a PATCH
+	rows[1][5] = "cv2.pdf"     // a file
+	rows[2][6] = "+1 555 0122" // a PATCH and a file
+	rows[2][5] = "cv2.pdf"
+	// rows[3] is new: a create.
+	g.writeInputWith(syncHeader, rows)
+	g.cfg.Update, g.cfg.CheckPositions = true, true
+
+	t.Run("validate", func(t *testing.T) {
+		cfg := g.cfg
+		cfg.DryRun = true
+		res, err := Run(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := report.Requests{Create: 1, Update: 2, Files: 2, Positions: 1}
+		if res.Planned == nil || *res.Planned != want {
+			t.Fatalf("planned %+v, want %+v", res.Planned, want)
+		}
+	})
+	t.Run("import", func(t *testing.T) {
+		var last Progress
+		g.cfg.Progress = func(p Progress) { last = p }
+		before := len(g.srv.Requests())
+		sum, lines := g.mustRun()
+		wantRigOutcomes(t, lines, report.Updated, report.Updated, report.Updated, report.Created)
+		want := report.Requests{Create: 1, Update: 2, Files: 2, Positions: 1}
+		if sum.ByKind != want {
+			t.Errorf("summary counts %+v, want %+v", sum.ByKind, want)
+		}
+		if got := len(g.srv.Requests()) - before; sum.Sent != got || sum.Sent != want.Total() {
+			t.Errorf("summary counts %d requests, the server saw %d, want %d", sum.Sent, got, want.Total())
+		}
+		if sum.Planned != nil {
+			t.Errorf("an import plans nothing: %+v", sum.Planned)
+		}
+		if last.Requests != sum.Sent || last.ByKind != want {
+			t.Errorf("last progress counts %d requests (%+v), want %d (%+v)", last.Requests, last.ByKind, sum.Sent, want)
+		}
+	})
+}

@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
 	"github.com/comeet-import/comeet-import/comeet/comeettest"
@@ -62,4 +64,47 @@ func TestRequestsCountedByKind(t *testing.T) {
 			t.Errorf("last progress counts %d requests (%+v), want %d (%+v)", last.Requests, last.ByKind, sum.Sent, want)
 		}
 	})
+}
+
+// Creates, updates and added files paced together at a compressed rate
+// through a fake Comeet whose rate window is on: no 429. The window is the
+// server's own (every request of the key counts), so a request kind left
+// out of the pacing would overrun it. Bounded: 36 requests at 20 a second.
+func TestMixedRunPacedWithinTheWindow(t *testing.T) {
+	g := newRig(t, comeettest.Options{Rate: 20, Per: time.Second})
+	g.cfg.Rate = Rate{N: 20, Per: time.Second}
+	// A wide margin: the test asserts the pacing, not the machine's jitter.
+	g.cfg.SafetyMargin = 0.25
+	g.writeFile("cv1.pdf", []byte("%PDF-1.4 one"))
+	g.writeFile("cv2.pdf", []byte("%PDF-1.4 two"))
+	rows := syncRows(1, 18)
+	for i := range rows {
+		rows[i][5] = "cv1.pdf"
+	}
+	g.createSync(rows[:12])
+
+	var want []report.Outcome
+	for i := range rows[:12] {
+		switch i % 3 {
+		case 0:
+			rows[i][6] = fmt.Sprintf("+1 555 03%02d", i) // a PATCH
+		case 1:
+			rows[i][5] = "cv2.pdf" // a file
+		case 2:
+			rows[i][6] = fmt.Sprintf("+1 555 02%02d", i) // both
+			rows[i][5] = "cv2.pdf"
+		}
+		want = append(want, report.Updated)
+	}
+	want = append(want, repeat(report.Created, 6)...) // rows 13-18 are new
+	g.writeInputWith(syncHeader, rows)
+	g.cfg.Update = true
+	sum, lines := g.mustRun()
+	wantRigOutcomes(t, lines, want...)
+	if w := (report.Requests{Create: 6, Update: 8, Files: 8}); sum.ByKind != w {
+		t.Errorf("sent %+v, want %+v", sum.ByKind, w)
+	}
+	if n := g.srv.Count429(); n != 0 || sum.Throttled != 0 {
+		t.Errorf("got %d 429s (%d counted), want none: %s", n, sum.Throttled, sum)
+	}
 }

@@ -33,6 +33,7 @@ func TestBinary(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	t.Run("kill -9 and run again", func(t *testing.T) { testKillAndRerun(t, bin) })
+	t.Run("kill -9 during --update and run again", func(t *testing.T) { testKillUpdateAndRerun(t, bin) })
 	t.Run("SIGINT finishes in-flight rows", func(t *testing.T) { testInterrupt(t, bin) })
 	t.Run("exit codes", func(t *testing.T) { testExitCodes(t, bin) })
 	t.Run("a named pipe as a CV never blocks", func(t *testing.T) { testNamedPipeCV(t, bin) })
@@ -242,6 +243,105 @@ func testKillAndRerun(t *testing.T, bin string) {
 	}
 	t.Logf("%d kills, then a full run, in %s: final report %v; %d requests at the server",
 		kills, time.Since(start).Round(time.Millisecond), counts, len(srv.Requests()))
+}
+
+// writeSyncCandidates writes an input of n valid rows with a phone, in
+// version v of the sheet: each version gives every row another phone, and
+// every third row another last name.
+func writeSyncCandidates(t *testing.T, dir string, n, v int) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"position_uid", "partner_candidate_id", "first_name", "last_name", "email", "phone"})
+	for i := 1; i <= n; i++ {
+		w.Write(syncCandidate(i, v))
+	}
+	w.Flush()
+	path := filepath.Join(dir, "candidates.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// syncCandidate is row i of version v of the sheet.
+func syncCandidate(i, v int) []string {
+	last := fmt.Sprintf("Last%d", i)
+	if i%3 == 0 {
+		last = fmt.Sprintf("Last%d-v%d", i, v)
+	}
+	return []string{"11.11", crashID(i), "First", last, fmt.Sprintf("c%d@example.com", i), fmt.Sprintf("+1 555 %d%04d", v, i)}
+}
+
+// testKillAndRerun's --update twin: the sheet changes every candidate (and
+// gains new ones), the update run is killed at random moments and then run
+// to its end. No candidate is created twice, and each one in Comeet holds
+// what the sheet says: an update applied twice is the same as once.
+func testKillUpdateAndRerun(t *testing.T, bin string) {
+	const created, grown = crashRows, crashRows + 15
+	srv := comeettest.NewServer(comeettest.Options{Latency: 5 * time.Millisecond})
+	defer srv.Close()
+	dir := t.TempDir()
+	input := writeSyncCandidates(t, dir, created, 1)
+	args := []string{"import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4", "--log-level", "error", "--update", input}
+	first := startJob(t, bin, args...)
+	<-first.done
+	if first.exitCode() != exitOK {
+		t.Fatalf("first run: exit %d, want 0\n%s", first.exitCode(), first.output.String())
+	}
+
+	writeSyncCandidates(t, dir, grown, 2)
+	kills := killAtRandom(t, bin, srv, args, rand.New(rand.NewPCG(7, 2026)), 4)
+	if kills < 2 {
+		t.Fatalf("only %d runs were killed mid-way: the test proves little", kills)
+	}
+	final := startJob(t, bin, args...)
+	<-final.done
+	if final.exitCode() != exitOK {
+		t.Fatalf("final run: exit %d, want 0\n%s", final.exitCode(), final.output.String())
+	}
+	lines := readReport(t, filepath.Join(dir, "candidates.report.csv"))
+	if len(lines) != grown {
+		t.Fatalf("final report: got %d lines, want %d", len(lines), grown)
+	}
+	counts := map[string]int{}
+	for i, l := range lines {
+		counts[l["outcome"]]++
+		switch report.Outcome(l["outcome"]) {
+		case report.Updated, report.Skipped, report.Created, report.Conflict:
+		default:
+			t.Errorf("row %d: got %s (%s), want updated, skipped, created or conflict", i+1, l["outcome"], l["message"])
+		}
+	}
+	// What Comeet holds, read back as verify would: GET /candidates/{uid}.
+	client, err := comeet.NewClient(comeet.Config{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*comeet.Record{}
+	for _, st := range srv.Candidates() {
+		rec, _, err := client.GetCandidate(t.Context(), st.UID)
+		if err != nil {
+			t.Fatalf("GET %s: %v", st.UID, err)
+		}
+		byID[st.Candidate.PartnerCandidateID] = rec
+	}
+	for i := 1; i <= grown; i++ {
+		if got := srv.CreatedCount(crashKey(i)); got != 1 {
+			t.Errorf("%s: created %d times, want exactly 1", crashID(i), got)
+		}
+		want := syncCandidate(i, 2)
+		c, ok := byID[crashID(i)]
+		if !ok {
+			t.Errorf("%s: not in Comeet", crashID(i))
+			continue
+		}
+		if c.PartnerCandidateID != crashID(i) || c.LastName != want[3] || c.Phone != want[5] {
+			t.Errorf("%s: Comeet holds %q, %q; want the sheet's %q, %q", crashID(i), c.LastName, c.Phone, want[3], want[5])
+		}
+	}
+	t.Logf("%d kills during the update, then a full run: final report %v; %d requests at the server",
+		kills, counts, len(srv.Requests()))
 }
 
 // checkKilledOutputs checks what killed runs leave: the previous report

@@ -61,11 +61,11 @@ trap cleanup EXIT
 
 # Sizes: full, or --quick.
 if [ "$QUICK" = 1 ]; then
-	RATE_ROWS=300 LAT_ROWS=500 OVH_ROWS=5000 LEDGER_ROWS=300
+	RATE_ROWS=300 MIXED_ROWS=150 LAT_ROWS=500 OVH_ROWS=5000 LEDGER_ROWS=300
 	MEM_ROWS=40 BIG_ROWS=100000 GROWTH="10000 100000"
 	LEDGER_SCALE="10000" LEDGER_WRITE="10000"
 else
-	RATE_ROWS=1000 LAT_ROWS=2000 OVH_ROWS=20000 LEDGER_ROWS=1000
+	RATE_ROWS=1000 MIXED_ROWS=600 LAT_ROWS=2000 OVH_ROWS=20000 LEDGER_ROWS=1000
 	MEM_ROWS=200 BIG_ROWS=1000000 GROWTH="10000 100000 1000000"
 	LEDGER_SCALE="10000 100000" LEDGER_WRITE="10000 100000"
 fi
@@ -198,6 +198,39 @@ figure_rate() {
 	stop_server
 	ratio=$(calc "%.3f" "$WALL / $ideal")
 	row "1. Rate budget without the ledger (info)" "≤ 1.03 × ideal ($ideal s)" "$WALL s, $(stat throttled) × 429" "$ratio × ideal" info
+}
+
+# figure_rate_mixed: the rate figure for a run that creates, updates and
+# adds files at once (import --update), every request from the same budget:
+# a first run creates two thirds of the rows; then a third of those get a
+# new phone (a PATCH), a third a changed CV (a file added), a third both,
+# and the last third of the rows are new (creates). The fake keeps its rate
+# window across both runs; 0 throttled is the target.
+figure_rate_mixed() {
+	local dir="$WORK/mixed" old=$((MIXED_ROWS * 2 / 3)) i script ideal ratio requests throttled
+	log "1. mixed run: $old rows created, then updated, files added and $((MIXED_ROWS - old)) created at $RATE_LIMIT"
+	gen "$dir" "$MIXED_ROWS" 2000
+	cp "$dir/candidates.csv" "$dir/all.csv"
+	head -n $((old + 1)) "$dir/all.csv" >"$dir/candidates.csv"
+	start_server -rate "$RATE_LIMIT"
+	import_into mixedfirst "$dir" --rate "$RATE_LIMIT" --ledger "$WORK/mixed.ledger.db"
+	script="$WORK/mixed.sed"
+	: >"$script"
+	for ((i = 0; i < old; i++)); do
+		# Phones are +972-52-%07d of the 0-based row (bench/gen).
+		if ((i % 3 != 1)); then printf 's/,+972-52-%07d,/,+972-52-9%06d,/\n' "$i" "$i" >>"$script"; fi
+		if ((i % 3 != 0)); then printf 'x' >>"$(printf '%s/files/cv_%06d.pdf' "$dir" "$i")"; fi
+	done
+	sed -f "$script" "$dir/all.csv" >"$dir/candidates.csv"
+	import_into mixed "$dir" --rate "$RATE_LIMIT" --ledger "$WORK/mixed.ledger.db" --update
+	stop_server
+	requests=$(summary_of mixed | sed -n 's/.*; \([0-9]*\) requests.*/\1/p')
+	throttled=$(summary_of mixed | sed -n 's/.*, \([0-9]*\) throttled.*/\1/p')
+	ideal=$(calc "%.1f" "${requests:-0} / ($RATE_N / $RATE_PER)")
+	ratio=$(calc "%.3f" "$WALL / ($ideal + 0.001)")
+	# The target is the mixed run's own; the server's count covers the
+	# creating run before it too (a plain create run: figure 1's pacing).
+	row "1. Mixed run at $RATE_LIMIT: $(summary_of mixed | sed -n 's/.*; \([0-9]* requests ([^)]*)\).*/\1/p')" "0 × 429" "$WALL s, ${throttled:-?} × 429 ($(stat throttled) at the server with the creating run)" "$ratio × ideal ($ideal s)" "$(yes_if "${throttled:-1} == 0 && ${requests:-0} > 0")"
 }
 
 figure_latency() {
@@ -333,6 +366,7 @@ main() {
 	start=$(date +%s)
 	if [ "$ONLY" != ledger ]; then
 		figure_rate
+		figure_rate_mixed
 		figure_latency
 		figure_overhead
 		figure_memory
@@ -360,7 +394,7 @@ main() {
 		echo
 		echo "Import summaries:"
 		echo
-		for name in rate ratenoledger latency overhead withledger memory; do
+		for name in rate ratenoledger mixedfirst mixed latency overhead withledger memory; do
 			if [ -f "$WORK/$name.log" ]; then echo "- $name: $(summary_of "$name")"; fi
 		done
 		for n in $LEDGER_SCALE; do echo "- rerun$n: $(summary_of "rerun$n")"; done

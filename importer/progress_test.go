@@ -45,6 +45,14 @@ func TestProgressETA(t *testing.T) {
 				Counts: report.Counts{report.Created: 10}},
 			100 * time.Second, true,
 		},
+		{
+			// 100 rows updated with a file each, and the positions listed:
+			// 201 requests, so the 1000 rows left cost 2010 at 2 a second.
+			"paced: updates and files count, every request does",
+			Progress{Done: 100, Total: 1100, Elapsed: 10 * time.Second, Allowed: 2, Requests: 201,
+				Counts: report.Counts{report.Updated: 100}},
+			1005 * time.Second, true,
+		},
 		{"done past a guessed total", Progress{Done: 12, Total: 10, Elapsed: time.Second}, 0, true},
 	}
 	for _, tt := range tests {

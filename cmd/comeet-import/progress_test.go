@@ -139,4 +139,9 @@ func TestDescribe(t *testing.T) {
 	if got, want := describe(p, false), "created 2 · present 2 · invalid 3 · failed 0"; got != want {
 		t.Errorf("describe = %q, want %q", got, want)
 	}
+	// An --update run: the updates, and every request so far.
+	p.Counts[report.Updated], p.Requests = 4, 11
+	if got, want := describe(p, false), "created 2 · updated 4 · present 2 · invalid 3 · failed 0 · 11 req"; got != want {
+		t.Errorf("describe = %q, want %q", got, want)
+	}
 }

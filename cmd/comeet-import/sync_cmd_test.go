@@ -64,8 +64,22 @@ func TestValidateOnlineAndImportUpdate(t *testing.T) {
 		t.Fatalf("import: exit %d (%v); %s", code, err, out)
 	}
 	in = syncInput(t, dir, "11.11", "11.11", "Robert")
-	if code, out, err := executeCmd(t, append([]string{"import", in, "--update", "--patch-fields", "narrow"}, common...)...); code != exitOK {
+	// validate --update says what the import would send, in its line and
+	// its JSON summary.
+	sumPath := filepath.Join(dir, "validate.summary.json")
+	code, out, err = executeCmd(t, append([]string{"validate", in, "--update", "--summary", sumPath}, online...)...)
+	if code != exitOK {
+		t.Fatalf("validate --update: exit %d (%v); %s", code, err, out)
+	}
+	if js, _ := os.ReadFile(sumPath); !strings.Contains(string(js), `"requests_planned": {`) || !strings.Contains(string(js), `"update": 1`) {
+		t.Errorf("validate's JSON summary lacks the planned update:\n%s", js)
+	}
+	code, out, err = executeCmd(t, append([]string{"import", in, "--update", "--patch-fields", "narrow", "--summary", sumPath}, common...)...)
+	if code != exitOK {
 		t.Fatalf("import --update: exit %d (%v); %s", code, err, out)
+	}
+	if js, _ := os.ReadFile(sumPath); !strings.Contains(string(js), `"requests_by_kind": {`) || !strings.Contains(string(js), `"update": 1`) {
+		t.Errorf("import's JSON summary lacks the update it sent:\n%s", js)
 	}
 	rep, _ = os.ReadFile(filepath.Join(dir, "in.report.csv"))
 	if !strings.Contains(string(rep), "updated first_name") {

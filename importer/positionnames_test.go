@@ -46,6 +46,9 @@ func TestPositionNamedByItsName(t *testing.T) {
 		if msg := lines[2]["message"]; !strings.Contains(msg, "44.44") || !strings.Contains(msg, "55.55") {
 			t.Errorf("row 3: message %q, want it to name both uids", msg)
 		}
+		if msg := lines[3]["message"]; !strings.Contains(msg, "by uid or by name") {
+			t.Errorf("row 4: message %q, want it to say neither a uid nor a name matched", msg)
+		}
 		// The list, and one look-up of the name no position bears.
 		if got := len(g.srv.Requests()) - before; got != 2 {
 			t.Errorf("sent %d requests, want 2", got)
@@ -67,4 +70,38 @@ func TestPositionNamedByItsName(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestPositionNamesResolve(t *testing.T) {
+	list := map[string]*comeet.Position{
+		"11.11": {UID: "11.11", Name: "Backend Engineer", Status: comeet.PositionOpen},
+		"22.22": {UID: "22.22", Name: "Designer", Status: comeet.PositionOpen},
+		"33.33": {UID: "33.33", Name: "designer", Status: comeet.PositionOnHold},
+		"44.44": {UID: "44.44", Name: "11.11", Status: comeet.PositionOpen}, // a name equal to a uid
+		"99.99": nil, // looked up, unknown
+	}
+	n := newPositionNames(list)
+	tests := []struct {
+		value, want, code string
+	}{
+		{"11.11", "11.11", ""}, // a uid wins over a name equal to it
+		{"Backend Engineer", "11.11", ""},
+		{"\tBACKEND \u00a0 engineer ", "11.11", ""},
+		{"Designer", "Designer", CodePositionAmbiguous},
+		{"Sales", "Sales", ""}, // left for the look-up
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		got, prob := n.resolve(tt.value)
+		code := ""
+		if prob != nil {
+			code = prob.Code
+			if prob.Field != comeet.FieldPositionUID || !strings.Contains(prob.Message, "22.22") || !strings.Contains(prob.Message, "33.33 (on hold)") {
+				t.Errorf("resolve(%q): problem %+v, want both uids and their statuses on position_uid", tt.value, prob)
+			}
+		}
+		if got != tt.want || code != tt.code {
+			t.Errorf("resolve(%q) = %q, %q; want %q, %q", tt.value, got, code, tt.want, tt.code)
+		}
+	}
 }

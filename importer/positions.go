@@ -79,7 +79,7 @@ func (p *positions) check(ctx context.Context, uid string) (_ comeet.Problem, ba
 func positionProblem(uid string, pos *comeet.Position) (comeet.Problem, bool, error) {
 	if pos == nil {
 		return comeet.Problem{Field: "position_uid", Code: comeet.CodePositionNotFound,
-			Message: fmt.Sprintf("position %q is not one these credentials can see in Comeet (unknown, deleted, or not shared with the integration)", uid)}, true, nil
+			Message: fmt.Sprintf("position %q is not one these credentials can see in Comeet, by uid or by name (unknown, deleted, or not shared with the integration)", uid)}, true, nil
 	}
 	if !pos.Open() {
 		status := pos.Status

@@ -78,7 +78,7 @@ func TestPositionNamesResolve(t *testing.T) {
 		"22.22": {UID: "22.22", Name: "Designer", Status: comeet.PositionOpen},
 		"33.33": {UID: "33.33", Name: "designer", Status: comeet.PositionOnHold},
 		"44.44": {UID: "44.44", Name: "11.11", Status: comeet.PositionOpen}, // a name equal to a uid
-		"99.99": nil, // looked up, unknown
+		"99.99": nil,                                                        // looked up, unknown
 	}
 	n := newPositionNames(list)
 	tests := []struct {

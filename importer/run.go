@@ -150,7 +150,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			words:    wording{header: r.src.Header()},
 			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
 		},
-		log: cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
+		log: cfg.Logger, invalidAtInfo: cfg.InvalidRowsAtInfo, workers: cfg.Concurrency, grace: cfg.Grace,
 		memory: memory,
 	}
 	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}

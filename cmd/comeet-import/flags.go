@@ -238,8 +238,8 @@ func secretFrom(file, env, flag string) (string, error) {
 }
 
 // setProgress chooses the progress display and builds the logger. Under a
-// bar, log lines are written through it, and the rows' info lines give way
-// to the bar unless --log-level asks for them.
+// bar, log lines are written through it, and the rows' info lines, and the
+// invalid rows' lines, give way to the bar unless --log-level asks for them.
 func (f *runFlags) setProgress(c *importer.Config) error {
 	terminal := isatty.IsTerminal(os.Stderr.Fd())
 	mode, err := resolveProgress(f.progress, terminal)
@@ -259,7 +259,10 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 		bar = newBarProgress(os.Stderr, c.DryRun)
 		out = bar
 		if f.logLevel == "" {
+			// The bar shows warnings; an invalid row is in the report and
+			// the errors file, and a warning per row would bury the bar.
 			level = "warn"
+			c.InvalidRowsAtInfo = true
 		}
 	}
 	if c.Logger, err = newLogger(format, level, out); err != nil {

@@ -91,6 +91,11 @@ type Config struct {
 	Rules *comeet.Rules
 
 	Logger zerolog.Logger
+	// InvalidRowsAtInfo logs the invalid rows at info instead of warn. Under
+	// a progress bar, whose log shows warnings only, a warning per invalid
+	// row buries the bar; the report and the errors file list them all.
+	// Failed rows are warnings whatever this says.
+	InvalidRowsAtInfo bool
 	// Progress, when set, is called after every row is written to the
 	// report, always from the same goroutine; it must return quickly.
 	Progress func(Progress)

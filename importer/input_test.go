@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,5 +72,42 @@ func TestImportReadsAFIFOOnce(t *testing.T) {
 	}
 	if last.Done != rows || last.Total != 0 {
 		t.Errorf("last progress: Done %d, Total %d; want %d, 0 (a FIFO is not counted)", last.Done, last.Total, rows)
+	}
+}
+
+// Issue 9: an import from standard input whose writer stays idle waited
+// in read(2) for ever, deaf to SIGTERM; the interruption now ends it.
+func TestImportFromAnIdleStdinEndsOnInterruption(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	// The header and two rows, then nothing: the writer stays open.
+	if _, err := pw.WriteString(testHeader + "\n" + strings.Join(testRows(2), "\n") + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := testConfig(Stdin, srv)
+	cfg.Stdin = pr
+	cfg.ReportPath, cfg.ErrorsPath = filepath.Join(dir, "report.csv"), filepath.Join(dir, "errors.csv")
+	cfg.FilesDir = dir
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, cfg)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrInterrupted) && !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want an interruption", err)
+		}
+	case <-time.After(time.Minute): // a hang guard, not a measure of speed
+		t.Fatal("the run did not end: the read of standard input ignored the interruption")
 	}
 }

@@ -3,12 +3,15 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
+
+	"github.com/comeet-import/comeet-import/comeet/comeettest"
 )
 
 // Every row that needs a person is in the log at the default level (info),
@@ -44,6 +47,48 @@ func TestRowsThatNeedAPersonAreWarned(t *testing.T) {
 	for _, secret := range []string{"francois@", "François", "Müller", "Peretz"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
+
+// Issue 11: under a progress bar (whose log shows warnings only) a warning
+// per invalid row buried the bar. With InvalidRowsAtInfo the invalid rows
+// are info lines; failed rows stay warnings.
+func TestInvalidRowsAtInfo(t *testing.T) {
+	for _, atInfo := range []bool{false, true} {
+		srv := comeettest.NewServer(comeettest.Options{})
+		srv.Inject(comeettest.Fault{Kind: comeettest.FaultServerError, Count: 5})
+		input := writeInput(t, testHeader, []string{
+			"11.11,P1,First1,Last1,p1@example.com,",
+			"11.11,P2,First2,Last2,not-an-email,",
+		})
+		cfg := testConfig(input, srv)
+		cfg.MaxAttempts = 1
+		cfg.InvalidRowsAtInfo = atInfo
+		var logs bytes.Buffer
+		cfg.Logger = zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.InfoLevel)
+		sum, _ := Run(context.Background(), cfg)
+		srv.Close()
+		if sum.Counts["failed"] != 1 || sum.Counts["invalid"] != 1 {
+			t.Fatalf("counts %v, want 1 failed and 1 invalid", sum.Counts)
+		}
+		levels := map[string]string{}
+		sc := bufio.NewScanner(&logs)
+		for sc.Scan() {
+			var l map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				t.Fatalf("log line %q: %v", sc.Text(), err)
+			}
+			if l["message"] == "row" {
+				levels[l["outcome"].(string)] = l["level"].(string)
+			}
+		}
+		wantInvalid := "warn"
+		if atInfo {
+			wantInvalid = "info"
+		}
+		if levels["invalid"] != wantInvalid || levels["failed"] != "warn" {
+			t.Errorf("InvalidRowsAtInfo %v: got levels %v, want invalid at %s and failed at warn", atInfo, levels, wantInvalid)
 		}
 	}
 }

@@ -38,11 +38,13 @@ type pool struct {
 	out      *report.Writer
 	progress *progressFeed
 	log      zerolog.Logger
-	workers  int
-	grace    time.Duration
-	rate     *stopWaiter // nil when unpaced
-	memory   *problemMemory
-	halt     halt
+	// invalidAtInfo logs invalid rows at info (Config.InvalidRowsAtInfo).
+	invalidAtInfo bool
+	workers       int
+	grace         time.Duration
+	rate          *stopWaiter // nil when unpaced
+	memory        *problemMemory
+	halt          halt
 }
 
 // halt is the run's stop signal: an interruption or refused credentials.
@@ -284,11 +286,18 @@ func (p *pool) write(queue <-chan *batch) error {
 // logRow logs a row by its numbers and ids only: names, emails and
 // national ids stay out of the logs, and so does the message, which quotes
 // cells. Every row that needs a person (invalid, failed) is a warning, so
-// the default level shows it, with the columns to look at.
+// the default level shows it, with the columns to look at; invalid rows are
+// info instead under Config.InvalidRowsAtInfo.
 func (p *pool) logRow(rw *row, known bool) {
 	var ev *zerolog.Event
 	switch rw.outcome() {
-	case report.Failed, report.Invalid:
+	case report.Invalid:
+		if p.invalidAtInfo {
+			ev = p.log.Info()
+		} else {
+			ev = p.log.Warn()
+		}
+	case report.Failed:
 		ev = p.log.Warn()
 	case report.Created, report.Conflict, report.Updated:
 		ev = p.log.Info()

@@ -160,7 +160,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			words:    wording{header: r.src.Header()},
 			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
 		},
-		log: cfg.Logger, workers: cfg.Concurrency, grace: cfg.Grace,
+		log: cfg.Logger, invalidAtInfo: cfg.InvalidRowsAtInfo, workers: cfg.Concurrency, grace: cfg.Grace,
 		memory: memory,
 	}
 	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}
@@ -194,7 +194,11 @@ func (r *run) openSource(ctx context.Context) (string, error) {
 	var err error
 	name := "stdin"
 	if r.cfg.Input == Stdin {
-		r.src, err = source.NewReader(r.cfg.Stdin, r.cfg.Source)
+		// Read so that an interruption ends a read blocked on a terminal
+		// or an idle pipe (see source.StdinReader).
+		in := source.NewStdinReader(ctx, r.cfg.Stdin)
+		r.closers = append(r.closers, in.Close)
+		r.src, err = source.NewReader(in, r.cfg.Source)
 	} else {
 		name = filepath.Base(r.cfg.Input)
 		r.src, err = source.OpenContext(ctx, r.cfg.Input, r.cfg.Source)
@@ -212,7 +216,7 @@ func (r *run) bindMapping() (*mapping.Binder, error) {
 	if r.cfg.MappingFile != "" {
 		var err error
 		if m, err = mapping.LoadFile(r.cfg.MappingFile); err != nil {
-			return nil, fmt.Errorf("mapping %s: %w", r.cfg.MappingFile, err)
+			return nil, fmt.Errorf("--mapping %s: %w", r.cfg.MappingFile, err)
 		}
 	}
 	if err := requireMapped(m, r.cfg.MappingFile); err != nil {

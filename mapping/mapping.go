@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -77,13 +78,23 @@ func Load(r io.Reader) (*Mapping, error) {
 	return m, nil
 }
 
-// LoadFile reads the mapping file at path.
+// LoadFile reads the mapping file at path, which must be a regular file:
+// a FIFO, a device or a socket is refused with ErrNotRegular, without
+// waiting for a writer or reading a byte.
 func LoadFile(path string) (*Mapping, error) {
-	f, err := os.Open(path)
+	// O_NONBLOCK: open(2) of a FIFO would wait for a writer.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("load mapping: %w", err)
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("load mapping: %w", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("load mapping %s: %w: it is %s; give the path of a mapping file", path, ErrNotRegular, kindOf(info.Mode()))
+	}
 	m, err := load(f)
 	if err != nil {
 		return nil, fmt.Errorf("load mapping %s: %w", path, err)
@@ -97,6 +108,24 @@ const MaxFileBytes = 1 << 20
 
 // ErrTooLarge means a mapping file is over MaxFileBytes.
 var ErrTooLarge = fmt.Errorf("the file is larger than %d bytes (1 MiB); a mapping is a few dozen lines: is it the right file?", MaxFileBytes)
+
+// ErrNotRegular means a mapping file is not a regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// kindOf names a file type that is not a regular file.
+func kindOf(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
 
 func load(r io.Reader) (*Mapping, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))

@@ -8,7 +8,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestLoad(t *testing.T) {
@@ -288,18 +290,42 @@ func TestLoadFileSizeCap(t *testing.T) {
 	if err := os.WriteFile(big, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{big}
+	if _, err := LoadFile(big); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), big) {
+		t.Errorf("LoadFile(%s): got %v, want ErrTooLarge naming the file", big, err)
+	}
+}
+
+// Issue 9: a FIFO given as the mapping blocked in open(2) for ever, and
+// /dev/zero was read up to the size cap; anything but a regular file is
+// now refused before a byte is read.
+func TestLoadFileRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "mapping.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	paths := map[string]string{fifo: "FIFO", dir: "directory"}
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		zero := filepath.Join(dir, "zero.csv")
 		if err := os.Symlink("/dev/zero", zero); err != nil {
 			t.Fatal(err)
 		}
-		paths = append(paths, zero)
+		paths[zero] = "device"
 	}
-	for _, path := range paths {
-		_, err := LoadFile(path)
-		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), path) {
-			t.Errorf("LoadFile(%s): got %v, want ErrTooLarge naming the file", path, err)
+	for path, kind := range paths {
+		done := make(chan error, 1)
+		go func() {
+			_, err := LoadFile(path)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), kind) {
+				t.Errorf("LoadFile(%s): got %v, want ErrNotRegular naming the file and %q", path, err, kind)
+			}
+		case <-time.After(time.Minute):
+			// Only a hang reaches this: LoadFile does no slow work.
+			t.Fatalf("LoadFile(%s) blocked", path)
 		}
 	}
 }

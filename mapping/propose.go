@@ -69,11 +69,17 @@ type Undecided struct {
 func SuggestFrom(header []string, sample [][]string) *Proposal {
 	pr := &Proposal{}
 	p := newPlacer(header)
+	channels := map[int]bool{} // columns already refused, noted once
 	p.fits = func(t target, column int) bool {
 		if t.kind != kindSourceFullName {
 			return true
 		}
-		if vs := distinctValues(sample, column); isChannelColumn(vs) {
+		if refused, seen := channels[column]; seen {
+			return !refused
+		}
+		vs := distinctValues(sample, column)
+		channels[column] = isChannelColumn(vs)
+		if channels[column] {
 			pr.Notes = append(pr.Notes, fmt.Sprintf("column %q holds where candidates came from (%s), not who brought them: "+
 				"not proposed as source_contact.full_name; send it as a custom field (custom_fields.<name>,%s,) if the account has one",
 				p.columns[column], quoteList(firstValues(vs, 3)), csvCell(p.columns[column])))

@@ -12,6 +12,19 @@ import (
 	"github.com/comeet-import/comeet-import/comeet"
 )
 
+// Issue 10: the note on a column of channels came once per matching pass
+// that tried it for source_contact.full_name (alias, then close spelling).
+func TestSuggestFromNotesAChannelColumnOnce(t *testing.T) {
+	header := []string{"ID", "Name", "Email", "Source"}
+	sample := [][]string{{"1", "Ann Lee", "a@example.com", "LinkedIn"}, {"2", "Bo Li", "b@example.com", "Referral"}}
+	p := SuggestFrom(header, sample)
+	var notes bytes.Buffer
+	p.WriteNotes(&notes)
+	if n := strings.Count(notes.String(), `column "Source" holds where candidates came from`); n != 1 {
+		t.Errorf("the note on column \"Source\" is written %d times, want once:\n%s", n, notes.String())
+	}
+}
+
 func TestSuggestFrom(t *testing.T) {
 	header := []string{"ID", "Candidate Name", "Email", "Source", "Recruiter", "Status", "Country"}
 	sample := [][]string{

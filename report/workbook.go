@@ -74,6 +74,9 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 	if err := f.SetSheetName(f.GetSheetName(0), WorkbookSheet); err != nil {
 		return nil, err
 	}
+	if err := setPrintLayout(f); err != nil {
+		return nil, err
+	}
 	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}, maxNotes: MaxWorkbookComments}
 	if e.styles, err = newWorkbookStyles(f); err != nil {
 		return nil, err
@@ -85,6 +88,19 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 		return nil, err
 	}
 	return e, nil
+}
+
+// setPrintLayout prints the sheet in landscape, every column on the width
+// of a page (as many pages down as the rows need), so a printed or PDF copy
+// keeps each row on one line instead of a page per few columns. The stream
+// writer writes the sheet's properties when it starts: call before it.
+func setPrintLayout(f *excelize.File) error {
+	fit := true
+	if err := f.SetSheetProps(WorkbookSheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	landscape, wide, tall := "landscape", 1, 0
+	return f.SetPageLayout(WorkbookSheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
 }
 
 func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
@@ -150,9 +166,40 @@ func (e *ErrorsWorkbook) start() error {
 	return e.sw.SetRow("A1", values)
 }
 
-// columnWidth fits a column to its header, within bounds.
+// columnWidth fits a column to its header and to what a column of that
+// name usually holds, within bounds. The stream writer takes the widths
+// before the first row, so the values themselves cannot be measured
+// without holding rows back; the header is a good enough guide: an e-mail
+// or a URL needs some 30 characters, a name, phone or address some 18, a
+// note 40, whatever its header's length.
 func columnWidth(header string) float64 {
-	return float64(min(max(utf8.RuneCountInString(header)+4, 12), 40))
+	return float64(min(max(utf8.RuneCountInString(header)+4, 12, contentWidth(header)), 40))
+}
+
+// contentWidths are the widths the values of a column need, by words its
+// header holds (lower case), widest first.
+var contentWidths = []struct {
+	width int
+	words []string
+}{
+	{40, []string{"note", "comment", "description", "summary", "remark", "הערות"}},
+	{30, []string{"mail", "url", "link", "website", "web site", "http", "מייל", "דוא\"ל", "דואל"}},
+	{20, []string{"resume", "file", "attachment", "picture", "photo"}},
+	{18, []string{"name", "phone", "mobile", "tel", "address", "street", "city", "company", "employer", "title",
+		"שם", "טלפון", "נייד", "כתובת"}},
+}
+
+// contentWidth is the width contentWidths gives header; 0 for none.
+func contentWidth(header string) int {
+	h := strings.ToLower(header)
+	for _, c := range contentWidths {
+		for _, w := range c.words {
+			if strings.Contains(h, w) {
+				return c.width
+			}
+		}
+	}
+	return 0
 }
 
 // Write implements ErrorsFile. Rows past the sheet's last row are counted,

@@ -371,3 +371,55 @@ func TestErrorsWorkbookCommentCap(t *testing.T) {
 		t.Fatalf("the cell past the cap is not filled: %v", st.Fill.Color)
 	}
 }
+
+// Issue 11: the columns were as wide as their header, so an e-mail column
+// headed "Email" cut every address at 12 characters.
+func TestWorkbookColumnWidths(t *testing.T) {
+	header := []string{"ID", "Email", "Candidate Name", "Phone", "LinkedIn URL", "Notes", "Status", "A header longer than forty characters in all"}
+	var buf bytes.Buffer
+	e, err := NewErrorsWorkbook(&buf, header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Write(&Result{Row: 1, Line: 2, Outcome: Invalid, ErrorCode: "x", Message: "m"},
+		[]string{"1", "dana.levi@example.com", "Dana Levi", "+972 56 199 6881", "https://www.linkedin.com/in/dana", "", "New", ""}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Printed (or turned into a PDF), a row stays on one line: landscape,
+	// every column on the width of one page.
+	layout, err := f.GetPageLayout(WorkbookSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props, err := f.GetSheetProps(WorkbookSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 ||
+		props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("page layout %+v, fit to page %v: want landscape, one page wide", layout, props.FitToPage)
+	}
+	want := []float64{12, 30, 18, 18, 30, 40, 12, 40, 24, 60}
+	for i, w := range want {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		got, err := f.GetColWidth(WorkbookSheet, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != w {
+			name := "error_code/message"
+			if i < len(header) {
+				name = header[i]
+			}
+			t.Errorf("column %s (%s): width %v, want %v", col, name, got, w)
+		}
+	}
+}

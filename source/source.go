@@ -140,7 +140,14 @@ func open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		return openXLSX(path, opts)
 	}
 	if path == StdinPath {
-		return NewReader(os.Stdin, opts)
+		in := NewStdinReader(ctx, os.Stdin)
+		r, err := NewReader(in, opts)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		r.closer = in
+		return r, nil
 	}
 	in, err := openInput(ctx, path)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -35,34 +34,33 @@ ledger (exit 2).`,
 	return cmd
 }
 
-// runHistory writes the ledger's history to output (a 0600 file), or to
-// stdout when output is empty or "-". The ledger is opened first, so a
-// ledger in use leaves no empty output behind.
-func runHistory(ctx context.Context, ledgerPath, output string, stdout io.Writer) (err error) {
+// runHistory writes the ledger's history to output (a 0600 file, written
+// under a partial name and renamed at the end, so a killed export leaves
+// the previous one intact), or to stdout when output is empty or "-". The
+// ledger is opened first, so a ledger in use leaves no empty output behind.
+func runHistory(ctx context.Context, ledgerPath, output string, stdout io.Writer) error {
 	h, err := importer.OpenHistory(ctx, ledgerPath)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
+	return writeExport(output, stdout, func(w io.Writer) error { return h.Write(ctx, w) })
+}
+
+// writeExport calls write with stdout when output is empty or "-", and
+// otherwise with output+report.PartialSuffix (mode 0600), which it renames
+// over output when write succeeds and removes when it fails.
+func writeExport(output string, stdout io.Writer, write func(io.Writer) error) error {
 	if output == "" || output == "-" {
-		return h.Write(ctx, stdout)
+		return write(stdout)
 	}
-	f, err := report.CreateFile(output)
+	f, err := report.CreatePartial(output)
 	if err != nil {
 		return &importer.ConfigError{Err: fmt.Errorf("--output: %w", err)}
 	}
-	defer func() {
-		if closeErr := closeSynced(f); err == nil {
-			err = closeErr
-		}
-	}()
-	return h.Write(ctx, f)
-}
-
-func closeSynced(f *os.File) error {
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if err := write(f); err != nil {
+		f.Discard(false)
 		return err
 	}
-	return f.Close()
+	return f.Commit()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -62,7 +63,7 @@ Exit codes:
 				return err
 			}
 			return writeOutput(cmd, output, func(w io.Writer) error {
-				return proposeMapping(args[0], opts, w, cmd.ErrOrStderr())
+				return proposeMapping(cmd.Context(), args[0], opts, w, cmd.ErrOrStderr())
 			})
 		},
 	}
@@ -72,9 +73,10 @@ Exit codes:
 }
 
 // proposeMapping writes the mapping Suggest proposes for the input's header
-// to out, and tells on notes what is left for a person to decide.
-func proposeMapping(input string, opts source.Options, out, notes io.Writer) error {
-	src, err := source.Open(input, opts)
+// to out, and tells on notes what is left for a person to decide. The input
+// is opened with ctx, so an interruption ends a wait on a FIFO or a pipe.
+func proposeMapping(ctx context.Context, input string, opts source.Options, out, notes io.Writer) error {
+	src, err := source.OpenContext(ctx, input, opts)
 	if err != nil {
 		return &importer.ConfigError{Err: fmt.Errorf("input %s: %w", input, err)}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -237,8 +238,8 @@ func secretFrom(file, env, flag string) (string, error) {
 }
 
 // setProgress chooses the progress display and builds the logger. Under a
-// bar, log lines are written through it, and the rows' info lines give way
-// to the bar unless --log-level asks for them.
+// bar, log lines are written through it, and the rows' info lines, and the
+// invalid rows' lines, give way to the bar unless --log-level asks for them.
 func (f *runFlags) setProgress(c *importer.Config) error {
 	terminal := isatty.IsTerminal(os.Stderr.Fd())
 	mode, err := resolveProgress(f.progress, terminal)
@@ -258,7 +259,10 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 		bar = newBarProgress(os.Stderr, c.DryRun)
 		out = bar
 		if f.logLevel == "" {
+			// The bar shows warnings; an invalid row is in the report and
+			// the errors file, and a warning per row would bury the bar.
 			level = "warn"
+			c.InvalidRowsAtInfo = true
 		}
 	}
 	if c.Logger, err = newLogger(format, level, out); err != nil {
@@ -305,13 +309,23 @@ func newLogger(format, level string, w io.Writer) (zerolog.Logger, error) {
 // path such as /dev/zero would otherwise be read for ever.
 const maxSecretFileBytes = 64 << 10
 
-// readSmallFile reads a file that must hold at most limit bytes.
+// readSmallFile reads a regular file that must hold at most limit bytes.
+// Anything else (a FIFO, a device, a socket, a directory) is refused before
+// a byte is read: open(2) is non-blocking, so a FIFO without a writer
+// cannot hang the run.
 func readSmallFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s): give the path of a file", path, fileKind(info.Mode()))
+	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
@@ -320,4 +334,19 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes (%d KiB): is it the right file?", path, limit, limit>>10)
 	}
 	return b, nil
+}
+
+// fileKind names a file type that is not a regular file.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }

@@ -28,6 +28,8 @@ func zeroCSV(t *testing.T, name string) string {
 }
 
 // Issue 9: --mapping /dev/zero grew without bound; so would a key file.
+// A device is now refused as not a regular file before a byte is read; a
+// regular file over the cap still gets the size message.
 func TestSmallInputsHaveASizeCap(t *testing.T) {
 	good := writeFile(t, "in.csv", []byte("position_uid,partner_candidate_id,first_name,last_name\n11.11,A1,Dana,Levi\n"))
 	dir := t.TempDir()
@@ -37,9 +39,11 @@ func TestSmallInputsHaveASizeCap(t *testing.T) {
 		want string
 	}{
 		{"mapping", []string{"validate", "--no-ledger", "--log-level", "error", "--report", filepath.Join(dir, "r.csv"),
-			"--errors", filepath.Join(dir, "e.csv"), "--mapping", zeroCSV(t, "mapping.csv"), good}, "larger than 1048576 bytes"},
+			"--errors", filepath.Join(dir, "e.csv"), "--mapping", zeroCSV(t, "mapping.csv"), good}, "not a regular file: it is a device"},
 		{"api key file", []string{"check", "--log-level", "error", "--base-url", "https://api.comeet.example",
-			"--api-key-file", zeroCSV(t, "key"), "--api-secret-file", writeSecretFile(t, "secret", "s")}, "larger than 65536 bytes"},
+			"--api-key-file", zeroCSV(t, "key"), "--api-secret-file", writeSecretFile(t, "secret", "s")}, "not a regular file (a device)"},
+		{"large api key file", []string{"check", "--log-level", "error", "--base-url", "https://api.comeet.example",
+			"--api-key-file", writeSecretFile(t, "key", strings.Repeat("k", 65<<10)), "--api-secret-file", writeSecretFile(t, "secret", "s")}, "larger than 65536 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

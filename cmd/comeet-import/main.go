@@ -181,6 +181,7 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		newDemoCmd(),
 		newCheckCmd(),
 		newHistoryCmd(),
+		newReportCmd(),
 		newVerifyCmd(),
 		newMappingCmd(),
 		newTemplateCmd(),

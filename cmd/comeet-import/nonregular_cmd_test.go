@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// mkfifo makes a FIFO that no one writes to.
+func mkfifo(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	return path
+}
+
+// executeBounded runs the command like executeCmd and fails the test if it
+// has not returned within a minute: only a hang is that slow.
+func executeBounded(t *testing.T, ctx context.Context, args ...string) (int, string) {
+	t.Helper()
+	type result struct {
+		code int
+		out  string
+	}
+	done := make(chan result, 1)
+	go func() {
+		root := newRootCmd()
+		var buf bytes.Buffer
+		root.SetOut(&buf)
+		root.SetErr(&buf)
+		root.SetArgs(args)
+		_, err := root.ExecuteContextC(ctx)
+		if err != nil {
+			buf.WriteString(err.Error())
+		}
+		done <- result{exitCode(err), buf.String()}
+	}()
+	select {
+	case r := <-done:
+		return r.code, r.out
+	case <-time.After(time.Minute):
+		t.Fatalf("%v blocked", args)
+		return 0, ""
+	}
+}
+
+// Issue 9: a FIFO given as the mapping or a credentials file blocked the
+// run in open(2); it is refused at once, naming the flag (exit 2).
+func TestNonRegularFlagFilesAreRefused(t *testing.T) {
+	input := filepath.Join(t.TempDir(), "in.csv")
+	if err := os.WriteFile(input, []byte("position_uid,partner_candidate_id,first_name,last_name\n11.11,A1,Dana,Levi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flag string
+		args func(fifo string) []string
+	}{
+		{"--mapping", func(fifo string) []string {
+			return []string{"validate", "--mapping", fifo, "--report", filepath.Join(t.TempDir(), "r.csv"), input}
+		}},
+		{"--api-key-file", func(fifo string) []string {
+			return []string{"validate", "--api-key-file", fifo, "--report", filepath.Join(t.TempDir(), "r.csv"), input}
+		}},
+		{"--api-secret-file", func(fifo string) []string {
+			return []string{"import", "--base-url", closedPortURL(t), "--api-key-file", writeSecretFile(t, "key", "k"),
+				"--api-secret-file", fifo, "--report", filepath.Join(t.TempDir(), "r.csv"), input}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag, func(t *testing.T) {
+			fifo := mkfifo(t, "secret")
+			code, out := executeBounded(t, context.Background(), tt.args(fifo)...)
+			if code != exitConfig {
+				t.Errorf("exit %d, want %d\n%s", code, exitConfig, out)
+			}
+			for _, want := range []string{tt.flag, fifo, "not a regular file", "FIFO"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
+// Issue 9: `mapping FIFO` waited for a writer for ever, deaf to SIGTERM; it
+// opens its input with the command's context, so an interruption ends it.
+func TestMappingOfAFIFOEndsOnInterruption(t *testing.T) {
+	fifo := mkfifo(t, "in.csv")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, out := executeBounded(t, ctx, "mapping", fifo)
+	if code == exitOK {
+		t.Errorf("exit 0 on an interrupted read:\n%s", out)
+	}
+	if !strings.Contains(out, "interrupted") {
+		t.Errorf("output does not say the read was interrupted:\n%s", out)
+	}
+}

@@ -309,10 +309,16 @@ func newLogger(format, level string, w io.Writer) (zerolog.Logger, error) {
 // path such as /dev/zero would otherwise be read for ever.
 const maxSecretFileBytes = 64 << 10
 
-// readSmallFile reads a regular file that must hold at most limit bytes.
-// Anything else (a FIFO, a device, a socket, a directory) is refused before
-// a byte is read: open(2) is non-blocking, so a FIFO without a writer
-// cannot hang the run.
+// secretPipeWait bounds how long a key or secret given as a pipe may take
+// to arrive (a password manager behind <(...)).
+const secretPipeWait = 10 * time.Second
+
+// readSmallFile reads a key or secret file that must hold at most limit
+// bytes: a regular file, or a pipe (a FIFO, or a process substitution such as
+// --api-key-file <(pass show comeet/key)): read within secretPipeWait, and a
+// FIFO no one writes to reads as empty at once. Anything else (a device, a
+// socket, a directory) is refused before a byte is read: open(2) is
+// non-blocking, so nothing can hang the run.
 func readSmallFile(path string, limit int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
@@ -323,7 +329,11 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !info.Mode().IsRegular() {
+	switch {
+	case info.Mode().IsRegular():
+	case info.Mode()&os.ModeNamedPipe != 0:
+		return readPipe(f, path, limit)
+	default:
 		return nil, fmt.Errorf("%s is not a regular file (%s): give the path of a file", path, fileKind(info.Mode()))
 	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
@@ -335,6 +345,39 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// readPipe reads a pipe opened without blocking, within secretPipeWait. A
+// read before any writer has opened the pipe ends at once with nothing, so
+// it is tried again every pipePoll until something came: the writer of a
+// FIFO may open it after the reader. Once bytes came, the end of the input
+// is the writer's close.
+func readPipe(f *os.File, path string, limit int64) ([]byte, error) {
+	deadline := time.Now().Add(secretPipeWait)
+	if err := f.SetReadDeadline(deadline); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var b []byte
+	chunk := make([]byte, 4096)
+	for {
+		n, err := f.Read(chunk)
+		b = append(b, chunk[:n]...)
+		switch {
+		case int64(len(b)) > limit:
+			return nil, fmt.Errorf("%s is larger than %d bytes (%d KiB): is it the right file?", path, limit, limit>>10)
+		case errors.Is(err, io.EOF) && len(b) > 0:
+			return b, nil
+		case errors.Is(err, io.EOF) && time.Now().Before(deadline):
+			time.Sleep(pipePoll) // no writer yet
+		case errors.Is(err, io.EOF), errors.Is(err, os.ErrDeadlineExceeded):
+			return nil, fmt.Errorf("%s: nothing came through the pipe within %s", path, secretPipeWait)
+		case err != nil:
+			return nil, err
+		}
+	}
+}
+
+// pipePoll is how often readPipe looks again for a pipe's writer.
+const pipePoll = 20 * time.Millisecond
 
 // fileKind names a file type that is not a regular file.
 func fileKind(m os.FileMode) string {

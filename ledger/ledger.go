@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -59,6 +60,10 @@ type Ledger struct {
 	lookupOnce sync.Once
 	lookupFull *sql.Stmt
 	lookupErr  error
+
+	// mem is the entries read into memory by Recall; nil without it.
+	recallOnce sync.Once
+	mem        atomic.Pointer[memIndex]
 
 	closeOnce sync.Once
 	closeErr  error
@@ -296,6 +301,9 @@ func readerDSN(path string) string {
 func (l *Ledger) Close() error {
 	l.closeOnce.Do(func() {
 		var errs []error
+		if m := l.mem.Load(); m != nil {
+			m.stop()
+		}
 		if l.w != nil {
 			errs = append(errs, l.w.close())
 		}

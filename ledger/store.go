@@ -109,7 +109,21 @@ const LookupBatch = 128
 // keys[i]. It reads only the columns of Known, LookupBatch keys per query,
 // on a pool of read connections, so that several checkers can look up at
 // once while a run writes. Keys that repeat or are incomplete are fine.
+//
+// After Recall, it answers from the entries read into memory.
 func (l *Ledger) Lookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
+	known, ok, err := l.recallLookup(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("ledger lookup: %w", err)
+	}
+	if ok {
+		return known, nil
+	}
+	return l.sqlLookup(ctx, keys)
+}
+
+// sqlLookup is Lookup in SQLite.
+func (l *Ledger) sqlLookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
 	known := make([]Known, len(keys))
 	for start := 0; start < len(keys); start += LookupBatch {
 		part := keys[start:min(start+LookupBatch, len(keys))]

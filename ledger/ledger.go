@@ -64,6 +64,7 @@ type Ledger struct {
 	// mem is the entries read into memory by Recall; nil without it.
 	recallOnce sync.Once
 	mem        atomic.Pointer[memIndex]
+	recallMax  int // MaxRecallEntries; smaller in tests
 
 	closeOnce sync.Once
 	closeErr  error
@@ -118,7 +119,7 @@ func open(ctx context.Context, path string, readOnly bool) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly}
+	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly, recallMax: MaxRecallEntries}
 	if err := l.setUp(ctx); err != nil {
 		l.Close()
 		return nil, err

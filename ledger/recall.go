@@ -45,7 +45,8 @@ type memIndex struct {
 	ready    chan struct{}
 	cancel   context.CancelFunc
 	err      error // set before ready closes
-	tooLarge bool  // more than MaxRecallEntries: not kept
+	max      int   // the most entries kept (MaxRecallEntries)
+	tooLarge bool  // more than max: not kept
 	seed     maphash.Seed
 	seed2    maphash.Seed
 	recs     []recalled
@@ -61,7 +62,7 @@ type memIndex struct {
 // Calling it again does nothing.
 func (l *Ledger) Recall(ctx context.Context) {
 	l.recallOnce.Do(func() {
-		m := &memIndex{ready: make(chan struct{}), seed: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
+		m := &memIndex{ready: make(chan struct{}), max: l.recallMax, seed: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
 		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		m.cancel = cancel
 		l.mem.Store(m)
@@ -110,7 +111,7 @@ func (m *memIndex) load(ctx context.Context, db *sql.DB) error {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM entries`).Scan(&n); err != nil {
 		return err
 	}
-	if n > MaxRecallEntries {
+	if n > m.max {
 		m.tooLarge = true
 		return nil
 	}

@@ -117,3 +117,27 @@ func TestRecallSnapshotAndClose(t *testing.T) {
 		t.Errorf("Close right after Recall: %v", err)
 	}
 }
+
+// TestRecallTooLarge: a ledger over the limit is not held in memory, and
+// Lookup asks SQLite, with the same answers.
+func TestRecallTooLarge(t *testing.T) {
+	ctx := context.Background()
+	l, _ := openTemp(t)
+	for i := range 3 {
+		if err := l.Finish(ctx, Entry{Key: key(i), Outcome: "created", CandidateUID: "00." + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.recallMax = 2
+	l.Recall(ctx)
+	known, err := l.Lookup(ctx, []comeet.Key{key(0), key(2), key(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := l.mem.Load(); !m.tooLarge || m.recs != nil {
+		t.Errorf("a ledger over the limit was held in memory (%d entries)", len(m.recs))
+	}
+	if !known[0].Found || known[1].CandidateUID != "00.2" || known[2].Found {
+		t.Errorf("got %+v, want keys 0 and 2 found, 3 not", known)
+	}
+}

@@ -61,6 +61,7 @@ func TestRecallAnswersAsSQLite(t *testing.T) {
 	}
 	defer recall.Close()
 	recall.Recall(ctx)
+	<-recall.mem.Load().ready // until then, SQLite answers
 	want, err := plain.Lookup(ctx, keys)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +89,8 @@ func TestRecallAnswersAsSQLite(t *testing.T) {
 }
 
 // TestRecallSnapshotAndClose: the index is the ledger as Recall found it,
-// and a Close right after Recall neither hangs nor fails.
+// and a Close right after Recall neither hangs nor fails. A Lookup while
+// the index is still being read is answered by SQLite.
 func TestRecallSnapshotAndClose(t *testing.T) {
 	ctx := context.Background()
 	l, _ := openTemp(t)
@@ -97,9 +99,7 @@ func TestRecallSnapshotAndClose(t *testing.T) {
 	}
 	l.Recall(ctx)
 	l.Recall(ctx) // again: nothing
-	if _, err := l.Lookup(ctx, []comeet.Key{key(1)}); err != nil {
-		t.Fatal(err) // waits for the index
-	}
+	<-l.mem.Load().ready
 	if err := l.Finish(ctx, Entry{Key: key(2), Outcome: "created", CandidateUID: "00.2"}); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,14 @@ func TestRecallSnapshotAndClose(t *testing.T) {
 	}
 
 	l2, _ := openTemp(t)
+	if err := l2.Finish(ctx, Entry{Key: key(1), Outcome: "created", CandidateUID: "00.1"}); err != nil {
+		t.Fatal(err)
+	}
 	l2.Recall(ctx)
+	known, err = l2.Lookup(ctx, []comeet.Key{key(1)}) // from SQLite or the index
+	if err != nil || !known[0].Found || known[0].CandidateUID != "00.1" {
+		t.Errorf("Lookup right after Recall: got %+v, %v", known, err)
+	}
 	if err := l2.Close(); err != nil {
 		t.Errorf("Close right after Recall: %v", err)
 	}
@@ -130,6 +137,7 @@ func TestRecallTooLarge(t *testing.T) {
 	}
 	l.recallMax = 2
 	l.Recall(ctx)
+	<-l.mem.Load().ready
 	known, err := l.Lookup(ctx, []comeet.Key{key(0), key(2), key(3)})
 	if err != nil {
 		t.Fatal(err)

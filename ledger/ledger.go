@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/comeet-import/comeet-import/comeet"
@@ -59,6 +60,11 @@ type Ledger struct {
 	lookupOnce sync.Once
 	lookupFull *sql.Stmt
 	lookupErr  error
+
+	// mem is the entries read into memory by Recall; nil without it.
+	recallOnce sync.Once
+	mem        atomic.Pointer[memIndex]
+	recallMax  int // MaxRecallEntries; smaller in tests
 
 	closeOnce sync.Once
 	closeErr  error
@@ -113,7 +119,7 @@ func open(ctx context.Context, path string, readOnly bool) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly}
+	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly, recallMax: MaxRecallEntries}
 	if err := l.setUp(ctx); err != nil {
 		l.Close()
 		return nil, err
@@ -296,6 +302,9 @@ func readerDSN(path string) string {
 func (l *Ledger) Close() error {
 	l.closeOnce.Do(func() {
 		var errs []error
+		if m := l.mem.Load(); m != nil {
+			m.stop()
+		}
 		if l.w != nil {
 			errs = append(errs, l.w.close())
 		}

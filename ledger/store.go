@@ -109,7 +109,21 @@ const LookupBatch = 128
 // keys[i]. It reads only the columns of Known, LookupBatch keys per query,
 // on a pool of read connections, so that several checkers can look up at
 // once while a run writes. Keys that repeat or are incomplete are fine.
+//
+// After Recall, it answers from the entries read into memory.
 func (l *Ledger) Lookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
+	known, ok, err := l.recallLookup(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("ledger lookup: %w", err)
+	}
+	if ok {
+		return known, nil
+	}
+	return l.sqlLookup(ctx, keys)
+}
+
+// sqlLookup is Lookup in SQLite.
+func (l *Ledger) sqlLookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
 	known := make([]Known, len(keys))
 	for start := 0; start < len(keys); start += LookupBatch {
 		part := keys[start:min(start+LookupBatch, len(keys))]
@@ -242,22 +256,66 @@ func (l *Ledger) Finish(ctx context.Context, e Entry) error {
 	return nil
 }
 
+// FinishLater is Finish without the wait, for the answer to a Begin of this
+// run: the answer is queued and
+// committed with the next group of writes, while the caller goes on. It is
+// what a run uses after a POST, since the durability promise is about the
+// pending entry: when the process dies before the answer is on disk, the
+// entry stays pending, the next run sends the row again, and Comeet's 409
+// (or the list of recent creations) tells that it had arrived. It waits
+// only while the writer's queue is full.
+//
+// A failure to record the answer is not returned by this call but by the
+// next Begin, Finish or FinishLater, and by Close, each wrapping ErrWrite:
+// so a run stops sending at the next row. The error returned now is that
+// of an earlier asynchronous write, or an entry that cannot be recorded.
+// Close commits every queued answer before it returns.
+//
+// What Begin recorded of the row (RowHash, Sent, Row, Line, Source) is
+// kept as it is, not written again: e's Sent only serves to store the
+// response compactly.
+func (l *Ledger) FinishLater(e Entry) error {
+	o, err := l.finishOp(e, true)
+	if err == nil {
+		err = l.w.writeLater(o)
+	}
+	if err != nil {
+		return fmt.Errorf("ledger finish %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
+	}
+	return nil
+}
+
 func (l *Ledger) finishErr(e Entry) error {
-	if l.w == nil {
-		return errReadOnly
-	}
-	if err := checkKey(e.Key); err != nil {
-		return err
-	}
-	resp, err := encodeResponse(e.Response, e.CandidateUID, e.Key, e.Sent.Fields)
+	o, err := l.finishOp(e, false)
 	if err != nil {
 		return err
 	}
+	return l.w.write(context.Background(), o)
+}
+
+// finishOp is Finish's write; with answerOnly it leaves what Begin recorded
+// of the row as it is.
+func (l *Ledger) finishOp(e Entry, answerOnly bool) (*op, error) {
+	if l.w == nil {
+		return nil, errReadOnly
+	}
+	if err := checkKey(e.Key); err != nil {
+		return nil, err
+	}
+	resp, err := encodeResponse(e.Response, e.CandidateUID, e.Key, e.Sent.Fields)
+	if err != nil {
+		return nil, err
+	}
+	var fp, files, fields any
+	if answerOnly {
+		e.Row, e.Line, e.Source = 0, 0, ""
+	} else {
+		fp, files, fields = nullBytes(e.RowHash), encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields, e.Key)
+	}
 	args := []any{e.Key.PositionUID, e.Key.PartnerCandidateID, e.Outcome, e.CandidateUID,
-		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts, nullBytes(e.RowHash),
-		encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields, e.Key), resp,
+		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts, fp, files, fields, resp,
 		e.Row, e.Line, l.now().UnixNano()}
-	return l.w.write(context.Background(), &op{stmt: opFinish, args: args, source: e.Source})
+	return &op{stmt: opFinish, args: args, source: e.Source, key: e.Key}, nil
 }
 
 // nullBytes stores an empty string as NULL.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/comeet-import/comeet-import/comeet"
 )
 
 // maxGroup bounds how many writes one transaction commits.
@@ -21,7 +23,11 @@ type op struct {
 	stmt   int
 	args   []any // the statement's arguments but the source id
 	source string
-	done   chan error
+	// done receives the commit's result; nil for an asynchronous write,
+	// whose failure is kept in the writer's failed.
+	done chan error
+	// key names an asynchronous write's entry in its error.
+	key comeet.Key
 }
 
 // writer commits the writes of every caller through one connection. It
@@ -41,6 +47,11 @@ type writer struct {
 	mu     sync.RWMutex // held shared while sending to ops; close takes it
 	closed bool
 	done   chan struct{}
+
+	// failMu guards failed: the first failure of an asynchronous write,
+	// returned by every later write and by close.
+	failMu sync.Mutex
+	failed error
 }
 
 func newWriter(ctx context.Context, db *sql.DB) (*writer, error) {
@@ -70,7 +81,45 @@ func (w *writer) write(ctx context.Context, o *op) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := w.failure(); err != nil {
+		return err
+	}
 	o.done = make(chan error, 1)
+	if err := w.queue(ctx, o); err != nil {
+		return err
+	}
+	return <-o.done
+}
+
+// writeLater queues o without waiting for its commit, which comes with the
+// next group. It waits only while the queue is full. A failure to commit o
+// is returned by the next write, writeLater or close.
+func (w *writer) writeLater(o *op) error {
+	if err := w.failure(); err != nil {
+		return err
+	}
+	o.done = nil
+	return w.queue(context.Background(), o)
+}
+
+// failure returns the first failure of an asynchronous write, if any.
+func (w *writer) failure() error {
+	w.failMu.Lock()
+	defer w.failMu.Unlock()
+	return w.failed
+}
+
+// fail keeps err, an asynchronous write's failure, when it is the first.
+func (w *writer) fail(err error) {
+	w.failMu.Lock()
+	defer w.failMu.Unlock()
+	if w.failed == nil {
+		w.failed = err
+	}
+}
+
+// queue hands o to the writer goroutine.
+func (w *writer) queue(ctx context.Context, o *op) error {
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -83,7 +132,7 @@ func (w *writer) write(ctx context.Context, o *op) error {
 		return ctx.Err()
 	}
 	w.mu.RUnlock()
-	return <-o.done
+	return nil
 }
 
 func (w *writer) run() {
@@ -114,16 +163,29 @@ func (w *writer) commit(group []*op) {
 	err := w.commitTx(group)
 	if err == nil {
 		for _, o := range group {
-			o.done <- nil
+			o.answer(nil)
 		}
 		return
 	}
 	if len(group) == 1 {
-		group[0].done <- fmt.Errorf("%w: %w", ErrWrite, err)
+		o := group[0]
+		if o.done == nil {
+			w.fail(fmt.Errorf("ledger finish %s/%s (recorded after the answer): %w: %w",
+				o.key.PositionUID, o.key.PartnerCandidateID, ErrWrite, err))
+			return
+		}
+		o.answer(fmt.Errorf("%w: %w", ErrWrite, err))
 		return
 	}
 	for _, o := range group {
 		w.commit([]*op{o})
+	}
+}
+
+// answer tells a waiting caller how its write ended.
+func (o *op) answer(err error) {
+	if o.done != nil {
+		o.done <- err
 	}
 }
 
@@ -164,7 +226,8 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, group []*op) error {
 	return nil
 }
 
-// close lets the writes already queued finish, then stops the writer.
+// close lets the writes already queued finish, then stops the writer. It
+// returns the failure of an asynchronous write, if one failed.
 func (w *writer) close() error {
 	w.mu.Lock()
 	if w.closed {
@@ -175,5 +238,5 @@ func (w *writer) close() error {
 	close(w.ops)
 	w.mu.Unlock()
 	<-w.done
-	return errors.Join(w.begin.Close(), w.finish.Close())
+	return errors.Join(w.failure(), w.begin.Close(), w.finish.Close())
 }

@@ -494,8 +494,10 @@ func (k *ruleChecker) prospectStatus(v string) {
 	if s, ok := CanonicalProspectStatus(v); ok {
 		hint = fmt.Sprintf("; did you mean %q?", s)
 	}
+	// Another system's statuses are translated once, in the mapping.
 	k.add(ruleField{base: FieldProspectStatus, i: -1}, CodeInvalidProspectStatus,
-		"not a Comeet prospect status; use one of "+quotedValues(ProspectStatuses)+hint,
+		"not a Comeet prospect status; use one of "+quotedValues(ProspectStatuses)+hint+
+			", or translate it with a value line in the mapping",
 		"%q is not one of %s%s", clipValue(v), quotedValues(ProspectStatuses), hint)
 }
 
@@ -588,7 +590,7 @@ func countryReason(s string) string {
 	if code, name, ok := NearestCountry(s); ok {
 		return fmt.Sprintf("not a country; did you mean %q? type its code %q", name, code)
 	}
-	return `not a country code: type the country's two letters, e.g. "US", "IL", "GB"`
+	return `not a country code: type the country's two letters, e.g. "US", "IL", "GB", or translate it with a value line in the mapping`
 }
 
 func countryHint(s string) string {

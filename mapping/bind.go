@@ -232,26 +232,6 @@ func (b *Binder) setName(c *comeet.Candidate, s *slot, v string) (comeet.Problem
 		Message: msg + `: a first and a last name are required; write both ("Dana Levi" or "Levi, Dana"), or map them from two columns`}, false
 }
 
-// Locate adds to a problem of the field rules the input column that fed
-// its field, so that the message names the user's column: `prospect_status
-// "Hired" is not one of ... (column "Stage")`. For a value outside a closed
-// set (a status, a country) it also says how the mapping can translate it.
-// A problem whose field no column feeds, or whose column is named after the
-// field, is returned as it is.
-func (b *Binder) Locate(p comeet.Problem) comeet.Problem {
-	column, ok := b.Column(p.Field)
-	if !ok || normalize(column) == normalize(p.Field) || strings.Contains(p.Message, "column "+strconv.Quote(column)) {
-		return p // no column, or one named after the field: nothing to add
-	}
-	p.Message += fmt.Sprintf(" (column %q", column)
-	switch p.Code {
-	case comeet.CodeInvalidProspectStatus, comeet.CodeIncorrectCountryCode:
-		p.Message += fmt.Sprintf("; a value line such as %s,,,<value>,<what to send> in the mapping translates it", p.Field)
-	}
-	p.Message += ")"
-	return p
-}
-
 // Explain joins the problems of a row as a report shows them: those of the
 // mapping (Map, Candidate) first, then those of the field rules (the
 // importer names each one's column). A first_name or last_name "is

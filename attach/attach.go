@@ -174,15 +174,6 @@ func problemCode(err error) string {
 	return comeet.CodeFileNotFound
 }
 
-// Resolve finds file.Path and fills in the file's facts and its Open.
-func (f *Files) Resolve(file *comeet.File) error {
-	p, err := f.find(file.Path)
-	if err != nil {
-		return err
-	}
-	return f.fill(file, p)
-}
-
 // find turns a cell into a path of the fs.FS: the exact relative path when
 // it exists, else the Index's answer (built on the first such name, so that
 // a run whose names are all exact never walks the folder). Hidden names are

@@ -305,17 +305,6 @@ func (r *run) openClient(p *pool) (*comeet.Client, error) {
 	return comeet.NewClient(cc)
 }
 
-// needAttention counts the rows that go to the errors file.
-func needAttention(c report.Counts) int {
-	n := 0
-	for o, v := range c {
-		if o.NeedsAttention() {
-			n += v
-		}
-	}
-	return n
-}
-
 func (r *run) close() error {
 	var errs []error
 	if r.out != nil {

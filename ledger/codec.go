@@ -40,24 +40,26 @@ type decoder struct {
 
 func (d *decoder) uint() uint64 {
 	n, k := binary.Uvarint(d.b)
-	if k <= 0 {
-		d.err = errCorrupt
-		d.b = nil
-		return 0
-	}
-	d.b = d.b[k:]
+	d.advance(k)
 	return n
 }
 
 func (d *decoder) int() int64 {
 	n, k := binary.Varint(d.b)
+	d.advance(k)
+	return n
+}
+
+// advance moves past a varint of k bytes; k <= 0 (binary's "too short" or
+// "overflow") marks the record corrupt and leaves nothing to read. The
+// value decoded alongside is then 0.
+func (d *decoder) advance(k int) {
 	if k <= 0 {
 		d.err = errCorrupt
 		d.b = nil
-		return 0
+		return
 	}
 	d.b = d.b[k:]
-	return n
 }
 
 func (d *decoder) bytes(n uint64) []byte {

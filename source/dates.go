@@ -9,8 +9,7 @@ import (
 // DateLayout reads dates written in one format and writes them as ISO 8601
 // (2025-03-21), the one form that no reader takes for another date.
 type DateLayout struct {
-	pattern string // as the user wrote it, for messages
-	layout  string // Go layout
+	layout string // Go layout
 }
 
 // dateTokens are the spreadsheet-style parts of a date pattern and their
@@ -29,7 +28,7 @@ func ParseDateLayout(pattern string) (DateLayout, error) {
 		return DateLayout{}, fmt.Errorf("date format is empty")
 	}
 	if strings.Contains(p, "2006") || strings.Contains(p, "06") && !strings.ContainsAny(strings.ToUpper(p), "YMD") {
-		return DateLayout{pattern: p, layout: p}, nil
+		return DateLayout{layout: p}, nil
 	}
 	var b strings.Builder
 	up := strings.ToUpper(p)
@@ -65,11 +64,8 @@ func ParseDateLayout(pattern string) (DateLayout, error) {
 	if !year || !month || !day {
 		return DateLayout{}, fmt.Errorf("date format %q needs a year, a month and a day (YYYY or YY, MM or MMM, DD)", pattern)
 	}
-	return DateLayout{pattern: p, layout: b.String()}, nil
+	return DateLayout{layout: b.String()}, nil
 }
-
-// String returns the pattern as written.
-func (d DateLayout) String() string { return d.pattern }
 
 // ISO returns s, a date in the layout, as ISO 8601; ok is false when s is
 // not wholly such a date.

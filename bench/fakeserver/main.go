@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 func main() {

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/internal/comeet"
 )
 
 // Header is the spreadsheet's header row, named like an agency's export.

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/comeet-import/comeet-import/bench/gen"
-	"github.com/comeet-import/comeet-import/comeet"
-	"github.com/comeet-import/comeet-import/ledger"
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/ledger"
 )
 
 func main() {

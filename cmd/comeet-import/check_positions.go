@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/comeet-import/comeet-import/comeet"
+	"github.com/comeet-import/comeet-import/internal/comeet"
 )
 
 // printPositions lists the positions the credentials can see, after check

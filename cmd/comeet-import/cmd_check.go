@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/comeet"
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // defaultCheckTimeout bounds check's one request.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 )
 
 // executeCmd runs the command line in this process and returns the exit

@@ -12,10 +12,10 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/comeet"
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/importer"
-	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/samples"
 )
 

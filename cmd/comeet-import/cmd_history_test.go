@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/importer"
-	"github.com/comeet-import/comeet-import/ledger"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/ledger"
 )
 
 // importForHistory imports three rows into a fake Comeet, one of them

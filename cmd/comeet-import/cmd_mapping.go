@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/importer"
-	"github.com/comeet-import/comeet-import/mapping"
-	"github.com/comeet-import/comeet-import/source"
+	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/mapping"
+	"github.com/comeet-import/comeet-import/internal/source"
 )
 
 // sourceFlags are the flags that say how to read an input file, shared by

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/importer"
-	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/report"
 )
 
 // newReportCmd builds `report`: the last run's report rebuilt from the ledger.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/internal/report"
 )
 
 // TestReportRebuildsTheLastRun imports three rows, then rebuilds the

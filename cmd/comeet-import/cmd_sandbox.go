@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // newSandboxCmd serves the built-in fake Comeet until interrupted.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/mapping"
+	"github.com/comeet-import/comeet-import/internal/mapping"
 )
 
 // newTemplateCmd builds `template`: an empty spreadsheet with every API

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // newVerifyCmd builds `verify`: read back what the ledger says is in Comeet.

@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/comeet-import/comeet-import/comeet"
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/importer"
-	"github.com/comeet-import/comeet-import/ledger"
-	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/report"
 )
 
 // TestBinary builds the command and runs it as cron would: killed with

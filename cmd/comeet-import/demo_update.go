@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // The demo's change to the sheet: Bobby's phone, a field an update may send.

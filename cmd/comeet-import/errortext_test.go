@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // The importer names settings; the command line names its flags.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 )
 
 // testNamedPipeCV runs validate and import, as cron would, on an input whose

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/comeet"
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // syncFlags are the flags that keep Comeet in step with the sheet: the

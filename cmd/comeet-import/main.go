@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/importer"
+	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
 // Exit codes: part of the contract that cron jobs and scripts rely on.

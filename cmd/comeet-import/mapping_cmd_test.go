@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/mapping"
+	"github.com/comeet-import/comeet-import/internal/mapping"
 )
 
 // execute runs the command line with args and returns its standard output,

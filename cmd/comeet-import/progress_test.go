@@ -9,8 +9,8 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/comeet-import/comeet-import/importer"
-	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/report"
 )
 
 func TestResolveProgress(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 )
 
 // runBinary runs the binary to its end and returns its exit code and

@@ -9,7 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/comeet-import/comeet-import/report"
+	"github.com/comeet-import/comeet-import/internal/report"
 )
 
 // TestValidateSummaryFile: --summary writes the JSON summary with the exit

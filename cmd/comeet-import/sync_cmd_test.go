@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/comeet"
-	"github.com/comeet-import/comeet-import/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 )
 
 func TestCheckListsPositions(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/comeet-import/comeet-import/mapping"
+	"github.com/comeet-import/comeet-import/internal/mapping"
 )
 
 func TestTemplateCommand(t *testing.T) {

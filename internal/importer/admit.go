@@ -1,0 +1,166 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/report"
+)
+
+// decision is what the admitter makes of a checked row.
+type decision int
+
+const (
+	// decideSend: the row goes to a worker to be sent.
+	decideSend decision = iota
+	// decideValid: a dry run's row that would be sent.
+	decideValid
+	// decideSkip: not sent: the ledger shows it is in Comeet, or --limit.
+	decideSkip
+	// decideInvalid: the checks or a duplicate found it wrong.
+	decideInvalid
+	// decideFail: it could not be decided (the ledger could not be read).
+	decideFail
+	// decideUpdate: a changed row already in Comeet goes to a worker to be
+	// updated (import --update, update.go).
+	decideUpdate
+)
+
+// admitter decides, in input order, what becomes of each checked row:
+// duplicates inside the file, the ledger and the limit. It is used by one
+// goroutine only (the pool's producer).
+type admitter struct {
+	ledger *ledger.Ledger // nil without a ledger
+	dryRun bool
+	limit  int // rows to clear at most; 0 is no limit
+	seen   *keySet
+	words  wording
+	// idColumn is the input column of partner_candidate_id, -1 when none
+	// feeds it, for a duplicate's message.
+	idColumn int
+	// positions checks each row's position_uid in Comeet; nil unless
+	// Config.CheckPositions.
+	positions *positions
+	// update: a changed row already in Comeet is decided decideUpdate
+	// (Config.Update); updater plans it on a dry run.
+	update  bool
+	updater *updater
+	// cleared counts the rows cleared for sending, for the limit.
+	cleared int
+	// planned counts the requests a dry run's valid rows would send.
+	planned report.Requests
+}
+
+// admit decides rw's fate and finishes every row it does not clear for
+// sending: invalid, skipped, valid, or failed when the ledger cannot be
+// read. ctx bounds the ledger's reading.
+func (a *admitter) admit(ctx context.Context, rw *row) decision {
+	if rw.finished() {
+		return decideInvalid // the checker could not map it
+	}
+	problems := rw.problems
+	if p, dup := a.duplicate(rw); dup {
+		problems = append(problems, problem{Problem: p, Column: a.idColumn})
+	}
+	if len(problems) > 0 {
+		rw.problems = problems // the duplicate's too, for the log's columns
+		rw.finish(report.Invalid, problems[0].Code, a.words.message(rw.rec.Fields, problems))
+		rw.res.Cells = cellsOf(problems)
+		return decideInvalid
+	}
+	if a.ledger != nil {
+		if d, known := a.skipKnown(ctx, rw); known {
+			return d
+		}
+	}
+	if a.positions != nil {
+		if d, bad := a.checkPosition(ctx, rw); bad {
+			return d
+		}
+	}
+	// validate applies the limit too (the report's words name the
+	// command line's flag, as the README does), so that its report says row for row
+	// what import would do.
+	switch {
+	case a.limit > 0 && a.cleared >= a.limit:
+		rw.finish(report.Skipped, "", fmt.Sprintf("not sent: --limit %d reached", a.limit))
+		return decideSkip
+	case a.dryRun:
+		a.cleared++
+		a.planned.Create++
+		rw.finish(report.Valid, "", "")
+		return decideValid
+	}
+	a.cleared++
+	return decideSend
+}
+
+// duplicate reports a row whose (position_uid, partner_candidate_id) an
+// earlier row of the same file already has: Comeet would answer the second
+// with a 409, or, if the first was rejected in between, create a duplicate.
+// Keys are remembered as 64-bit hashes in a keySet, so a million-row file
+// costs some 18 MB; a false match needs a hash collision (about one in
+// 10^7 for a million rows).
+func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
+	c := rw.cand
+	if c.PositionUID == "" || c.PartnerCandidateID == "" {
+		return comeet.Problem{}, false
+	}
+	if first, ok := a.seen.add(rw.keyHash, int32(rw.rec.Row)); ok {
+		return comeet.Problem{
+			Field: "partner_candidate_id",
+			Code:  comeet.CodeDuplicateRow,
+			Message: fmt.Sprintf("row %d has the same position_uid %q and partner_candidate_id %q",
+				first, c.PositionUID, c.PartnerCandidateID),
+			Reason: fmt.Sprintf("row %d has the same id for the same position: remove one of the two rows, or give each its own id", first),
+		}, true
+	}
+	return comeet.Problem{}, false
+}
+
+// skipKnown finishes the row as skipped when the ledger shows the candidate
+// is already in Comeet, from what the recaller looked up with the row's
+// batch. A pending entry (a POST that may or may not have reached Comeet)
+// and earlier failures are sent again: a 409 then tells that the first one
+// had arrived. known is false for a row to send.
+func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bool) {
+	if rw.knownErr != nil {
+		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: reading the ledger: %v", rw.knownErr))
+		return decideFail, true
+	}
+	e := rw.known
+	if !e.Found || e.State != ledger.StateDone {
+		return decideSend, false
+	}
+	switch report.Outcome(e.Outcome) {
+	case report.Created, report.Conflict, report.Updated:
+	default:
+		return decideSend, false
+	}
+	rw.res.CandidateUID = e.CandidateUID
+	msg := fmt.Sprintf("already in Comeet as %s (%s on %s)", e.CandidateUID, e.Outcome, e.UpdatedAt.UTC().Format("2006-01-02"))
+	// A fingerprint made the way older versions made it cannot be compared:
+	// such a row counts as unchanged rather than wrongly as changed.
+	if ledger.FingerprintCurrent(e.RowHash) && e.RowHash != rw.hash {
+		if a.update && e.CandidateUID != "" {
+			return a.admitUpdate(ctx, rw)
+		}
+		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: run import with --update to send the change, or change it in Comeet"
+	}
+	rw.finish(report.Skipped, "", msg)
+	return decideSkip, true
+}
+
+// cellsOf is the input cells at fault, for an errors workbook to mark:
+// every problem that came from a cell, each with its own message.
+func cellsOf(problems []problem) []report.CellProblem {
+	var cells []report.CellProblem
+	for _, p := range problems {
+		if p.Column >= 0 {
+			cells = append(cells, report.CellProblem{Column: p.Column, Code: p.Code, Message: p.String()})
+		}
+	}
+	return cells
+}

@@ -1,0 +1,123 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/report"
+)
+
+// candidateLister is the part of comeet.Client that finds a candidate
+// whose creation went unrecorded.
+type candidateLister interface {
+	ListCandidates(ctx context.Context, f comeet.CandidateFilter) ([]comeet.Record, comeet.Reply, error)
+}
+
+// mayHaveArrived reports whether the ledger's entry is of a POST that may
+// have created the candidate without the answer being recorded: a pending
+// entry (a run killed mid-request), or a failure after a request left
+// (a timeout, a reset, a 5xx, an answer that was not Comeet's).
+func mayHaveArrived(k ledger.Known, code string, status int) bool {
+	if !k.Found {
+		return false
+	}
+	if k.State == ledger.StatePending {
+		return true
+	}
+	if report.Outcome(k.Outcome) != report.Failed {
+		return false
+	}
+	switch code {
+	case codeNetwork, codeInterrupted, comeet.CodeUncertainOutcome:
+		return true
+	}
+	return status >= 500
+}
+
+// findLost looks, before a row is sent again, for the candidate an earlier
+// POST of it may have created: the candidates created since shortly before
+// the ledger's entry (GET /candidates?time_created:after=..., every page),
+// matched by key. A candidate found that way is the row's, even if it was
+// rejected or hired meanwhile (when a new POST would create a second one):
+// the row is finished as a conflict with its uid and not sent. found is
+// false when none matches or the list could not be read (the row is then
+// sent, as before).
+func (s *sender) findLost(ctx context.Context, rw *row) (found bool, fatal error) {
+	lister, ok := s.client.(candidateLister)
+	k := rw.known
+	if !ok || s.ledger == nil || !k.Found || (k.State != ledger.StatePending && report.Outcome(k.Outcome) != report.Failed) {
+		return false, nil // the common case costs no read
+	}
+	e, ok, err := s.ledger.Get(ctx, rw.cand.Key())
+	if err != nil || !ok || !mayHaveArrived(k, e.ErrorCode, e.HTTPStatus) {
+		return false, nil
+	}
+	since := e.UpdatedAt.Add(-time.Minute)
+	if e.FirstSeen.Before(since) && e.State == ledger.StatePending {
+		since = e.FirstSeen.Add(-time.Minute)
+	}
+	r, found, attempts, err := s.lost.find(ctx, lister, s.stats, since, rw.cand.Key())
+	if err != nil {
+		s.log.Warn().Err(err).Int("row", rw.rec.Row).Msg("looking for a candidate whose creation went unrecorded failed; sending the row again")
+		return false, nil
+	}
+	if !found {
+		return false, nil
+	}
+	rw.res.CandidateUID = r.UID
+	rw.res.Attempts = attempts
+	rw.finish(report.Conflict, comeet.CodeCandidatePostConflict, fmt.Sprintf(
+		"an earlier run's request had created it as %s (found in Comeet's list of candidates created since %s); not sent again",
+		r.UID, since.UTC().Format(time.RFC3339)))
+	created := r.Created
+	// What Comeet holds is what that request sent, as its
+	// entry recorded it: a row changed since is still seen to
+	// have changed.
+	done := s.entry(rw, ledger.StateDone)
+	done.RowHash, done.Sent, done.Response = e.RowHash, e.Sent, &created
+	if err := s.ledger.Finish(ctx, done); err != nil {
+		rw.res.Message += "; the ledger could not record this: a re-run looks for it again"
+		return true, fmt.Errorf("%w: %w", ErrLedger, err)
+	}
+	return true, nil
+}
+
+// lostIndex is the list of candidates created since a time, read once per
+// run and shared by the workers: after an outage, many rows may need it,
+// and one list (with its pages) serves them all. It is listed again only
+// for a row whose earlier POST is older than what it covers.
+type lostIndex struct {
+	mu     sync.Mutex
+	since  time.Time
+	listed bool
+	byKey  map[comeet.Key]comeet.Record
+}
+
+// find returns the candidate created since since with key, listing when
+// the index does not cover since. attempts counts the requests it sent.
+func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats, since time.Time, key comeet.Key) (_ comeet.Record, found bool, attempts int, _ error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.listed || since.Before(x.since) {
+		st.started(time.Now())
+		recs, reply, err := lister.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: since})
+		st.finishedAs(requestSearch, time.Now(), reply)
+		attempts = reply.Attempts
+		if err != nil {
+			return comeet.Record{}, false, attempts, err
+		}
+		x.since, x.listed = since, true
+		x.byKey = make(map[comeet.Key]comeet.Record, len(recs))
+		for _, r := range recs {
+			if r.UID != "" && r.PositionUID != "" && r.PartnerCandidateID != "" {
+				x.byKey[comeet.Key{PositionUID: r.PositionUID, PartnerCandidateID: r.PartnerCandidateID}] = r
+			}
+		}
+	}
+	r, ok := x.byKey[key]
+	return r, ok, attempts, nil
+}

@@ -1,0 +1,406 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/comeet-import/comeet-import/internal/report"
+	"github.com/comeet-import/comeet-import/internal/source"
+)
+
+// checkBatchSize is how many records a checker takes at a time: enough
+// that handing them over costs little beside the checks, few enough that
+// the rows waiting in memory stay a few hundred.
+const checkBatchSize = 128
+
+// pool drives the stages: a reader and one checker goroutine per CPU, the
+// producer that admits rows in input order, the workers that send them and
+// the writer that reports them in input order. It is the only owner of the
+// run's contexts and goroutines; the stages it drives take the one context
+// they need as a parameter.
+type pool struct {
+	src      *source.Reader
+	name     string // the input's name, for messages
+	stdin    bool   // the input is standard input
+	checker  *checker
+	recaller *recaller
+	admitter *admitter
+	sender   *sender // nil on a dry run
+	out      *report.Writer
+	progress *progressFeed
+	log      zerolog.Logger
+	// invalidAtInfo logs invalid rows at info (Config.InvalidRowsAtInfo).
+	invalidAtInfo bool
+	workers       int
+	grace         time.Duration
+	rate          *stopWaiter // nil when unpaced
+	memory        *problemMemory
+	halt          halt
+}
+
+// halt is the run's stop signal: an interruption or refused credentials.
+// Rows admitted after it are reported "not sent", and the workers finish
+// the rows queued to them without sending. It is the stop side of a
+// context the pool makes, for the stages that must notice the stop without
+// their own context being cancelled.
+type halt struct {
+	done  <-chan struct{}
+	cause func() error
+	stop  context.CancelCauseFunc
+}
+
+// newHalt returns the halt of a run under ctx: it is set when ctx ends or
+// set is called, and then runs onSet once.
+func newHalt(ctx context.Context, onSet func()) (h halt, release func()) {
+	runCtx, stop := context.WithCancelCause(ctx)
+	h = halt{done: runCtx.Done(), cause: func() error { return context.Cause(runCtx) }, stop: stop}
+	unregister := context.AfterFunc(runCtx, onSet)
+	return h, func() { unregister(); stop(nil) }
+}
+
+// set stops the run for cause, unless it is stopped already.
+func (h *halt) set(cause error) { h.stop(cause) }
+
+// err is the cause the run was stopped for, or nil.
+func (h *halt) err() error {
+	select {
+	case <-h.done:
+		return h.cause()
+	default:
+		return nil
+	}
+}
+
+// batch is a run of consecutive records on their way through the checkers.
+type batch struct {
+	rows []*row
+	// err is the read error that ended the input after these rows.
+	err error
+	// checked is closed once every row has been checked.
+	checked chan struct{}
+}
+
+// queueBatches bounds how far the reader runs ahead of the slowest row
+// still in flight, in batches of checkBatchSize rows: enough to keep every
+// worker fed, small enough that memory does not grow with the file.
+func queueBatches(workers int) int { return 2 + (4*workers)/checkBatchSize }
+
+// run runs the stages until the input ends, ctx is cancelled, the
+// credentials are refused, or something breaks. An interruption stops new
+// sends at once but lets a request already on the wire finish, up to the
+// grace period; every row read so far still gets its line.
+func (p *pool) run(ctx context.Context) error {
+	sendCtx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSend()
+	var release func()
+	p.halt, release = newHalt(ctx, func() {
+		p.rate.halt()
+		if ctx.Err() != nil {
+			p.log.Warn().Dur("grace", p.grace).
+				Msg("interrupted: sending nothing more; requests already on the wire may finish within the grace period")
+		}
+		time.AfterFunc(p.grace, cancelSend)
+	})
+	defer release()
+
+	queue := make(chan *batch, queueBatches(p.workers))
+	jobs := make(chan *row, p.workers)
+	// The group's context ends only when a goroutine fails (the writer, a
+	// broken source): an interruption must not stop the report.
+	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
+	g.Go(func() error {
+		defer close(queue)
+		defer close(jobs)
+		return p.produce(gctx, queue, jobs)
+	})
+	for range p.workers {
+		g.Go(func() error {
+			p.work(sendCtx, jobs)
+			return nil
+		})
+	}
+	g.Go(func() error {
+		err := p.write(queue)
+		if err != nil {
+			// Rows waiting for a worker are not sent: a row sent now
+			// could not be reported. The ledger still records the ones
+			// on the wire.
+			err = fmt.Errorf("%w: %w", ErrReport, err)
+			p.halt.set(err)
+		}
+		return err
+	})
+	err := g.Wait()
+	switch {
+	case err != nil:
+		return err
+	case ctx.Err() != nil:
+		return ErrInterrupted
+	case errors.Is(p.halt.err(), ErrAuth), errors.Is(p.halt.err(), ErrLedger):
+		return p.halt.err() // with the clock or the ledger's error named
+	}
+	return nil
+}
+
+// produce takes the checked batches in input order, admits their rows,
+// queues each batch for the writer and hands its rows to send to the
+// workers. The batch is queued before its rows go to the workers, so the
+// writer reports each row as soon as it is answered.
+func (p *pool) produce(ctx context.Context, queue chan<- *batch, jobs chan<- *row) error {
+	batches, wait := p.readAhead(ctx)
+	defer wait()
+	for b := range batches {
+		<-b.checked
+		for _, rw := range b.rows {
+			p.admit(ctx, rw)
+		}
+		select {
+		case queue <- b:
+		case <-ctx.Done():
+			return nil
+		}
+		if !p.dispatch(ctx, b, jobs) {
+			return nil
+		}
+		if b.err != nil {
+			return b.err
+		}
+	}
+	return nil
+}
+
+// admit has the admitter decide a checked row's fate; a row to send gets
+// its done channel, which the worker that sends it closes.
+func (p *pool) admit(ctx context.Context, rw *row) {
+	if d := p.admitter.admit(ctx, rw); d != decideSend && d != decideUpdate {
+		return
+	}
+	if cause := p.halt.err(); cause != nil {
+		stopped(rw, cause)
+		return
+	}
+	rw.done = make(chan struct{})
+}
+
+// dispatch hands the batch's rows to send to the workers; it reports false
+// when the run is ending because the writer failed.
+func (p *pool) dispatch(ctx context.Context, b *batch, jobs chan<- *row) bool {
+	for i, rw := range b.rows {
+		if rw.done == nil {
+			continue
+		}
+		select {
+		case jobs <- rw:
+		case <-ctx.Done():
+			for _, rest := range b.rows[i:] {
+				if rest.done != nil {
+					stopped(rest, context.Cause(ctx))
+					close(rest.done)
+				}
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// work sends rows until the jobs channel closes. After an interruption or
+// an authentication failure it finishes the queued rows without sending.
+func (p *pool) work(ctx context.Context, jobs <-chan *row) {
+	for rw := range jobs {
+		if cause := p.halt.err(); cause != nil {
+			stopped(rw, cause)
+		} else if fatal := p.sender.sendRow(ctx, rw); fatal != nil {
+			p.halt.set(fatal)
+		} else if cause := p.halt.err(); cause != nil && rw.res.ErrorCode == codeInterrupted {
+			// Cut short by the stop (waiting for the limiter or a retry):
+			// the stop's cause is the reason, not an interruption.
+			stoppedInFlight(rw, cause)
+		}
+		close(rw.done)
+	}
+}
+
+// stopped finishes a row that was not sent because the run is ending.
+func stopped(rw *row, cause error) {
+	if errors.Is(cause, ErrAuth) {
+		rw.finish(report.Failed, codeNotSent, notSentAuth)
+		return
+	}
+	if errors.Is(cause, ErrReport) {
+		rw.finish(report.Failed, "not_sent", "not sent: the report could not be written (is its disk full?)")
+		return
+	}
+	if errors.Is(cause, ErrLedger) {
+		rw.finish(report.Failed, "not_sent", "not sent: the ledger could not record an earlier row (is its disk full?)")
+		return
+	}
+	rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
+}
+
+// notSentAuth is the message of the rows a refusal of the credentials left
+// unsent.
+const notSentAuth = "not sent: Comeet refused the credentials; run `comeet-import check`"
+
+// stoppedInFlight words a row the stop cut short on its way: before its
+// first attempt it was not sent; after one, it may have arrived.
+func stoppedInFlight(rw *row, cause error) {
+	if !errors.Is(cause, ErrAuth) {
+		return // an interruption: the row's own words say so
+	}
+	if rw.res.Attempts == 0 {
+		rw.finish(report.Failed, codeNotSent, notSentAuth)
+		return
+	}
+	rw.finish(report.Failed, codeStopped, fmt.Sprintf(
+		"stopped after %d attempts: Comeet refused the credentials; run `comeet-import check`, then re-run (a conflict then means it had arrived)",
+		rw.res.Attempts))
+}
+
+// write writes the rows in input order, waiting for each one in flight.
+func (p *pool) write(queue <-chan *batch) error {
+	for b := range queue {
+		for _, rw := range b.rows {
+			if rw.done != nil {
+				<-rw.done
+			}
+			p.logRow(rw, p.memory.note(rw))
+			if err := p.out.Write(&rw.res, rw.rec.Fields); err != nil {
+				return err
+			}
+			p.progress.row(p.out.Counts())
+		}
+	}
+	return nil
+}
+
+// logRow logs a row by its numbers and ids only: names, emails and
+// national ids stay out of the logs, and so does the message, which quotes
+// cells. Every row that needs a person (invalid, failed) is a warning, so
+// the default level shows it, with the columns to look at; invalid rows are
+// info instead under Config.InvalidRowsAtInfo.
+func (p *pool) logRow(rw *row, known bool) {
+	var ev *zerolog.Event
+	switch rw.outcome() {
+	case report.Invalid:
+		if p.invalidAtInfo {
+			ev = p.log.Info()
+		} else {
+			ev = p.log.Warn()
+		}
+	case report.Failed:
+		ev = p.log.Warn()
+	case report.Created, report.Conflict, report.Updated:
+		ev = p.log.Info()
+	default:
+		ev = p.log.Debug()
+	}
+	ev.Int("row", rw.res.Row).Int("line", rw.res.Line).
+		Str("partner_candidate_id", rw.res.PartnerCandidateID).
+		Str("outcome", string(rw.outcome())).
+		Str("candidate_uid", rw.res.CandidateUID).
+		Str("error_code", rw.res.ErrorCode).
+		Int("attempts", rw.res.Attempts)
+	if rw.outcome() == report.Invalid {
+		if cols := p.columns(rw); len(cols) > 0 {
+			ev = ev.Strs("columns", cols)
+		}
+		ev = ev.Bool("known", known) // the last run had the same problem
+	}
+	ev.Msg("row")
+}
+
+// columns are the names of the input columns the row's problems are in, in
+// order, each once.
+func (p *pool) columns(rw *row) []string {
+	var cols []string
+	header := p.src.Header()
+	for _, pr := range rw.problems {
+		if pr.Column < 0 || pr.Column >= len(header) {
+			continue
+		}
+		if name := header[pr.Column]; !slices.Contains(cols, name) {
+			cols = append(cols, name)
+		}
+	}
+	return cols
+}
+
+// readAhead reads the input in batches and has them checked by one
+// goroutine per CPU, while the batches come out in input order: the checks
+// (mapping, rules, file look-ups) are most of a dry run's work, and each
+// needs nothing but its row. The goroutines end when the input does or ctx
+// is done; wait waits for them, so that the source and the files are no
+// longer in use.
+func (p *pool) readAhead(ctx context.Context) (_ <-chan *batch, wait func()) {
+	checkers := runtime.GOMAXPROCS(0)
+	ordered := make(chan *batch, 2*checkers)
+	work := make(chan *batch, checkers)
+	var wg sync.WaitGroup
+	for range checkers {
+		wg.Go(func() {
+			for b := range work {
+				for _, rw := range b.rows {
+					p.checker.check(rw)
+				}
+				p.recaller.recall(b)
+				close(b.checked)
+			}
+		})
+	}
+	wg.Go(func() {
+		defer close(ordered)
+		defer close(work)
+		for more := true; more; {
+			var b *batch
+			b, more = p.readBatch()
+			// A batch goes to the checkers before it is queued in order, so
+			// every batch produce waits for is already being checked.
+			select {
+			case work <- b:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case ordered <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	return ordered, wg.Wait
+}
+
+// readBatch reads up to checkBatchSize records; more is false once the
+// input has ended or failed (b.err).
+func (p *pool) readBatch() (b *batch, more bool) {
+	b = &batch{rows: make([]*row, 0, checkBatchSize), checked: make(chan struct{})}
+	// The batch's rows live and die together, so they share one allocation.
+	slab := make([]row, checkBatchSize)
+	for len(b.rows) < checkBatchSize {
+		if p.stdin && p.halt.err() != nil {
+			return b, false // nothing more to report without blocking on a terminal
+		}
+		rec, err := p.src.Next()
+		if err == io.EOF {
+			return b, false
+		}
+		if err != nil {
+			b.err = fmt.Errorf("read %s: %w", p.name, err)
+			return b, false
+		}
+		rw := &slab[len(b.rows)]
+		rw.init(rec)
+		b.rows = append(b.rows, rw)
+	}
+	return b, true
+}

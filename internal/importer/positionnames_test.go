@@ -1,0 +1,107 @@
+package importer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/report"
+)
+
+// A position_uid cell may hold the position's name: with the positions
+// checked, it is resolved through the one list the run fetched, whatever
+// its case and spaces; a name two positions share is the row's problem,
+// naming both uids; a name no position bears is unknown.
+func TestPositionNamedByItsName(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.srv.AddPosition("11.11", "Backend Engineer", comeet.PositionOpen)
+	g.srv.AddPosition("44.44", "Designer", comeet.PositionOpen)
+	g.srv.AddPosition("55.55", "Designer", comeet.PositionClosed)
+	g.srv.AddPosition("66.66", "Night Nurse", comeet.PositionClosed)
+	rows := syncRows(1, 6)
+	rows[0][0] = "Backend Engineer"
+	rows[1][0] = "  backend   ENGINEER "
+	rows[2][0] = "designer"
+	rows[3][0] = "Sales Manager"
+	rows[4][0] = "night nurse"
+	// rows[5] keeps the uid 11.11.
+	g.writeInputWith(syncHeader, rows)
+	g.cfg.CheckPositions = true
+
+	t.Run("validate", func(t *testing.T) {
+		cfg := g.cfg
+		cfg.DryRun = true
+		before := len(g.srv.Requests())
+		if _, err := Run(t.Context(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		lines := g.report()
+		wantRigOutcomes(t, lines, report.Valid, report.Valid, report.Invalid, report.Invalid, report.Invalid, report.Valid)
+		for i, code := range []string{"", "", CodePositionAmbiguous, comeet.CodePositionNotFound, CodePositionClosed, ""} {
+			if got := lines[i]["error_code"]; got != code {
+				t.Errorf("row %d: code %q, want %q (%s)", i+1, got, code, lines[i]["message"])
+			}
+		}
+		if msg := lines[2]["message"]; !strings.Contains(msg, "44.44") || !strings.Contains(msg, "55.55") {
+			t.Errorf("row 3: message %q, want it to name both uids", msg)
+		}
+		if msg := lines[3]["message"]; !strings.Contains(msg, "by uid or by name") {
+			t.Errorf("row 4: message %q, want it to say neither a uid nor a name matched", msg)
+		}
+		// The list, and one look-up of the name no position bears.
+		if got := len(g.srv.Requests()) - before; got != 2 {
+			t.Errorf("sent %d requests, want 2", got)
+		}
+	})
+	t.Run("import", func(t *testing.T) {
+		_, lines := g.mustRun()
+		wantRigOutcomes(t, lines, report.Created, report.Created, report.Invalid, report.Invalid, report.Invalid, report.Created)
+		if got := lines[0]["position_uid"]; got != "11.11" {
+			t.Errorf("row 1: position_uid %q in the report, want the uid 11.11", got)
+		}
+		cands := g.srv.Candidates()
+		if len(cands) != 3 {
+			t.Fatalf("Comeet holds %d candidates, want 3", len(cands))
+		}
+		for _, c := range cands {
+			if c.Candidate.PositionUID != "11.11" {
+				t.Errorf("candidate %s on position %q, want 11.11", c.UID, c.Candidate.PositionUID)
+			}
+		}
+	})
+}
+
+func TestPositionNamesResolve(t *testing.T) {
+	list := map[string]*comeet.Position{
+		"11.11": {UID: "11.11", Name: "Backend Engineer", Status: comeet.PositionOpen},
+		"22.22": {UID: "22.22", Name: "Designer", Status: comeet.PositionOpen},
+		"33.33": {UID: "33.33", Name: "designer", Status: comeet.PositionOnHold},
+		"44.44": {UID: "44.44", Name: "11.11", Status: comeet.PositionOpen}, // a name equal to a uid
+		"99.99": nil,                                                        // looked up, unknown
+	}
+	n := newPositionNames(list)
+	tests := []struct {
+		value, want, code string
+	}{
+		{"11.11", "11.11", ""}, // a uid wins over a name equal to it
+		{"Backend Engineer", "11.11", ""},
+		{"\tBACKEND \u00a0 engineer ", "11.11", ""},
+		{"Designer", "Designer", CodePositionAmbiguous},
+		{"Sales", "Sales", ""}, // left for the look-up
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		got, prob := n.resolve(tt.value)
+		code := ""
+		if prob != nil {
+			code = prob.Code
+			if prob.Field != comeet.FieldPositionUID || !strings.Contains(prob.Message, "22.22") || !strings.Contains(prob.Message, "33.33 (on hold)") {
+				t.Errorf("resolve(%q): problem %+v, want both uids and their statuses on position_uid", tt.value, prob)
+			}
+		}
+		if got != tt.want || code != tt.code {
+			t.Errorf("resolve(%q) = %q, %q; want %q, %q", tt.value, got, code, tt.want, tt.code)
+		}
+	}
+}

@@ -1,0 +1,253 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/report"
+)
+
+func TestProgressETA(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Progress
+		want time.Duration
+		ok   bool
+	}{
+		{"total unknown", Progress{Done: 10, Elapsed: time.Second}, 0, false},
+		{"nothing done", Progress{Total: 10, Elapsed: time.Second}, 0, false},
+		{"unpaced: the pace so far", Progress{Done: 100, Total: 400, Elapsed: 10 * time.Second}, 30 * time.Second, true},
+		{
+			"paced: the budget, every row sent",
+			Progress{Done: 100, Total: 1100, Elapsed: 10 * time.Second, Allowed: 2,
+				Counts: report.Counts{report.Created: 90, report.Conflict: 5, report.Failed: 5}},
+			500 * time.Second, true,
+		},
+		{
+			"paced: invalid rows cost no request",
+			Progress{Done: 100, Total: 1100, Elapsed: 10 * time.Second, Allowed: 2,
+				Counts: report.Counts{report.Created: 50, report.Invalid: 50}},
+			250 * time.Second, true,
+		},
+		{
+			"paced but slower than the budget: the pace so far",
+			Progress{Done: 10, Total: 20, Elapsed: 100 * time.Second, Allowed: 2,
+				Counts: report.Counts{report.Created: 10}},
+			100 * time.Second, true,
+		},
+		{
+			// 100 rows updated with a file each, and the positions listed:
+			// 201 requests, so the 1000 rows left cost 2010 at 2 a second.
+			"paced: updates and files count, every request does",
+			Progress{Done: 100, Total: 1100, Elapsed: 10 * time.Second, Allowed: 2, Requests: 201,
+				Counts: report.Counts{report.Updated: 100}},
+			1005 * time.Second, true,
+		},
+		{"done past a guessed total", Progress{Done: 12, Total: 10, Elapsed: time.Second}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.p.ETA()
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("ETA() = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestCountRecords(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     int
+	}{
+		{"empty", "", 0},
+		{"header only", "a,b\n", 0},
+		{"header without a break", "a,b", 0},
+		{"two rows", "a,b\n1,2\n3,4\n", 2},
+		{"last row without a break", "a,b\n1,2\n3,4", 2},
+		{"crlf", "a,b\r\n1,2\r\n3,4\r\n", 2},
+		{"quoted line break", "a,b\n1,\"x\ny\"\n3,4\n", 2},
+		{"escaped quotes", "a,b\n1,\"say \"\"hi\"\"\nthere\"\n3,4\n", 2},
+		{"quoted header", "\"a\nb\",c\n1,2\n", 1},
+		{"semicolons", "a;b\n1;2\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := countRecords(strings.NewReader(tt.in))
+			if err != nil || got != tt.want {
+				t.Errorf("countRecords = %d, %v; want %d", got, err, tt.want)
+			}
+			// One byte at a time: the quoted state crosses every read.
+			got, err = countRecords(iotest.OneByteReader(strings.NewReader(tt.in)))
+			if err != nil || got != tt.want {
+				t.Errorf("countRecords one byte at a time = %d, %v; want %d", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCountRecordsReadError(t *testing.T) {
+	_, err := countRecords(iotest.ErrReader(os.ErrClosed))
+	if err == nil {
+		t.Fatal("countRecords of a failing reader: got no error")
+	}
+}
+
+// FuzzCountBreaks checks the IndexByte scan against the plain definition:
+// line feeds outside quotes, quotes toggling.
+func FuzzCountBreaks(f *testing.F) {
+	for _, s := range []string{"a\nb", "\"a\nb\"\nc", "\"\"\n\"", "x"} {
+		f.Add([]byte(s), 1)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, split int) {
+		want, quoted := 0, false
+		for _, c := range b {
+			switch {
+			case c == '"':
+				quoted = !quoted
+			case c == '\n' && !quoted:
+				want++
+			}
+		}
+		split = min(max(split, 0), len(b))
+		var q bool
+		got := countBreaks(b[:split], &q)
+		got += countBreaks(b[split:], &q)
+		if got != want || q != quoted {
+			t.Errorf("countBreaks(%q) split at %d = %d, quoted %v; want %d, %v", b, split, got, q, want, quoted)
+		}
+	})
+}
+
+// writeCandidates writes rows candidates to dir/candidates.csv, every
+// invalidEvery-th with an email that fails the checks (0: none).
+func writeCandidates(t testing.TB, dir string, rows, invalidEvery int) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"position_uid", "partner_candidate_id", "first_name", "last_name", "email", "note"})
+	for i := 1; i <= rows; i++ {
+		email := fmt.Sprintf("person%d@example.com", i)
+		if invalidEvery > 0 && i%invalidEvery == 0 {
+			email = "not an email"
+		}
+		w.Write([]string{"11.11", fmt.Sprintf("P%06d", i), "Dana", "Levi", email, "met at a meetup,\nwants remote"})
+	}
+	w.Flush()
+	path := filepath.Join(dir, "candidates.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunReportsProgress(t *testing.T) {
+	dir := t.TempDir()
+	const rows = 50
+	var seen []Progress
+	cfg := Config{
+		Input:    writeCandidates(t, dir, rows, 10),
+		DryRun:   true,
+		NoLedger: true,
+		Logger:   zerolog.Nop(),
+		Progress: func(p Progress) {
+			c := p
+			c.Counts = report.Counts{report.Valid: p.Counts[report.Valid], report.Invalid: p.Counts[report.Invalid]}
+			seen = append(seen, c)
+		},
+	}
+	sum, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(seen) != rows {
+		t.Fatalf("Progress called %d times, want %d", len(seen), rows)
+	}
+	for i, p := range seen {
+		// A dry run does not read the file twice to count it.
+		if p.Done != i+1 || p.Total != 0 || p.Allowed != 0 {
+			t.Fatalf("call %d: Done %d, Total %d, Allowed %v; want %d, 0, 0", i, p.Done, p.Total, p.Allowed, i+1)
+		}
+	}
+	last := seen[rows-1]
+	if last.Counts[report.Valid] != 45 || last.Counts[report.Invalid] != 5 {
+		t.Errorf("last counts = %v, want 45 valid, 5 invalid", last.Counts)
+	}
+	if sum.Counts[report.Valid] != 45 {
+		t.Errorf("summary valid = %d, want 45", sum.Counts[report.Valid])
+	}
+}
+
+func TestRunProgressOnStdinHasNoTotal(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(writeCandidates(t, dir, 3, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last Progress
+	_, err = Run(t.Context(), Config{
+		Input: Stdin, Stdin: bytes.NewReader(data), ReportPath: filepath.Join(dir, "r.csv"),
+		ErrorsPath: filepath.Join(dir, "e.csv"), DryRun: true, NoLedger: true,
+		Logger: zerolog.Nop(), Progress: func(p Progress) { last = p },
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if last.Done != 3 || last.Total != 0 {
+		t.Errorf("last progress: Done %d, Total %d; want 3, 0 (unknown)", last.Done, last.Total)
+	}
+}
+
+func TestBudgetUsed(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	perSecond := Rate{N: 100, Per: 2 * time.Second} // 50 a second
+	tests := []struct {
+		name     string
+		requests int
+		span     time.Duration
+		rate     Rate
+		want     float64
+	}{
+		{"unpaced", 10, time.Second, Rate{}, 0},
+		{"nothing sent", 0, 0, perSecond, 0},
+		{"exactly the budget", 51, time.Second, perSecond, 1},
+		{"half the budget", 26, time.Second, perSecond, 0.5},
+		{"faster than the budget counts as all of it", 101, time.Second, perSecond, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s stats
+			s.started(t0)
+			s.requests = tt.requests
+			s.last = t0.Add(tt.span)
+			if got := s.budgetUsed(tt.rate); got != tt.want {
+				t.Errorf("budgetUsed = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestImportProgressKnowsTheTotal(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	cfg := testConfig(writeInput(t, testHeader, testRows(7)), srv)
+	cfg.Rate = Rate{N: 1000, Per: time.Second}
+	var last Progress
+	cfg.Progress = func(p Progress) { last = p }
+	if _, err := Run(t.Context(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if last.Done != 7 || last.Total != 7 || last.Allowed <= 0 {
+		t.Fatalf("last progress: Done %d, Total %d, Allowed %v; want 7, 7 and the paced rate", last.Done, last.Total, last.Allowed)
+	}
+}

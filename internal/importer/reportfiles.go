@@ -1,0 +1,56 @@
+package importer
+
+import (
+	"github.com/comeet-import/comeet-import/internal/report"
+	"github.com/comeet-import/comeet-import/internal/source"
+)
+
+// openReport creates the report and errors file; the CSV among them take
+// the input's dialect (delimiter, byte-order mark, line ending), so they
+// open in the same spreadsheet as the input. An import flushes them after
+// every row, so a killed run's partial report says how far it got.
+func openReport(cfg Config, src *source.Reader) (*report.Writer, error) {
+	flush := 1
+	if cfg.DryRun {
+		flush = 0
+	}
+	return report.Open(report.Config{
+		FlushEvery:  flush,
+		ReportPath:  cfg.ReportPath,
+		ErrorsPath:  cfg.ErrorsPath,
+		InputHeader: src.Header(),
+		Dialect:     reportDialect(src.Dialect()),
+	})
+}
+
+// reportDialect is the input's dialect for the report's CSV;
+// report.DefaultDialect for a workbook, which has none.
+func reportDialect(d source.Dialect) report.Dialect {
+	if d.Delimiter == 0 {
+		return report.DefaultDialect
+	}
+	return report.Dialect{Comma: d.Delimiter, BOM: d.BOM, CRLF: d.CRLF}
+}
+
+// summarize adds what the report knows to the run's summary: the files
+// written and the most frequent problems.
+func summarize(sum *report.Summary, cfg Config, out *report.Writer) {
+	sum.ReportPath = cfg.ReportPath
+	if out.ErrorRows() > 0 {
+		sum.ErrorsPath = cfg.ErrorsPath
+	}
+	if !cfg.NoLedger {
+		sum.LedgerPath = cfg.LedgerPath
+	}
+	sum.AddProblems(out.Problems())
+	sum.Attention = out.Attention()
+}
+
+// errorsExt is the errors file's default extension: a workbook for a
+// workbook input, CSV otherwise.
+func errorsExt(input string) string {
+	if report.IsWorkbook(input) {
+		return ".errors.xlsx"
+	}
+	return ".errors.csv"
+}

@@ -1,0 +1,311 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/report"
+	"github.com/comeet-import/comeet-import/internal/source"
+)
+
+// What verify finds for one candidate the ledger holds.
+const (
+	VerifyPresent         = "present"          // Comeet has it, in the ledger's position
+	VerifyMerged          = "merged"           // merged into another candidate (401 duplicate_candidate)
+	VerifyDeleted         = "deleted"          // 404 candidate_not_found
+	VerifyPositionChanged = "position_changed" // Comeet has it in another position
+	VerifyNotInLedger     = "not_in_ledger"    // created in Comeet under a key whose answer the ledger lost
+	VerifyFailed          = "failed"           // could not be read (network, 5xx, an answer that is not Comeet's)
+)
+
+// verifyHeader is the verify report's header.
+var verifyHeader = []string{"position_uid", "partner_candidate_id", "candidate_uid", "ledger_outcome", "verdict", "comeet_status", "comeet_position_uid", "detail"}
+
+// VerifyConfig is what a verify run needs.
+type VerifyConfig struct {
+	// LedgerPath is the ledger to read back; ReportPath the CSV to write
+	// (appended to when it exists: the keys it already holds are not read
+	// again, so an interrupted verify resumes).
+	LedgerPath, ReportPath string
+	// Limit reads back at most this many candidates (0: all).
+	Limit int
+	// BaseURL, APIKey and Secret reach the account the ledger belongs to.
+	BaseURL, APIKey, Secret string
+	// Rate and SafetyMargin pace the reads, as an import's requests.
+	Rate         Rate
+	SafetyMargin float64
+	MaxAttempts  int
+	Timeout      time.Duration
+	Backoff      comeet.BackoffFunc
+	Logger       zerolog.Logger
+}
+
+// VerifyResult counts the verdicts of a verify run.
+type VerifyResult struct {
+	Verdicts map[string]int
+	// Read is how many candidates were read back; Resumed how many the
+	// report already held; Requests how many requests were sent.
+	Read, Resumed, Requests int
+}
+
+// reader is the part of comeet.Client verify needs.
+type candidateReader interface {
+	GetCandidate(ctx context.Context, uid string) (*comeet.Record, comeet.Reply, error)
+	ListCandidates(ctx context.Context, f comeet.CandidateFilter) ([]comeet.Record, comeet.Reply, error)
+}
+
+// Verify reads back, paced, every candidate the ledger says was created,
+// updated or met as a conflict, and writes one line per candidate: present,
+// merged, deleted, position changed. Then, unless a limit cut the reading
+// short, it lists the candidates Comeet created since the ledger's first
+// entry and reports those whose key the ledger holds without their uid (an
+// answer lost in a run). Errors: a *ConfigError for the ledger, the report
+// or the credentials; ErrAuth when Comeet refused them; ErrInterrupted.
+func Verify(ctx context.Context, cfg VerifyConfig) (VerifyResult, error) {
+	res := VerifyResult{Verdicts: map[string]int{}}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = comeet.DefaultBaseURL
+	}
+	if cfg.SafetyMargin == 0 {
+		cfg.SafetyMargin = DefaultSafetyMargin
+	}
+	lg, err := ledger.OpenReadOnly(ctx, cfg.LedgerPath)
+	if err != nil {
+		return res, settingError(SettingLedger, cfg.LedgerPath, err)
+	}
+	defer lg.Close()
+	if err := lg.BindAccount(ctx, ledger.AccountOf(cfg.BaseURL, cfg.APIKey)); err != nil {
+		return res, settingError(SettingLedger, cfg.LedgerPath, err)
+	}
+	cc := comeet.Config{BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, Secret: cfg.Secret,
+		MaxAttempts: cfg.MaxAttempts, Timeout: cfg.Timeout, Backoff: cfg.Backoff, Logger: cfg.Logger}
+	if lim := cfg.Rate.Limiter(cfg.SafetyMargin); lim != nil {
+		cc.Limiter = lim
+	}
+	client, err := comeet.NewClient(cc)
+	if err != nil {
+		return res, &ConfigError{Err: err}
+	}
+	done, err := readVerified(cfg.ReportPath)
+	if err != nil {
+		return res, settingError(SettingReport, cfg.ReportPath, err)
+	}
+	out, err := openVerifyReport(cfg.ReportPath, len(done) == 0)
+	if err != nil {
+		return res, settingError(SettingReport, cfg.ReportPath, err)
+	}
+	v := &verifier{client: client, ledger: lg, out: csv.NewWriter(out), done: done, limit: cfg.Limit, res: &res}
+	runErr := v.run(ctx)
+	v.out.Flush()
+	if err := errors.Join(v.out.Error(), out.Close()); err != nil && runErr == nil {
+		runErr = settingError(SettingReport, cfg.ReportPath, err)
+	}
+	return res, runErr
+}
+
+// verifier is one verify run.
+type verifier struct {
+	client candidateReader
+	ledger *ledger.Ledger
+	out    *csv.Writer
+	done   map[comeet.Key]bool // keys the report already holds
+	limit  int
+	res    *VerifyResult
+	first  time.Time // the ledger's first entry
+}
+
+var errLimit = errors.New("limit reached")
+
+func (v *verifier) run(ctx context.Context) error {
+	err := v.ledger.Each(ctx, func(e ledger.Entry) error {
+		if v.first.IsZero() || e.FirstSeen.Before(v.first) {
+			v.first = e.FirstSeen
+		}
+		if !verifiable(e) {
+			return nil
+		}
+		if v.done[e.Key] {
+			v.res.Resumed++
+			return nil
+		}
+		if v.limit > 0 && v.res.Read >= v.limit {
+			return errLimit
+		}
+		return v.readBack(ctx, e)
+	})
+	switch {
+	case errors.Is(err, errLimit):
+		return nil // a limited run does not list: it has not seen every entry
+	case err != nil:
+		return err
+	}
+	if v.first.IsZero() {
+		return nil
+	}
+	return v.lostAnswers(ctx)
+}
+
+// verifiable: the ledger says Comeet has the candidate.
+func verifiable(e ledger.Entry) bool {
+	if e.State != ledger.StateDone || e.CandidateUID == "" {
+		return false
+	}
+	switch report.Outcome(e.Outcome) {
+	case report.Created, report.Updated, report.Conflict:
+		return true
+	}
+	return false
+}
+
+// readBack reads one candidate and writes its line.
+func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
+	rec, reply, err := v.client.GetCandidate(ctx, e.CandidateUID)
+	v.res.Requests += reply.Attempts
+	v.res.Read++
+	verdict, status, pos, detail := VerifyPresent, "", "", ""
+	var ae *comeet.APIError
+	switch {
+	case err == nil:
+		status, pos = rec.Status, rec.PositionUID
+		if pos != "" && pos != e.Key.PositionUID {
+			verdict = VerifyPositionChanged
+			detail = fmt.Sprintf("the ledger has it in position %s, Comeet in %s", e.Key.PositionUID, pos)
+		}
+	case ctx.Err() != nil:
+		return ErrInterrupted
+	case errors.As(err, &ae) && ae.Code == comeet.CodeDuplicateCandidate:
+		verdict, detail = VerifyMerged, "merged into another candidate in Comeet"
+	case errors.As(err, &ae) && (ae.Code == comeet.CodeCandidateNotFound || ae.Code == comeet.CodeNotFound):
+		verdict, detail = VerifyDeleted, "deleted in Comeet (or never there)"
+	case errors.As(err, &ae) && ae.Kind().StopsRun():
+		return fmt.Errorf("%w: %v", ErrAuth, err)
+	default:
+		verdict, detail = VerifyFailed, err.Error()
+	}
+	return v.line(e.Key, e.CandidateUID, e.Outcome, verdict, status, pos, detail)
+}
+
+// lostAnswers lists the candidates created since the ledger's first entry
+// and reports each whose key the ledger holds without that uid: a POST
+// whose answer was lost (the ledger shows it pending or failed) or a
+// second candidate for one key.
+func (v *verifier) lostAnswers(ctx context.Context) error {
+	recs, reply, err := v.client.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: v.first.Add(-time.Minute)})
+	v.res.Requests += reply.Attempts
+	if err != nil {
+		var ae *comeet.APIError
+		if errors.As(err, &ae) && ae.Kind().StopsRun() {
+			return fmt.Errorf("%w: %v", ErrAuth, err)
+		}
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return v.line(comeet.Key{}, "", "", VerifyFailed, "", "", "listing the candidates created during the ledger's runs: "+err.Error())
+	}
+	for start := 0; start < len(recs); start += ledger.LookupBatch {
+		part := recs[start:min(start+ledger.LookupBatch, len(recs))]
+		keys := make([]comeet.Key, len(part))
+		for i, r := range part {
+			keys[i] = comeet.Key{PositionUID: r.PositionUID, PartnerCandidateID: r.PartnerCandidateID}
+		}
+		known, err := v.ledger.Lookup(ctx, keys)
+		if err != nil {
+			return err
+		}
+		for i, k := range known {
+			r := part[i]
+			if !k.Found || k.CandidateUID == r.UID {
+				continue
+			}
+			detail := fmt.Sprintf("Comeet created %s for this key; the ledger shows it %s %s", r.UID, k.State, k.Outcome)
+			if k.CandidateUID != "" {
+				detail += " as " + k.CandidateUID
+			}
+			if err := v.line(keys[i], r.UID, k.Outcome, VerifyNotInLedger, r.Status, r.PositionUID, detail); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (v *verifier) line(k comeet.Key, uid, outcome, verdict, status, pos, detail string) error {
+	v.res.Verdicts[verdict]++
+	cells := []string{k.PositionUID, k.PartnerCandidateID, uid, outcome, verdict, status, pos, detail}
+	for i := range cells {
+		cells[i] = report.Neutralize(cells[i])
+	}
+	if err := v.out.Write(cells); err != nil {
+		return err
+	}
+	v.out.Flush() // a line per candidate on disk, so that an interruption resumes
+	return v.out.Error()
+}
+
+// readVerified returns the keys an earlier verify wrote to path, so that
+// they are not read again; none when path does not exist.
+func readVerified(path string) (map[comeet.Key]bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return map[comeet.Key]bool{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = len(verifyHeader)
+	done := map[comeet.Key]bool{}
+	head, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return done, nil
+	}
+	if err != nil || head[0] != verifyHeader[0] || head[4] != "verdict" {
+		return nil, fmt.Errorf("not a verify report (%v): give another --report", err)
+	}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return done, nil
+		}
+		if err != nil {
+			// A line cut by an interruption ends the list: it is read again.
+			return done, nil
+		}
+		if rec[4] != VerifyNotInLedger && rec[4] != VerifyFailed && rec[0] != "" {
+			done[comeet.Key{PositionUID: source.Deneutralize(rec[0]), PartnerCandidateID: source.Deneutralize(rec[1])}] = true
+		}
+	}
+}
+
+// openVerifyReport opens the report to append to, with its header when it
+// is new.
+func openVerifyReport(path string, fresh bool) (*os.File, error) {
+	flag := os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	if fresh {
+		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, report.FileMode)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		w := csv.NewWriter(f)
+		w.Write(verifyHeader)
+		w.Flush()
+		if err := w.Error(); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return f, nil
+}

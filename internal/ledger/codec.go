@@ -1,0 +1,335 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
+)
+
+// The fields and files records are small binary encodings, a fraction of
+// the JSON they replace (schema version 3):
+//
+//	fields:  uvarint count, then per field: a code byte (the name's index in
+//	         fieldNames plus one, or 0 followed by the name as a string)
+//	         and the value as a string. The key's two fields are left out:
+//	         the key columns hold them.
+//	files:   uvarint count, then per file: slot, name, path (strings),
+//	         uvarint size, varint mtime (Unix nanoseconds, 0 unknown) and
+//	         the digest: a byte 0 (none), 1 (32 raw bytes of a lower-case
+//	         hex SHA-256) or 2 (the text as a string).
+//
+// A string is a uvarint length and its bytes.
+
+var errCorrupt = errors.New("corrupt record")
+
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(n uint64) { e.b = binary.AppendUvarint(e.b, n) }
+func (e *encoder) int(n int64)   { e.b = binary.AppendVarint(e.b, n) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uint() uint64 {
+	n, k := binary.Uvarint(d.b)
+	d.advance(k)
+	return n
+}
+
+func (d *decoder) int() int64 {
+	n, k := binary.Varint(d.b)
+	d.advance(k)
+	return n
+}
+
+// advance moves past a varint of k bytes; k <= 0 (binary's "too short" or
+// "overflow") marks the record corrupt and leaves nothing to read. The
+// value decoded alongside is then 0.
+func (d *decoder) advance(k int) {
+	if k <= 0 {
+		d.err = errCorrupt
+		d.b = nil
+		return
+	}
+	d.b = d.b[k:]
+}
+
+func (d *decoder) bytes(n uint64) []byte {
+	if n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		d.b = nil
+		return nil
+	}
+	s := d.b[:n]
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) str() string { return string(d.bytes(d.uint())) }
+
+func (d *decoder) byte() byte {
+	if b := d.bytes(1); len(b) == 1 {
+		return b[0]
+	}
+	return 0
+}
+
+// count reads a count, refusing one larger than the bytes left could hold.
+func (d *decoder) count() int {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return 0
+	}
+	return int(n)
+}
+
+// Key flags of the fields record: the key's fields were sent with the
+// key's values, and are left out of the record.
+const (
+	keyPosition = 1 << iota
+	keyPartnerID
+)
+
+func encodeFields(fields map[string]string, key comeet.Key) []byte {
+	if fields == nil {
+		return nil
+	}
+	var flags byte
+	if v, ok := fields["position_uid"]; ok && v == key.PositionUID {
+		flags |= keyPosition
+	}
+	if v, ok := fields["partner_candidate_id"]; ok && v == key.PartnerCandidateID {
+		flags |= keyPartnerID
+	}
+	skip := func(k string) bool {
+		return (k == "position_uid" && flags&keyPosition != 0) ||
+			(k == "partner_candidate_id" && flags&keyPartnerID != 0)
+	}
+	names := slices.DeleteFunc(slices.Sorted(maps.Keys(fields)), skip)
+	e := encoder{b: []byte{flags}}
+	e.uint(uint64(len(names)))
+	for _, k := range names {
+		if c, ok := fieldCodes[k]; ok {
+			e.b = append(e.b, c)
+		} else {
+			e.b = append(e.b, 0)
+			e.str(k)
+		}
+		e.str(fields[k])
+	}
+	return e.b
+}
+
+func decodeFields(b []byte, key comeet.Key) (map[string]string, error) {
+	if b == nil {
+		return nil, nil
+	}
+	d := decoder{b: b}
+	flags := d.byte()
+	n := d.count()
+	fields := make(map[string]string, n+2)
+	if flags&keyPosition != 0 {
+		fields["position_uid"] = key.PositionUID
+	}
+	if flags&keyPartnerID != 0 {
+		fields["partner_candidate_id"] = key.PartnerCandidateID
+	}
+	for range n {
+		var name string
+		switch c := d.byte(); {
+		case c == 0:
+			name = d.str()
+		case int(c) <= len(fieldNames):
+			name = fieldNames[c-1]
+		default:
+			return nil, fmt.Errorf("fields: unknown name code %d", c)
+		}
+		fields[name] = d.str()
+	}
+	if d.err != nil || len(d.b) > 0 {
+		return nil, fmt.Errorf("fields: %w", errCorrupt)
+	}
+	return fields, nil
+}
+
+const (
+	digestNone = 0
+	digestRaw  = 1
+	digestText = 2
+)
+
+func encodeFiles(files []SentFile) []byte {
+	if len(files) == 0 {
+		return nil
+	}
+	var e encoder
+	e.uint(uint64(len(files)))
+	for _, f := range files {
+		e.str(f.Slot)
+		e.str(f.Name)
+		e.str(f.Path)
+		e.uint(uint64(max(f.Size, 0)))
+		e.int(f.ModTime)
+		raw, err := hex.DecodeString(f.SHA256)
+		switch {
+		case f.SHA256 == "":
+			e.b = append(e.b, digestNone)
+		case err == nil && len(raw) == 32 && hex.EncodeToString(raw) == f.SHA256:
+			e.b = append(e.b, digestRaw)
+			e.b = append(e.b, raw...)
+		default:
+			e.b = append(e.b, digestText)
+			e.str(f.SHA256)
+		}
+	}
+	return e.b
+}
+
+func decodeFiles(b []byte) ([]SentFile, error) {
+	if b == nil {
+		return nil, nil
+	}
+	d := decoder{b: b}
+	n := d.count()
+	files := make([]SentFile, 0, n)
+	for range n {
+		f := SentFile{Slot: d.str(), Name: d.str(), Path: d.str()}
+		f.Size = int64(d.uint())
+		f.ModTime = d.int()
+		switch d.byte() {
+		case digestNone:
+		case digestRaw:
+			f.SHA256 = hex.EncodeToString(d.bytes(32))
+		case digestText:
+			f.SHA256 = d.str()
+		default:
+			return nil, fmt.Errorf("files: %w", errCorrupt)
+		}
+		files = append(files, f)
+	}
+	if d.err != nil || len(d.b) > 0 {
+		return nil, fmt.Errorf("files: %w", errCorrupt)
+	}
+	return files, nil
+}
+
+// Flags of the response record: what was left out because another column
+// holds it.
+const (
+	sameUID      = 1 << iota // the uid is candidate_uid
+	samePosition             // the position is the key's
+	sameContact              // the source contact is the one sent
+	sameTime                 // time_last_status_changed is time_created
+	noContact                // the answer had no source contact
+)
+
+// encodeResponse returns the response record of r (schema 3): a flags byte,
+// then uid, position_uid, the source contact's full name, email and phone
+// (each left out when a flag says another column holds it), time_created,
+// time_last_status_changed, status, and the current then the completed
+// steps, each list a uvarint count of (name, type, time_scheduled,
+// time_completed). nil (SQL NULL) for no answer.
+func encodeResponse(r *comeet.Created, candidateUID string, key comeet.Key, fields map[string]string) (any, error) {
+	if r == nil {
+		return nil, nil
+	}
+	var flags byte
+	if r.UID == candidateUID {
+		flags |= sameUID
+	}
+	if r.PositionUID == key.PositionUID {
+		flags |= samePosition
+	}
+	switch sc := r.SourceContact; {
+	case sc == nil:
+		flags |= noContact
+	case fields != nil && *sc == sentContact(fields):
+		flags |= sameContact
+	}
+	if r.TimeLastStatusChanged == r.TimeCreated {
+		flags |= sameTime
+	}
+	e := encoder{b: []byte{flags}}
+	if flags&sameUID == 0 {
+		e.str(r.UID)
+	}
+	if flags&samePosition == 0 {
+		e.str(r.PositionUID)
+	}
+	if flags&(sameContact|noContact) == 0 {
+		e.str(r.SourceContact.FullName)
+		e.str(r.SourceContact.Email)
+		e.str(r.SourceContact.Phone)
+	}
+	e.str(r.TimeCreated)
+	if flags&sameTime == 0 {
+		e.str(r.TimeLastStatusChanged)
+	}
+	e.str(r.Status)
+	for _, steps := range [][]comeet.Step{r.CurrentSteps, r.CompletedSteps} {
+		e.uint(uint64(len(steps)))
+		for _, st := range steps {
+			e.str(st.Name)
+			e.str(st.Type)
+			e.str(st.TimeScheduled)
+			e.str(st.TimeCompleted)
+		}
+	}
+	return e.b, nil
+}
+
+func decodeResponse(b []byte, candidateUID string, key comeet.Key, fields map[string]string) (*comeet.Created, error) {
+	if b == nil {
+		return nil, nil
+	}
+	d := decoder{b: b}
+	flags := d.byte()
+	r := &comeet.Created{UID: candidateUID, PositionUID: key.PositionUID}
+	if flags&sameUID == 0 {
+		r.UID = d.str()
+	}
+	if flags&samePosition == 0 {
+		r.PositionUID = d.str()
+	}
+	switch {
+	case flags&noContact != 0:
+	case flags&sameContact != 0:
+		sc := sentContact(fields)
+		r.SourceContact = &sc
+	default:
+		r.SourceContact = &comeet.SourceContact{FullName: d.str(), Email: d.str(), Phone: d.str()}
+	}
+	r.TimeCreated = d.str()
+	r.TimeLastStatusChanged = r.TimeCreated
+	if flags&sameTime == 0 {
+		r.TimeLastStatusChanged = d.str()
+	}
+	r.Status = d.str()
+	for _, steps := range []*[]comeet.Step{&r.CurrentSteps, &r.CompletedSteps} {
+		n := d.count()
+		for range n {
+			*steps = append(*steps, comeet.Step{Name: d.str(), Type: d.str(), TimeScheduled: d.str(), TimeCompleted: d.str()})
+		}
+	}
+	if d.err != nil || len(d.b) > 0 {
+		return nil, fmt.Errorf("response: %w", errCorrupt)
+	}
+	return r, nil
+}
+
+func sentContact(fields map[string]string) comeet.SourceContact {
+	return comeet.SourceContact{
+		FullName: fields["source_contact.full_name"],
+		Email:    fields["source_contact.email"],
+		Phone:    fields["source_contact.phone"],
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
 
@@ -99,6 +100,12 @@ type Config struct {
 	// Progress, when set, is called after every row is written to the
 	// report, always from the same goroutine; it must return quickly.
 	Progress func(Progress)
+	// OnRow, when set, is called with each row's result and its input cells
+	// right after the row is written to the report: in input order, from the
+	// same goroutine as Progress, before Progress. It must return quickly
+	// and keep neither pointer (copy what it needs). This is how a caller
+	// other than the command line (the page) watches the rows fill in.
+	OnRow func(res *report.Result, fields []string)
 }
 
 // WithDefaults returns the config with every zero knob set to its default:

@@ -37,6 +37,7 @@ type pool struct {
 	sender   *sender // nil on a dry run
 	out      *report.Writer
 	progress *progressFeed
+	onRow    func(*report.Result, []string) // Config.OnRow
 	log      zerolog.Logger
 	// invalidAtInfo logs invalid rows at info (Config.InvalidRowsAtInfo).
 	invalidAtInfo bool
@@ -276,6 +277,9 @@ func (p *pool) write(queue <-chan *batch) error {
 			p.logRow(rw, p.memory.note(rw))
 			if err := p.out.Write(&rw.res, rw.rec.Fields); err != nil {
 				return err
+			}
+			if p.onRow != nil {
+				p.onRow(&rw.res, rw.rec.Fields)
 			}
 			p.progress.row(p.out.Counts())
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -249,5 +250,44 @@ func TestImportProgressKnowsTheTotal(t *testing.T) {
 	}
 	if last.Done != 7 || last.Total != 7 || last.Allowed <= 0 {
 		t.Fatalf("last progress: Done %d, Total %d, Allowed %v; want 7, 7 and the paced rate", last.Done, last.Total, last.Allowed)
+	}
+}
+
+func TestRunStreamsRowsInInputOrder(t *testing.T) {
+	dir := t.TempDir()
+	const rows = 30
+	var got []report.Result
+	var cells [][]string
+	cfg := Config{
+		Input: writeCandidates(t, dir, rows, 5), DryRun: true, NoLedger: true, Logger: zerolog.Nop(),
+		OnRow: func(res *report.Result, fields []string) {
+			got = append(got, *res)
+			cells = append(cells, slices.Clone(fields))
+		},
+	}
+	sum, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(got) != rows {
+		t.Fatalf("OnRow called %d times, want %d", len(got), rows)
+	}
+	invalid := 0
+	for i, r := range got {
+		if r.Row != i+1 {
+			t.Fatalf("call %d: row %d, want %d (input order)", i, r.Row, i+1)
+		}
+		if len(cells[i]) == 0 {
+			t.Errorf("row %d: no input cells", r.Row)
+		}
+		if r.Outcome == report.Invalid {
+			invalid++
+			if r.Message == "" {
+				t.Errorf("row %d: invalid with no message", r.Row)
+			}
+		}
+	}
+	if invalid != sum.Counts[report.Invalid] || invalid == 0 {
+		t.Errorf("streamed %d invalid rows, summary says %d", invalid, sum.Counts[report.Invalid])
 	}
 }

@@ -161,7 +161,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
 		},
 		log: cfg.Logger, invalidAtInfo: cfg.InvalidRowsAtInfo, workers: cfg.Concurrency, grace: cfg.Grace,
-		memory: memory,
+		memory: memory, onRow: cfg.OnRow,
 	}
 	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}
 	if err := cfg.checkSync(); err != nil {

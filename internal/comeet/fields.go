@@ -1,5 +1,7 @@
 package comeet
 
+import "strings"
+
 // The API's field names, as Comeet's Create a Candidate page spells them
 // (nested ones dotted), in its order: the one list the rules, the mapping
 // and the problems name fields by.
@@ -36,3 +38,25 @@ const CustomFieldsPrefix = "custom_fields."
 
 // RequiredFields are the fields Comeet refuses a candidate without.
 var RequiredFields = []string{FieldPositionUID, FieldPartnerCandidateID, FieldFirstName, FieldLastName}
+
+// LooksLikeUID reports whether s has the shape of a Comeet uid ("11.11",
+// "31.A7", "00.AAA"): groups of letters and digits joined by dots, with no
+// space. A position_uid cell of another shape ("Backend Engineer") holds a
+// position's name, which the run resolves through the positions list.
+func LooksLikeUID(s string) bool {
+	groups := strings.Split(s, ".")
+	if len(groups) < 2 || len(s) > 32 {
+		return false
+	}
+	for _, g := range groups {
+		if g == "" {
+			return false
+		}
+		for _, r := range g {
+			if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+				return false
+			}
+		}
+	}
+	return true
+}

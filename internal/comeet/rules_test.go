@@ -808,3 +808,15 @@ func TestNearestCountry(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"11.11": true, "31.A7": true, "00.AAA": true, "D2.94E.1": true,
+		"Backend Engineer": false, "QA": false, "11.": false, ".11": false,
+		"Sr. Engineer": false, "v2.0 lead": false, "": false, "11,11": false,
+	} {
+		if got := LooksLikeUID(s); got != want {
+			t.Errorf("LooksLikeUID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

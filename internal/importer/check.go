@@ -22,9 +22,10 @@ type checker struct {
 	rules  *comeet.Rules
 	cells  *cellUse     // nil: no workbook notes to apply
 	seed   maphash.Seed // for keyHash, shared with the admitter's keySet
-	// names resolves a position named by its name to its uid; nil unless
-	// the positions are checked (Config.CheckPositions).
-	names *positionNames
+	// names resolves a position named by its name to its uid: listed
+	// when the run opens (Config.CheckPositions) or when an import's first
+	// row names a position; nil on a dry run that does not check positions.
+	names *namesOnce
 }
 
 // check fills in rw's candidate and problems for the admitter. A row that
@@ -51,15 +52,12 @@ func (k *checker) check(rw *row) {
 	}
 	rw.cand = cand
 	k.rules.Normalize(cand)
-	var named []comeet.Problem
-	if k.names != nil {
-		uid, prob := k.names.resolve(cand.PositionUID)
-		cand.PositionUID = uid
-		if prob != nil {
-			named = append(named, *prob)
-		}
-	}
+	named, failed := k.resolvePosition(rw)
 	rw.describe()
+	if failed != "" {
+		rw.finish(report.Failed, CodePositionsUnlisted, failed)
+		return
+	}
 	checked := append(append(named, k.files.AttachRow(rec.Row, cand)...), k.rules.Check(cand)...)
 	rw.problems = k.located(rec.Fields, k.binder.Explain(problems, checked))
 	rw.keyHash = keyHash(k.seed, cand)

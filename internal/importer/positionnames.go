@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 )
@@ -47,19 +49,27 @@ func nameKey(s string) string {
 }
 
 // resolve returns the uid of value: value itself when it is the uid of a
-// listed position, or when no listed position bears it as a name (the
-// position check then looks it up as a uid, and calls it unknown when
-// Comeet does not know it); the uid of the one position so named; or a
-// problem when several positions share the name.
+// listed position, or when it has a uid's shape and no listed position
+// bears it as a name (the position check, when asked for, then looks it up
+// as a uid); the uid of the one position so named. It returns a problem for
+// a name that no position bears, that a position closed or on hold bears,
+// or that several positions share: such a row is not sent.
 func (n *positionNames) resolve(value string) (string, *comeet.Problem) {
 	if value == "" || n.uids[value] {
 		return value, nil
 	}
 	ps := n.byName[nameKey(value)]
-	switch len(ps) {
-	case 0:
+	switch {
+	case len(ps) == 0 && comeet.LooksLikeUID(value):
 		return value, nil
-	case 1:
+	case len(ps) == 0:
+		return value, &comeet.Problem{Field: comeet.FieldPositionUID, Code: comeet.CodePositionNotFound,
+			Message: fmt.Sprintf("no position these credentials can see in Comeet is named %q", value),
+			Reason:  "no position these credentials can see in Comeet has this name: check its spelling against Comeet's positions, or put the position's uid"}
+	case len(ps) == 1 && !ps[0].Open():
+		prob, _, _ := positionProblem(ps[0].UID, &ps[0])
+		return value, &prob
+	case len(ps) == 1:
 		return ps[0].UID, nil
 	}
 	uids := make([]string, len(ps))
@@ -73,4 +83,73 @@ func (n *positionNames) resolve(value string) (string, *comeet.Problem) {
 	return value, &comeet.Problem{Field: comeet.FieldPositionUID, Code: CodePositionAmbiguous,
 		Message: fmt.Sprintf("%d positions are named %q in Comeet: %s", len(ps), value, strings.Join(uids, ", ")),
 		Reason:  fmt.Sprintf("%d positions in Comeet have this name: put the uid of the one meant instead (%s)", len(ps), strings.Join(uids, ", "))}
+}
+
+// namesOnce lists the positions the first time a row names its position by
+// its name, so that an import of uids sends no request for the list, and an
+// import of names resolves every row through one list, before the first of
+// them is sent. The checkers share it.
+type namesOnce struct {
+	once  sync.Once
+	load  func() (*positionNames, error)
+	names *positionNames
+	err   error
+}
+
+// listedNames is a namesOnce over a list already fetched
+// (Config.CheckPositions).
+func listedNames(n *positionNames) *namesOnce {
+	o := &namesOnce{names: n}
+	o.once.Do(func() {})
+	return o
+}
+
+// namesOnDemand is a namesOnce that lists the positions through ps when
+// first asked; ctx is the run's, so that an interruption ends the request.
+func namesOnDemand(ctx context.Context, ps *positions) *namesOnce {
+	return &namesOnce{load: func() (*positionNames, error) {
+		if err := ps.load(ctx); err != nil {
+			return nil, err
+		}
+		return newPositionNames(ps.known), nil
+	}}
+}
+
+// get returns the names, listing the positions on the first call.
+func (o *namesOnce) get() (*positionNames, error) {
+	o.once.Do(func() { o.names, o.err = o.load() })
+	return o.names, o.err
+}
+
+// CodePositionsUnlisted is the code of a row naming its position by name
+// when Comeet's list of positions could not be read: it was not sent.
+const CodePositionsUnlisted = "positions_unlisted"
+
+// resolvePosition puts the uid of the position c names in c.PositionUID.
+// It returns the row's problem with that name, or, when the positions
+// could not be listed, why the row cannot be sent (failed). Without names
+// (a dry run that does not check positions) a name is left as it is, and
+// said to be unchecked.
+func (k *checker) resolvePosition(rw *row) (named []comeet.Problem, failed string) {
+	c := rw.cand
+	if c.PositionUID == "" || (k.names == nil && comeet.LooksLikeUID(c.PositionUID)) {
+		return nil, ""
+	}
+	if k.names == nil {
+		rw.warnings = append(rw.warnings, fmt.Sprintf("position %q is a name, not a uid: checked against Comeet's positions only with the credentials (validate --check-positions, or import, looks it up)", c.PositionUID))
+		return nil, ""
+	}
+	if k.names.load != nil && comeet.LooksLikeUID(c.PositionUID) {
+		return nil, "" // on demand: a uid needs no list
+	}
+	names, err := k.names.get()
+	if err != nil {
+		return nil, fmt.Sprintf("not sent: position %q is a name, and Comeet's positions could not be listed to find its uid: %v", c.PositionUID, err)
+	}
+	uid, prob := names.resolve(c.PositionUID)
+	c.PositionUID = uid
+	if prob != nil {
+		return []comeet.Problem{*prob}, ""
+	}
+	return nil, ""
 }

@@ -46,12 +46,12 @@ func TestPositionNamedByItsName(t *testing.T) {
 		if msg := lines[2]["message"]; !strings.Contains(msg, "44.44") || !strings.Contains(msg, "55.55") {
 			t.Errorf("row 3: message %q, want it to name both uids", msg)
 		}
-		if msg := lines[3]["message"]; !strings.Contains(msg, "by uid or by name") {
-			t.Errorf("row 4: message %q, want it to say neither a uid nor a name matched", msg)
+		if msg := lines[3]["message"]; !strings.Contains(msg, "no position these credentials can see in Comeet has this name") {
+			t.Errorf("row 4: message %q, want it to say no position has this name", msg)
 		}
-		// The list, and one look-up of the name no position bears.
-		if got := len(g.srv.Requests()) - before; got != 2 {
-			t.Errorf("sent %d requests, want 2", got)
+		// The list only: a name no position bears is not looked up as a uid.
+		if got := len(g.srv.Requests()) - before; got != 1 {
+			t.Errorf("sent %d requests, want 1", got)
 		}
 	})
 	t.Run("import", func(t *testing.T) {
@@ -88,7 +88,8 @@ func TestPositionNamesResolve(t *testing.T) {
 		{"Backend Engineer", "11.11", ""},
 		{"\tBACKEND \u00a0 engineer ", "11.11", ""},
 		{"Designer", "Designer", CodePositionAmbiguous},
-		{"Sales", "Sales", ""}, // left for the look-up
+		{"Sales", "Sales", comeet.CodePositionNotFound}, // a name no position bears
+		{"77.77", "77.77", ""},                          // a uid's shape: left for the look-up
 		{"", "", ""},
 	}
 	for _, tt := range tests {
@@ -96,7 +97,7 @@ func TestPositionNamesResolve(t *testing.T) {
 		code := ""
 		if prob != nil {
 			code = prob.Code
-			if prob.Field != comeet.FieldPositionUID || !strings.Contains(prob.Message, "22.22") || !strings.Contains(prob.Message, "33.33 (on hold)") {
+			if prob.Field != comeet.FieldPositionUID || code == CodePositionAmbiguous && (!strings.Contains(prob.Message, "22.22") || !strings.Contains(prob.Message, "33.33 (on hold)")) {
 				t.Errorf("resolve(%q): problem %+v, want both uids and their statuses on position_uid", tt.value, prob)
 			}
 		}
@@ -104,4 +105,64 @@ func TestPositionNamesResolve(t *testing.T) {
 			t.Errorf("resolve(%q) = %q, %q; want %q, %q", tt.value, got, code, tt.want, tt.code)
 		}
 	}
+}
+
+// An import needs no flag for a position named by its name: the first row
+// that names one lists the positions (one request), every named row is
+// sent with its uid, and only a name that is unknown, closed or shared is
+// refused; a run of uids lists nothing. Offline, validate says a name is
+// not checked rather than letting it pass silently.
+func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.srv.AddPosition("11.11", "Backend Engineer", comeet.PositionOpen)
+	g.srv.AddPosition("66.66", "Night Nurse", comeet.PositionClosed)
+	rows := syncRows(1, 4)
+	rows[0][0] = "Backend Engineer"
+	rows[1][0] = "Night Nurse"
+	rows[2][0] = "Sales Manager"
+	// rows[3] keeps the uid 11.11.
+	g.writeInputWith(syncHeader, rows)
+
+	t.Run("validate offline", func(t *testing.T) {
+		cfg := g.cfg
+		cfg.DryRun = true
+		if _, err := Run(t.Context(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		lines := g.report()
+		for i := range 3 {
+			if msg := lines[i]["message"]; !strings.Contains(msg, "is a name, not a uid") {
+				t.Errorf("row %d: message %q, want it to say the name is not checked", i+1, msg)
+			}
+		}
+		if msg := lines[3]["message"]; msg != "" {
+			t.Errorf("row 4: message %q, want none for a uid", msg)
+		}
+		if n := len(g.srv.Requests()); n != 0 {
+			t.Errorf("validate sent %d requests, want 0", n)
+		}
+	})
+	t.Run("import", func(t *testing.T) {
+		_, lines := g.mustRun()
+		wantRigOutcomes(t, lines, report.Created, report.Invalid, report.Invalid, report.Created)
+		for i, code := range []string{"", CodePositionClosed, comeet.CodePositionNotFound, ""} {
+			if got := lines[i]["error_code"]; got != code {
+				t.Errorf("row %d: code %q, want %q (%s)", i+1, got, code, lines[i]["message"])
+			}
+		}
+		lists := 0
+		for _, r := range g.srv.Requests() {
+			if r.Method == "GET" && r.Path == "/positions" {
+				lists++
+			}
+		}
+		if lists != 1 {
+			t.Errorf("listed the positions %d times, want once", lists)
+		}
+		for _, c := range g.srv.Candidates() {
+			if c.Candidate.PositionUID != "11.11" {
+				t.Errorf("candidate %s on position %q, want 11.11", c.UID, c.Candidate.PositionUID)
+			}
+		}
+	})
 }

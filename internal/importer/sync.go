@@ -33,7 +33,9 @@ func (r *run) openSync(ctx context.Context, p *pool, client *comeet.Client) erro
 			return err
 		}
 		p.admitter.positions = ps
-		p.checker.names = newPositionNames(ps.known)
+		p.checker.names = listedNames(newPositionNames(ps.known))
+	} else if !r.cfg.DryRun {
+		p.checker.names = namesOnDemand(ctx, &positions{client: client, stats: r.stats})
 	}
 	if u := p.admitter.updater; u != nil {
 		u.client = client

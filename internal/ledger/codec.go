@@ -333,3 +333,25 @@ func sentContact(fields map[string]string) comeet.SourceContact {
 		Phone:    fields["source_contact.phone"],
 	}
 }
+
+// encodeDoubt is d as its two columns, each NULL when empty: the fields
+// as a fields record, the files as a files record.
+func encodeDoubt(d Doubt, key comeet.Key) (fields, files any) {
+	if len(d.Fields) > 0 {
+		fields = encodeFields(d.Fields, key)
+	}
+	if len(d.Files) > 0 {
+		files = encodeFiles(d.Files)
+	}
+	return fields, files
+}
+
+func decodeDoubt(fields, files []byte, key comeet.Key) (d Doubt, err error) {
+	if d.Fields, err = decodeFields(fields, key); err == nil {
+		d.Files, err = decodeFiles(files)
+	}
+	if err != nil {
+		return Doubt{}, fmt.Errorf("doubt: %w", err)
+	}
+	return d, nil
+}

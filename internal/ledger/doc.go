@@ -62,7 +62,7 @@
 // have mode 0600 whatever the umask: they hold personal data. They never
 // hold file bytes, the API secret, the API key or a token.
 //
-// # Schema (version 3, PRAGMA user_version; PRAGMA application_id "CILG")
+// # Schema (version 4, PRAGMA user_version; PRAGMA application_id "CILG")
 //
 // Table entries, one row per key, keyed by the key itself (WITHOUT ROWID):
 //
@@ -93,6 +93,10 @@
 //	response              binary record of Comeet's answer (status, times,
 //	                      steps), without what other columns hold; NULL when
 //	                      there was none
+//	doubt_fields,         what an update may have changed without an answer
+//	doubt_files           (Entry.Doubt): the fields of a PATCH and the files
+//	                      whose answers were lost, as fields and files
+//	                      records; NULL when nothing is in doubt
 //
 // Table sources (id, name) holds each input file name once; table meta
 // (key, value) holds the account (account.go). The columns a re-run's
@@ -101,9 +105,12 @@
 // versions 1 and 2 (about 1,450 bytes a row) with these records (about 550);
 // the migration copies every entry over in one transaction.
 //
-// Begin clears the previous answer (outcome through response) and counts a
-// run; Finish sets the answer and keeps what Begin recorded about the row
-// unless it brings new values. Each reads entries by (first_seen, id).
+// Begin clears the previous answer (outcome through response, and the
+// doubt) and counts a run; Finish sets the answer and keeps what Begin
+// recorded about the row unless it brings new values. An update records
+// each step (Step before a request leaves, StepLater after its answer):
+// what Comeet holds and what is in doubt, so a kill between two files
+// loses no file's answer and doubles no file. Version 4 added the doubt. Each reads entries by (first_seen, id).
 
 // # Re-run rules (applied by the importer, not by this package)
 //

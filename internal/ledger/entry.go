@@ -57,6 +57,9 @@ type Entry struct {
 	Sent Sent
 	// Response is Comeet's answer to a successful POST; nil when there was none.
 	Response *comeet.Created
+	// Doubt is what an update of the candidate may have changed in Comeet
+	// without an answer to say so; empty when nothing is in doubt.
+	Doubt Doubt
 	// FirstSeen and UpdatedAt are set by the ledger's clock (UTC): the first
 	// write for the key and the latest one. They are ignored on input.
 	FirstSeen time.Time
@@ -67,3 +70,19 @@ type Entry struct {
 	Line   int
 	Source string
 }
+
+// Doubt is what may have changed in Comeet without the ledger knowing: a
+// request that left and whose answer was lost (a timeout, a reset, a 5xx,
+// a 2xx that is not Comeet's answer). It stays recorded until a read-back
+// of the candidate settles it, so a re-run neither adds a file twice nor
+// trusts the recorded values of fields an update may have changed.
+type Doubt struct {
+	// Fields are the values of a PATCH whose answer was lost, by dotted
+	// name as in Sent.Fields.
+	Fields map[string]string
+	// Files are the files POSTed to the candidate whose answers were lost.
+	Files []SentFile
+}
+
+// Empty reports whether nothing is in doubt.
+func (d Doubt) Empty() bool { return len(d.Fields) == 0 && len(d.Files) == 0 }

@@ -22,7 +22,8 @@ const MaxRecallEntries = 200_000
 // recallSQL reads what Lookup answers, in one pass over the table; the
 // files of the few entries that have some are read per key when asked.
 const recallSQL = `SELECT position_uid, partner_candidate_id, state, outcome,
-	candidate_uid, fingerprint, updated_at, files IS NOT NULL FROM entries`
+	candidate_uid, fingerprint, updated_at,
+	files IS NOT NULL OR doubt_fields IS NOT NULL FROM entries`
 
 // recalled is an entry as the memory index holds it: its key as two
 // hashes (with two seeds: 96 bits, so that two keys mistaken for one is
@@ -36,8 +37,8 @@ type recalled struct {
 	fpLen   uint8
 	state   uint8
 	outcome uint8 // in outcomes
-	// ask is set for an entry with files, or with texts too long for the
-	// index: Lookup reads it from SQLite.
+	// ask is set for an entry with files or in doubt, or with texts too
+	// long for the index: Lookup reads it from SQLite.
 	ask bool
 }
 

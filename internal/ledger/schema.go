@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the schema this package writes, stored in the file's
 // PRAGMA user_version.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // applicationID marks the file as a comeet-import ledger (PRAGMA
 // application_id; the bytes spell "CILG").
@@ -29,6 +29,11 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// Version 3: the compact layout (binary records, integer times, a
 	// dictionary of source names), rows copied over.
 	migrateV3,
+	// Version 4: what an update may have changed without an answer
+	// (Entry.Doubt): the fields of a PATCH and the files whose answers
+	// were lost; NULL when nothing is in doubt.
+	execStep(`ALTER TABLE entries ADD COLUMN doubt_fields BLOB;
+		ALTER TABLE entries ADD COLUMN doubt_files BLOB;`),
 }
 
 const schemaV1 = `CREATE TABLE entries (

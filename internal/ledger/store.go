@@ -21,7 +21,8 @@ const eachPageSize = 256
 const entryColumns = `e.id, e.position_uid, e.partner_candidate_id, e.state, e.outcome,
 	e.candidate_uid, e.fingerprint, e.updated_at, e.files, e.http_status,
 	e.error_code, e.message, e.attempts, e.total_attempts, e.runs, e.first_seen,
-	e.input_row, e.input_line, coalesce(s.name, ''), e.fields, e.response`
+	e.input_row, e.input_line, coalesce(s.name, ''), e.fields, e.response,
+	e.doubt_fields, e.doubt_files`
 
 const (
 	fromEntries = ` FROM entries e LEFT JOIN sources s ON s.id = e.source_id `
@@ -34,7 +35,7 @@ const (
 
 	// knownColumns are what a re-run's decision reads (Lookup).
 	knownColumns = `e.state, e.outcome, e.candidate_uid, e.fingerprint,
-		e.updated_at, e.files`
+		e.updated_at, e.files, e.doubt_fields IS NOT NULL`
 
 	// beginSQL starts a new send: the previous answer is cleared, since
 	// from now on the state of the candidate in Comeet is unknown.
@@ -44,18 +45,19 @@ const (
 	ON CONFLICT (position_uid, partner_candidate_id) DO UPDATE SET
 		state = 0, outcome = '', candidate_uid = '', http_status = 0,
 		error_code = '', message = '', attempts = 0, response = NULL,
-		fingerprint = excluded.fingerprint, files = excluded.files,
+		doubt_fields = NULL, doubt_files = NULL, fingerprint = excluded.fingerprint, files = excluded.files,
 		fields = excluded.fields, input_row = excluded.input_row,
 		input_line = excluded.input_line, source_id = excluded.source_id,
 		runs = runs + 1, updated_at = excluded.updated_at`
 
 	// finishSQL records the answer. What Begin recorded about the row is
-	// kept unless the entry brings new values.
+	// kept unless the entry brings new values; the doubt is replaced when
+	// ?16 says so.
 	finishSQL = `INSERT INTO entries (position_uid, partner_candidate_id, state,
 		outcome, candidate_uid, http_status, error_code, message, attempts,
 		total_attempts, fingerprint, files, fields, response, input_row,
-		input_line, first_seen, updated_at, source_id, id)
-	VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)
+		input_line, first_seen, updated_at, doubt_fields, doubt_files, source_id, id)
+	VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?17, ?18, ?19, ?20)
 	ON CONFLICT (position_uid, partner_candidate_id) DO UPDATE SET
 		state = 1, outcome = excluded.outcome,
 		candidate_uid = excluded.candidate_uid, http_status = excluded.http_status,
@@ -69,7 +71,14 @@ const (
 		input_row = iif(excluded.input_row > 0, excluded.input_row, input_row),
 		input_line = iif(excluded.input_line > 0, excluded.input_line, input_line),
 		source_id = iif(excluded.source_id > 0, excluded.source_id, source_id),
+		doubt_fields = iif(?16, excluded.doubt_fields, doubt_fields),
+		doubt_files = iif(?16, excluded.doubt_files, doubt_files),
 		updated_at = excluded.updated_at`
+
+	// stepSQL records a step of an update under way (Step).
+	stepSQL = `UPDATE entries SET fields = coalesce(?3, fields), files = ?4,
+		doubt_fields = ?5, doubt_files = ?6, updated_at = ?7
+	WHERE position_uid = ?1 AND partner_candidate_id = ?2`
 )
 
 // Get returns the entry for key; ok is false when the ledger has none.
@@ -100,6 +109,9 @@ type Known struct {
 	// when FingerprintCurrent(RowHash).
 	RowHash string
 	Files   []SentFile
+	// InDoubt: an update's answer was lost (Entry.Doubt has fields), so
+	// Comeet may hold values the ledger does not, whatever the fingerprint.
+	InDoubt bool
 }
 
 // LookupBatch is the most keys Lookup asks SQLite for in one query.
@@ -157,7 +169,7 @@ func (l *Ledger) lookup(ctx context.Context, keys []comeet.Key, start int, known
 			kn                Known
 			fp, files         []byte
 		)
-		if err := rows.Scan(&i, &state, &kn.Outcome, &kn.CandidateUID, &fp, &updated, &files); err != nil {
+		if err := rows.Scan(&i, &state, &kn.Outcome, &kn.CandidateUID, &fp, &updated, &files, &kn.InDoubt); err != nil {
 			return err
 		}
 		if i < 0 || int(i) >= len(keys) {
@@ -306,16 +318,62 @@ func (l *Ledger) finishOp(e Entry, answerOnly bool) (*op, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fp, files, fields any
+	var fp, files, fields, doubtFields, doubtFiles any
 	if answerOnly {
 		e.Row, e.Line, e.Source = 0, 0, ""
 	} else {
 		fp, files, fields = nullBytes(e.RowHash), encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields, e.Key)
+		doubtFields, doubtFiles = encodeDoubt(e.Doubt, e.Key)
 	}
 	args := []any{e.Key.PositionUID, e.Key.PartnerCandidateID, e.Outcome, e.CandidateUID,
 		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts, fp, files, fields, resp,
-		e.Row, e.Line, l.now().UnixNano()}
+		e.Row, e.Line, l.now().UnixNano(), !answerOnly, doubtFields, doubtFiles}
 	return &op{stmt: opFinish, args: args, source: e.Source, key: e.Key}, nil
+}
+
+// Step records a step of an update under way on the candidate of e.Key,
+// before a request leaves or after its answer: e.Sent is what Comeet holds
+// as far as the ledger knows (its fields are kept when nil), and e.Doubt
+// what a request in flight or without an answer may have changed. The
+// rest of the entry (outcome, fingerprint) is left to Finish. The record
+// is on disk when Step returns; a failure to record wraps ErrWrite.
+func (l *Ledger) Step(ctx context.Context, e Entry) error {
+	o, err := l.stepOp(e)
+	if err == nil {
+		err = l.w.write(ctx, o)
+	}
+	if err != nil {
+		return fmt.Errorf("ledger step %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
+	}
+	return nil
+}
+
+// StepLater is Step without the wait, for what an answer proved: lost in
+// a kill, it leaves the doubt Step recorded before the request, which the
+// next run settles by reading the candidate back. Its failure comes back
+// like FinishLater's.
+func (l *Ledger) StepLater(e Entry) error {
+	o, err := l.stepOp(e)
+	if err == nil {
+		err = l.w.writeLater(o)
+	}
+	if err != nil {
+		return fmt.Errorf("ledger step %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
+	}
+	return nil
+}
+
+func (l *Ledger) stepOp(e Entry) (*op, error) {
+	if l.w == nil {
+		return nil, errReadOnly
+	}
+	if err := checkKey(e.Key); err != nil {
+		return nil, err
+	}
+	doubtFields, doubtFiles := encodeDoubt(e.Doubt, e.Key)
+	args := []any{e.Key.PositionUID, e.Key.PartnerCandidateID, encodeFields(e.Sent.Fields, e.Key),
+		encodeFiles(e.Sent.Files), doubtFields, doubtFiles, l.now().UnixNano()}
+	return &op{stmt: opStep, args: args, key: e.Key}, nil
 }
 
 // nullBytes stores an empty string as NULL.
@@ -381,6 +439,7 @@ func scanEntry(s scanner, id *int64) (Entry, error) {
 		rowID, updated, firstSeen int64
 		state                     int
 		fp, files, fields, resp   []byte
+		doubtFields, doubtFiles   []byte
 	)
 	if id == nil {
 		id = &rowID
@@ -388,7 +447,7 @@ func scanEntry(s scanner, id *int64) (Entry, error) {
 	if err := s.Scan(id, &e.Key.PositionUID, &e.Key.PartnerCandidateID, &state, &e.Outcome,
 		&e.CandidateUID, &fp, &updated, &files, &e.HTTPStatus, &e.ErrorCode, &e.Message,
 		&e.Attempts, &e.TotalAttempts, &e.Runs, &firstSeen, &e.Row, &e.Line, &e.Source,
-		&fields, &resp); err != nil {
+		&fields, &resp, &doubtFields, &doubtFiles); err != nil {
 		return Entry{}, err
 	}
 	e.State, e.RowHash = stateOf(state), string(fp)
@@ -398,6 +457,9 @@ func scanEntry(s scanner, id *int64) (Entry, error) {
 		if e.Sent.Fields, err = decodeFields(fields, e.Key); err == nil {
 			e.Response, err = decodeResponse(resp, e.CandidateUID, e.Key, e.Sent.Fields)
 		}
+	}
+	if err == nil {
+		e.Doubt, err = decodeDoubt(doubtFields, doubtFiles, e.Key)
 	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("entry %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)

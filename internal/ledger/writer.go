@@ -16,6 +16,7 @@ const maxGroup = 256
 const (
 	opBegin = iota
 	opFinish
+	opStep
 )
 
 // op is one Begin or Finish waiting for its commit.
@@ -36,9 +37,9 @@ type op struct {
 // disk, which is then shared by every worker whose write was in the group.
 // Each caller waits until its own write is on disk.
 type writer struct {
-	db            *sql.DB
-	begin, finish *sql.Stmt
-	sources       sourceIDs // the writer goroutine's own
+	db                  *sql.DB
+	begin, finish, step *sql.Stmt
+	sources             sourceIDs // the writer goroutine's own
 	// lastID is the id of the latest entry made; a new entry gets the next.
 	// An update leaves the id it was given unused: ids only order entries.
 	lastID int64
@@ -68,6 +69,11 @@ func newWriter(ctx context.Context, db *sql.DB) (*writer, error) {
 	}
 	if w.finish, err = db.PrepareContext(ctx, finishSQL); err != nil {
 		w.begin.Close()
+		return nil, fmt.Errorf("prepare statement: %w", err)
+	}
+	if w.step, err = db.PrepareContext(ctx, stepSQL); err != nil {
+		w.begin.Close()
+		w.finish.Close()
 		return nil, fmt.Errorf("prepare statement: %w", err)
 	}
 	go w.run()
@@ -170,7 +176,7 @@ func (w *writer) commit(group []*op) {
 	if len(group) == 1 {
 		o := group[0]
 		if o.done == nil {
-			w.fail(fmt.Errorf("ledger finish %s/%s (recorded after the answer): %w: %w",
+			w.fail(fmt.Errorf("ledger write %s/%s (recorded after the answer): %w: %w",
 				o.key.PositionUID, o.key.PartnerCandidateID, ErrWrite, err))
 			return
 		}
@@ -210,6 +216,12 @@ func (w *writer) commitTx(group []*op) error {
 func (w *writer) apply(ctx context.Context, tx *sql.Tx, group []*op) error {
 	begin, finish := tx.StmtContext(ctx, w.begin), tx.StmtContext(ctx, w.finish)
 	for _, o := range group {
+		if o.stmt == opStep {
+			if err := w.applyStep(ctx, tx, o); err != nil {
+				return err
+			}
+			continue
+		}
 		sid, err := w.sources.id(ctx, tx, o.source)
 		if err != nil {
 			return err
@@ -226,6 +238,18 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, group []*op) error {
 	return nil
 }
 
+// applyStep writes a Step, which changes an entry that must exist.
+func (w *writer) applyStep(ctx context.Context, tx *sql.Tx, o *op) error {
+	res, err := tx.StmtContext(ctx, w.step).ExecContext(ctx, o.args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(err, fmt.Errorf("no entry %s/%s to record an update's step in", o.key.PositionUID, o.key.PartnerCandidateID))
+	}
+	return nil
+}
+
 // close lets the writes already queued finish, then stops the writer. It
 // returns the failure of an asynchronous write, if one failed.
 func (w *writer) close() error {
@@ -238,5 +262,5 @@ func (w *writer) close() error {
 	close(w.ops)
 	w.mu.Unlock()
 	<-w.done
-	return errors.Join(w.failure(), w.begin.Close(), w.finish.Close())
+	return errors.Join(w.failure(), w.begin.Close(), w.finish.Close(), w.step.Close())
 }

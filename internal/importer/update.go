@@ -226,37 +226,67 @@ func setPatchField(p *comeet.Patch, f string, c *comeet.Candidate, was map[strin
 	return true
 }
 
-// changedFiles returns the files of c that the ledger did not record as
-// sent in their slot with the same bytes, and the recorded slots that c
-// no longer fills.
-func changedFiles(was []ledger.SentFile, c *comeet.Candidate) (add []slotFile, removed []string) {
-	bySlot := make(map[string]ledger.SentFile, len(was))
-	for _, f := range was {
-		bySlot[f.Slot] = f
-	}
-	seen := map[string]bool{}
-	visit := func(slot string, f *comeet.File) {
-		if f == nil {
-			return
+// changedFiles returns the files of c that Comeet does not hold yet, and
+// the files Comeet holds that c no longer names. Each slot (resume,
+// picture, files) is a set compared by content (size and SHA-256), never
+// by place in the cell: files put in another order are not added again.
+func changedFiles(held []ledger.SentFile, c *comeet.Candidate) (add []slotFile, removed []string) {
+	var want []slotFile
+	eachFile(c, func(sf slotFile) {
+		if !slices.ContainsFunc(held, sf.in) && !slices.ContainsFunc(add, sf.same) {
+			add = append(add, sf)
 		}
-		seen[slot] = true
-		old, ok := bySlot[slot]
-		if ok && old.Size == f.Size && old.SHA256 == f.SHA256 && (old.SHA256 != "" || old.Name == f.Name) {
-			return
-		}
-		add = append(add, slotFile{slot: slot, file: f})
-	}
-	visit("resume", c.Resume)
-	visit("picture", c.Picture)
-	for i, f := range c.Files {
-		visit(fmt.Sprintf("files[%d]", i), f)
-	}
-	for _, f := range was {
-		if !seen[f.Slot] {
-			removed = append(removed, f.Slot+" "+f.Name)
+		want = append(want, sf)
+	})
+	for _, h := range held {
+		if !slices.ContainsFunc(want, func(sf slotFile) bool { return sf.in(h) }) && !filledSlot(want, h) {
+			removed = append(removed, fmt.Sprintf("%s (%s)", h.Name, slotOf(h.Slot)))
 		}
 	}
 	return add, removed
+}
+
+// eachFile calls fn for each file of c with its slot.
+func eachFile(c *comeet.Candidate, fn func(slotFile)) {
+	for _, sf := range []slotFile{{slotResume, c.Resume}, {slotPicture, c.Picture}} {
+		if sf.file != nil {
+			fn(sf)
+		}
+	}
+	for _, f := range c.Files {
+		if f != nil {
+			fn(slotFile{slotFiles, f})
+		}
+	}
+}
+
+// The slots of a candidate's files: a recorded slot "files[2]" is files.
+const (
+	slotResume  = "resume"
+	slotPicture = "picture"
+	slotFiles   = "files"
+)
+
+// slotOf is the slot of a recorded file.
+func slotOf(recorded string) string { return topField(recorded) }
+
+// in reports whether h, a file Comeet holds, is sf: same slot, same bytes
+// (or, recorded before digests, same name and size).
+func (sf slotFile) in(h ledger.SentFile) bool {
+	f := sf.file
+	return slotOf(h.Slot) == sf.slot && h.Size == f.Size && h.SHA256 == f.SHA256 && (h.SHA256 != "" || h.Name == f.Name)
+}
+
+// same reports whether o is the same file as sf in the same slot.
+func (sf slotFile) same(o slotFile) bool {
+	return sf.slot == o.slot && sf.file.Size == o.file.Size && sf.file.SHA256 == o.file.SHA256 && sf.file.Name == o.file.Name
+}
+
+// filledSlot reports whether the resume or picture h was replaced by
+// another file in the row: not a removal to tell about.
+func filledSlot(want []slotFile, h ledger.SentFile) bool {
+	slot := slotOf(h.Slot)
+	return slot != slotFiles && slices.ContainsFunc(want, func(sf slotFile) bool { return sf.slot == slot })
 }
 
 // describe is the dry run's message for the plan.
@@ -467,18 +497,23 @@ func mergeSent(was, now ledger.Sent, fields []string) ledger.Sent {
 	return out
 }
 
-// putSentFile records sf in its slot.
+// putSentFile records sf among the files Comeet holds: a resume or a
+// picture in its slot, a file as the next files[n].
 func putSentFile(files []ledger.SentFile, sf slotFile) []ledger.SentFile {
 	f := sf.file
-	rec := ledger.SentFile{Slot: sf.slot, Name: f.Name, Path: f.Path, Size: f.Size, SHA256: f.SHA256}
+	slot := sf.slot
+	if slot == slotFiles {
+		n := 0
+		for _, h := range files {
+			if slotOf(h.Slot) == slotFiles {
+				n++
+			}
+		}
+		slot = fmt.Sprintf("files[%d]", n)
+	}
+	rec := ledger.SentFile{Slot: slot, Name: f.Name, Path: f.Path, Size: f.Size, SHA256: f.SHA256}
 	if !f.ModTime.IsZero() {
 		rec.ModTime = f.ModTime.UnixNano()
-	}
-	for i := range files {
-		if files[i].Slot == sf.slot {
-			files[i] = rec
-			return files
-		}
 	}
 	return append(files, rec)
 }

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/pace"
 )
 
 func main() {
@@ -33,7 +33,7 @@ func main() {
 }
 
 func run(addr, rateFlag string, latency time.Duration, urlFile string) error {
-	r, err := importer.ParseRate(rateFlag)
+	r, err := pace.ParseRate(rateFlag)
 	if err != nil {
 		return err
 	}

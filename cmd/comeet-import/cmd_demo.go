@@ -15,13 +15,14 @@ import (
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/samples"
 )
 
 // demoRate is quicker than Comeet's minute so the demo takes seconds; the
 // pacing works the same way.
-var demoRate = importer.Rate{N: 10, Per: time.Second}
+var demoRate = pace.Rate{N: 10, Per: time.Second}
 
 func newDemoCmd() *cobra.Command {
 	var dir string
@@ -63,11 +64,9 @@ func runDemo(ctx context.Context, dir string, out io.Writer) error {
 		Input:       filepath.Join(dir, "candidates.csv"),
 		MappingFile: filepath.Join(dir, "mapping.csv"),
 		FilesDir:    filepath.Join(dir, "files"),
-		BaseURL:     srv.URL,
-		APIKey:      comeettest.DefaultAPIKey,
-		Secret:      comeettest.DefaultSecret,
-		Rate:        demoRate,
-		Logger:      zerolog.Nop(),
+		Account: pace.Account{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret,
+			Rate: demoRate},
+		Logger: zerolog.Nop(),
 	}
 	fmt.Fprintf(out, "Importing %s into a sandbox at %s (%s)...\n\n", cfg.Input, srv.URL, demoRate)
 	res, err := importer.Run(ctx, cfg)

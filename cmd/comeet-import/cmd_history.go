@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/readback"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -39,12 +42,35 @@ ledger (exit 2).`,
 // the previous one intact), or to stdout when output is empty or "-". The
 // ledger is opened first, so a ledger in use leaves no empty output behind.
 func runHistory(ctx context.Context, ledgerPath, output string, stdout io.Writer) error {
-	h, err := importer.OpenHistory(ctx, ledgerPath)
+	h, err := readback.OpenHistory(ctx, ledgerPath)
 	if err != nil {
-		return err
+		return readbackError(err)
 	}
 	defer h.Close()
 	return writeExport(output, stdout, func(w io.Writer) error { return h.Write(ctx, w) })
+}
+
+// readbackError is a read-back's error in the command line's terms: the
+// file at fault named by its flag, refused credentials and an interruption
+// as the run's, so that they exit as an import's would.
+func readbackError(err error) error {
+	var se *readback.SettingError
+	var ae *comeet.APIError
+	switch {
+	case errors.As(err, &se):
+		return &importer.ConfigError{Setting: readbackSettings[se.Setting], Path: se.Path, Err: se.Err}
+	case errors.As(err, &ae) && ae.Kind().StopsRun():
+		return fmt.Errorf("%w: %v", importer.ErrAuth, err)
+	case errors.Is(err, context.Canceled):
+		return importer.ErrInterrupted
+	}
+	return err
+}
+
+// readbackSettings are the run's names of a read-back's settings.
+var readbackSettings = map[readback.Setting]importer.Setting{
+	readback.SettingLedger: importer.SettingLedger,
+	readback.SettingReport: importer.SettingReport,
 }
 
 // writeExport calls write with stdout when output is empty or "-", and

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
-	"github.com/comeet-import/comeet-import/internal/importer"
 	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/readback"
 )
 
 // importForHistory imports three rows into a fake Comeet, one of them
@@ -52,8 +52,8 @@ func readHistory(t *testing.T, data string) [][]string {
 	if err != nil {
 		t.Fatalf("history is not CSV: %v\n%s", err, data)
 	}
-	if len(recs) == 0 || !slices.Equal(recs[0], importer.HistoryHeader) {
-		t.Fatalf("history header: got %v, want %v", recs[0], importer.HistoryHeader)
+	if len(recs) == 0 || !slices.Equal(recs[0], readback.HistoryHeader) {
+		t.Fatalf("history header: got %v, want %v", recs[0], readback.HistoryHeader)
 	}
 	return recs
 }
@@ -79,7 +79,7 @@ func TestHistoryExportsTheLedger(t *testing.T) {
 	if len(recs) != 4 {
 		t.Fatalf("got %d history lines, want 3 entries and a header", len(recs))
 	}
-	col := func(rec []string, name string) string { return rec[slices.Index(importer.HistoryHeader, name)] }
+	col := func(rec []string, name string) string { return rec[slices.Index(readback.HistoryHeader, name)] }
 	wantIDs := []string{"'+123", "B2", "C3"}
 	wantOutcomes := []string{"created", "conflict", "created"}
 	for i, rec := range recs[1:] {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/readback"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -44,12 +45,12 @@ ledger (exit 2).`,
 // runReport writes the rebuilt report to output (see writeExport) and a
 // line on stderr saying what it holds.
 func runReport(ctx context.Context, ledgerPath, output string, stdout, stderr io.Writer) error {
-	h, err := importer.OpenHistory(ctx, ledgerPath)
+	h, err := readback.OpenHistory(ctx, ledgerPath)
 	if err != nil {
-		return err
+		return readbackError(err)
 	}
 	defer h.Close()
-	var got importer.Rebuilt
+	var got readback.Rebuilt
 	err = writeExport(output, stdout, func(w io.Writer) error {
 		got, err = h.WriteReport(ctx, w)
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/pace"
 )
 
 // newSandboxCmd serves the built-in fake Comeet until interrupted.
@@ -26,7 +27,7 @@ the documented field rules and error codes, answers 409 to a repeated candidate,
 and 429 past the rate limit, like the real API.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := importer.ParseRate(rateFlag)
+			r, err := pace.ParseRate(rateFlag)
 			if err != nil {
 				return usageError{fmt.Errorf("--rate: %w", err)}
 			}
@@ -48,7 +49,7 @@ and 429 past the rate limit, like the real API.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&rateFlag, "rate", importer.DefaultRate.String(), `rate limit as N/DURATION, or "none"`)
+	fs.StringVar(&rateFlag, "rate", pace.DefaultRate.String(), `rate limit as N/DURATION, or "none"`)
 	fs.BoolVar(&retryAfter, "retry-after", false, "send Retry-After with rate-limit 429s (Comeet documents none)")
 	fs.StringSliceVar(&positions, "positions", nil, "known position uids (default: any)")
 	fs.StringSliceVar(&customFields, "custom-fields", nil, "known custom field names (default: any)")

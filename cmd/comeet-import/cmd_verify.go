@@ -10,13 +10,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/pace"
+	"github.com/comeet-import/comeet-import/internal/readback"
 )
 
 // newVerifyCmd builds `verify`: read back what the ledger says is in Comeet.
 func newVerifyCmd() *cobra.Command {
 	var (
 		f                   runFlags
-		vc                  importer.VerifyConfig
+		vc                  readback.VerifyConfig
 		rate                string
 		logFormat, logLevel string
 	)
@@ -42,7 +44,7 @@ read); 2 a usage, ledger or credentials error; 130 interrupted.`,
 			if f.cfg.Logger, err = newLogger(logFormat, logLevel, os.Stderr); err != nil {
 				return usageError{err}
 			}
-			if vc.Rate, err = importer.ParseRate(rate); err != nil {
+			if vc.Rate, err = pace.ParseRate(rate); err != nil {
 				return usageError{fmt.Errorf("--rate: %w", err)}
 			}
 			if vc.Limit < 0 {
@@ -64,28 +66,28 @@ read); 2 a usage, ledger or credentials error; 130 interrupted.`,
 	fs.StringVar(&vc.LedgerPath, "ledger", importer.DefaultLedgerName, "ledger database (import keeps it beside the report)")
 	fs.StringVar(&vc.ReportPath, "report", "", "CSV report to write or resume (default: verify.csv beside the ledger)")
 	fs.IntVar(&vc.Limit, "limit", 0, "read back at most N candidates (0: all); a limited run does not look for lost answers")
-	fs.StringVar(&rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION; Comeet allows 100/60s for every request together")
+	fs.StringVar(&rate, "rate", pace.DefaultRate.String(), "request rate as N/DURATION; Comeet allows 100/60s for every request together")
 	fs.DurationVar(&vc.Timeout, "timeout", 0, "time limit of one attempt")
 	fs.StringVar(&logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
 	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }
 
-func runVerify(cmd *cobra.Command, vc importer.VerifyConfig) error {
-	res, err := importer.Verify(cmd.Context(), vc)
+func runVerify(cmd *cobra.Command, vc readback.VerifyConfig) error {
+	res, err := readback.Verify(cmd.Context(), vc)
 	printVerify(cmd.OutOrStdout(), res, vc.ReportPath)
 	if err != nil {
-		return err
+		return readbackError(err)
 	}
 	for verdict, n := range res.Verdicts {
-		if verdict != importer.VerifyPresent && n > 0 {
+		if verdict != readback.VerifyPresent && n > 0 {
 			return rowsFailedError{}
 		}
 	}
 	return nil
 }
 
-func printVerify(out io.Writer, res importer.VerifyResult, path string) {
+func printVerify(out io.Writer, res readback.VerifyResult, path string) {
 	fmt.Fprintf(out, "verify: %d read back, %d already in the report, %d requests\n", res.Read, res.Resumed, res.Requests)
 	verdicts := make([]string, 0, len(res.Verdicts))
 	for v := range res.Verdicts {

@@ -16,6 +16,7 @@ import (
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
 
@@ -82,10 +83,10 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
 	if !dryRun {
 		// validate sends nothing: the network's knobs are import's alone.
-		fs.StringVar(&f.rate, "rate", importer.DefaultRate.String(), "request rate as N/DURATION (100/60s, 100/min, 100/1m), shared by all workers; Comeet allows 100/60s")
+		fs.StringVar(&f.rate, "rate", pace.DefaultRate.String(), "request rate as N/DURATION (100/60s, 100/min, 100/1m), shared by all workers; Comeet allows 100/60s")
 		// The knobs below are left zero unless given: importer.Config.WithDefaults
 		// and comeet.NewClient apply the defaults, which the help quotes.
-		fs.Float64Var(&c.SafetyMargin, "rate-margin", 0, fmt.Sprintf("share of the rate left unused as a safety margin (default %v)", importer.DefaultSafetyMargin))
+		fs.Float64Var(&c.SafetyMargin, "rate-margin", 0, fmt.Sprintf("share of the rate left unused as a safety margin (default %v)", pace.DefaultSafetyMargin))
 		fs.IntVar(&c.Concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d)", importer.DefaultConcurrency))
 		fs.IntVar(&c.MaxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per row for transient failures (429, 5xx, timeouts) (default %d)", comeet.DefaultMaxAttempts))
 		fs.DurationVar(&c.Timeout, "timeout", 0, fmt.Sprintf("time limit of one attempt (default %v)", comeet.DefaultTimeout))
@@ -116,7 +117,7 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	c.Input = input
 	var err error
 	if !c.DryRun {
-		if c.Rate, err = importer.ParseRate(f.rate); err != nil {
+		if c.Rate, err = pace.ParseRate(f.rate); err != nil {
 			return c, usageError{fmt.Errorf("--rate: %w", err)}
 		}
 	}

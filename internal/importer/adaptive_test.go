@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bytes"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -10,68 +9,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
-
-// applyEvents feeds a pace a script of answers: "T" is a 429, "A" any other
-// answer, and "A20" twenty of them.
-func applyEvents(p pace, script string) pace {
-	for _, ev := range strings.Fields(script) {
-		n := 1
-		if len(ev) > 1 {
-			n = 0
-			for _, d := range ev[1:] {
-				n = n*10 + int(d-'0')
-			}
-		}
-		for range n {
-			if ev[0] == 'T' {
-				p = p.throttled()
-			} else {
-				p = p.answered()
-			}
-		}
-	}
-	return p
-}
-
-func TestPacePolicy(t *testing.T) {
-	tests := []struct {
-		name          string
-		inFlight      int
-		script        string
-		wantCurrent   float64
-		wantLowest    float64
-		wantSlowdowns int
-	}{
-		{"answers at the configured rate change nothing", 1, "A100", 100, 100, 0},
-		{"a 429 halves the rate", 1, "T", 50, 50, 1},
-		{"each further 429 halves it again", 1, "T T", 25, 25, 2},
-		{"the rate never drops below a tenth", 1, "T T T T T T T T", 10, 10, 4},
-		{"429s of requests sent at the old rate are echoes", 4, "T T T T", 50, 50, 1},
-		{"a 429 after the echoes slows down again", 4, "T T T T T", 25, 25, 2},
-		{"other answers use up the echoes too", 4, "T A A A T", 25, 25, 2},
-		{"nineteen answers are not yet a step up", 1, "T A19", 50, 50, 1},
-		{"twenty answers step up by a tenth", 1, "T A20", 55, 50, 1},
-		{"a 429 restarts the count", 1, "T A19 T A19", 25, 25, 2},
-		{"steps up to the configured rate and no further", 1, "T A200", 100, 50, 1},
-		{"slows down again after recovering", 1, "T A200 T", 50, 50, 2},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := applyEvents(newPace(100, tt.inFlight), tt.script)
-			if math.Abs(p.current-tt.wantCurrent) > 1e-9 {
-				t.Errorf("got rate %v, want %v", p.current, tt.wantCurrent)
-			}
-			if math.Abs(p.lowest-tt.wantLowest) > 1e-9 {
-				t.Errorf("got lowest %v, want %v", p.lowest, tt.wantLowest)
-			}
-			if p.slowdowns != tt.wantSlowdowns {
-				t.Errorf("got %d slowdowns, want %d", p.slowdowns, tt.wantSlowdowns)
-			}
-		})
-	}
-}
 
 func TestSummarySaysItSlowedDown(t *testing.T) {
 	tests := []struct {
@@ -110,7 +50,7 @@ func TestSharedBudgetSlowsThePoolDown(t *testing.T) {
 	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultThrottle, Count: 3})
 	var logs bytes.Buffer
 	g.cfg.Logger = zerolog.New(zerolog.SyncWriter(&logs)).Level(zerolog.InfoLevel)
-	g.cfg.Rate = Rate{N: 200, Per: time.Second}
+	g.cfg.Rate = pace.Rate{N: 200, Per: time.Second}
 	g.cfg.MaxAttempts = 50
 	g.writeInput(rigRows(1, rows))
 
@@ -122,12 +62,12 @@ func TestSharedBudgetSlowsThePoolDown(t *testing.T) {
 	if sum.Slowdowns == 0 {
 		t.Errorf("got no slowdown after %d 429s, want at least one", g.srv.Count429())
 	}
-	configured := 200 * 60 * (1 - DefaultSafetyMargin)
+	configured := 200 * 60 * (1 - pace.DefaultSafetyMargin)
 	if sum.LowestPerMinute <= 0 || sum.LowestPerMinute > configured/2+1e-6 {
 		t.Errorf("got lowest rate %.1f/min, want at most half of %.1f/min", sum.LowestPerMinute, configured)
 	}
-	if sum.LowestPerMinute < configured*SlowestShare-1e-6 {
-		t.Errorf("got lowest rate %.1f/min, want at least the floor %.1f/min", sum.LowestPerMinute, configured*SlowestShare)
+	if sum.LowestPerMinute < configured*pace.SlowestShare-1e-6 {
+		t.Errorf("got lowest rate %.1f/min, want at least the floor %.1f/min", sum.LowestPerMinute, configured*pace.SlowestShare)
 	}
 	if !strings.Contains(sum.String(), "slowed down") {
 		t.Errorf("summary %q does not say the pool slowed down", sum)
@@ -149,7 +89,7 @@ func TestSharedBudgetSlowsThePoolDown(t *testing.T) {
 // At a pace the server accepts, nothing slows down.
 func TestNoSlowdownWithoutThrottling(t *testing.T) {
 	g := newRig(t, comeettest.Options{Rate: 50, Per: time.Second})
-	g.cfg.Rate = Rate{N: 40, Per: time.Second}
+	g.cfg.Rate = pace.Rate{N: 40, Per: time.Second}
 	g.writeInput(rigRows(1, 10))
 	sum, lines := g.mustRun()
 	wantRigOutcomes(t, lines, repeat(report.Created, 10)...)

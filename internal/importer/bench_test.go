@@ -7,6 +7,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -45,7 +46,7 @@ func BenchmarkImport(b *testing.B) {
 		b.StartTimer()
 		sum, err := Run(b.Context(), Config{
 			Input: input, NoLedger: true, Logger: zerolog.Nop(), Concurrency: 8,
-			BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret,
+			Account:    pace.Account{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret},
 			ReportPath: filepath.Join(dir, "report.csv"), ErrorsPath: filepath.Join(dir, "errors.csv"),
 		})
 		b.StopTimer()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -72,7 +73,7 @@ func TestRequestsCountedByKind(t *testing.T) {
 // out of the pacing would overrun it. Bounded: 36 requests at 20 a second.
 func TestMixedRunPacedWithinTheWindow(t *testing.T) {
 	g := newRig(t, comeettest.Options{Rate: 20, Per: time.Second})
-	g.cfg.Rate = Rate{N: 20, Per: time.Second}
+	g.cfg.Rate = pace.Rate{N: 20, Per: time.Second}
 	// A wide margin: the test asserts the pacing, not the machine's jitter.
 	g.cfg.SafetyMargin = 0.25
 	g.writeFile("cv1.pdf", []byte("%PDF-1.4 one"))

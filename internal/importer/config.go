@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
@@ -75,18 +76,13 @@ type Config struct {
 	// are problems. It needs the credentials, on a dry run too.
 	CheckPositions bool
 
-	// BaseURL, APIKey and Secret reach the account. Never logged.
-	BaseURL, APIKey, Secret string
-	// Rate paces every attempt; the zero Rate is unpaced (the command line's
-	// default is DefaultRate).
-	Rate         Rate
-	SafetyMargin float64
-	Concurrency  int
-	MaxAttempts  int
-	Timeout      time.Duration
-	Grace        time.Duration
-	// Backoff is the wait between attempts; nil means comeet.DefaultBackoff.
-	Backoff comeet.BackoffFunc
+	// Account reaches Comeet and paces the requests, as verify and check
+	// do: the base URL, the credentials, the rate and the retry knobs.
+	pace.Account
+	// Concurrency is how many workers send at once; Grace how long the
+	// requests in flight may still run after an interruption.
+	Concurrency int
+	Grace       time.Duration
 
 	// Rules are the local checks; nil means comeet.DefaultRules().
 	Rules *comeet.Rules
@@ -137,12 +133,7 @@ func (c Config) WithDefaults() Config {
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = comeet.DefaultBaseURL
-	}
-	if c.SafetyMargin == 0 {
-		c.SafetyMargin = DefaultSafetyMargin
-	}
+	c.Account = c.Account.WithDefaults()
 	if c.Concurrency <= 0 {
 		c.Concurrency = DefaultConcurrency
 	}

@@ -26,7 +26,13 @@
 //	                    PATCHes its changed fields and adds its new files.
 //	positions.go        --check-positions: the admitter checks each row's
 //	                    position against one list and a few look-ups.
-//	verify.go Verify    reads back what the ledger says is in Comeet.
+//	lost.go             before a row whose earlier POST may have arrived is
+//	                    sent again, finds it in comeet.Client.CreatedSince.
+//	stopwait.go         the shared limiter (package pace) made to let go of
+//	                    every waiting worker when the run stops.
+//
+// Pacing is package pace; verify, history and the rebuilt report are
+// package readback.
 //
 // An errors workbook with highlighted cells reads the row's problems, each
 // with its API field and input column.

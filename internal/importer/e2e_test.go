@@ -15,6 +15,7 @@ import (
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -44,13 +45,10 @@ func writeInput(t *testing.T, header string, rows []string) string {
 // testConfig is a config for a fast run against srv.
 func testConfig(input string, srv *comeettest.Server) Config {
 	return Config{
-		Input:       input,
-		BaseURL:     srv.URL,
-		APIKey:      comeettest.DefaultAPIKey,
-		Secret:      comeettest.DefaultSecret,
+		Input: input,
+		Account: pace.Account{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret,
+			MaxAttempts: 3, Backoff: quickBackoff},
 		Concurrency: 4,
-		MaxAttempts: 3,
-		Backoff:     quickBackoff,
 		Logger:      zerolog.Nop(),
 	}
 }

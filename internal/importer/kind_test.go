@@ -10,6 +10,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -107,7 +108,7 @@ func TestRefusedCredentialsAreTheReason(t *testing.T) {
 	cfg.Concurrency = 4
 	// One request an hour: the first goes at once, the other workers wait
 	// for the limiter until the refusal lets them go.
-	cfg.Rate = Rate{N: 1, Per: time.Hour}
+	cfg.Rate = pace.Rate{N: 1, Per: time.Hour}
 	_, err := Run(context.Background(), cfg)
 	if !errors.Is(err, ErrAuth) {
 		t.Fatalf("got %v, want ErrAuth", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -79,7 +80,7 @@ func TestRowWaitingForTheLimiterIsNotRecorded(t *testing.T) {
 	g.writeInput(rigRows(1, 2))
 	g.cfg.BaseURL = proxy.URL
 	g.cfg.Concurrency = 2
-	g.cfg.Rate = Rate{N: 1, Per: time.Hour} // the second request waits an hour
+	g.cfg.Rate = pace.Rate{N: 1, Per: time.Hour} // the second request waits an hour
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)

@@ -14,7 +14,7 @@ import (
 // candidateLister is the part of comeet.Client that finds a candidate
 // whose creation went unrecorded.
 type candidateLister interface {
-	ListCandidates(ctx context.Context, f comeet.CandidateFilter) ([]comeet.Record, comeet.Reply, error)
+	CreatedSince(ctx context.Context, since time.Time) (*comeet.Listing, comeet.Reply, error)
 }
 
 // mayHaveArrived reports whether the ledger's entry is of a POST that may
@@ -91,10 +91,8 @@ func (s *sender) findLost(ctx context.Context, rw *row) (found bool, fatal error
 // and one list (with its pages) serves them all. It is listed again only
 // for a row whose earlier POST is older than what it covers.
 type lostIndex struct {
-	mu     sync.Mutex
-	since  time.Time
-	listed bool
-	byKey  map[comeet.Key]comeet.Record
+	mu      sync.Mutex
+	listing *comeet.Listing // nil until listed
 }
 
 // find returns the candidate created since since with key, listing when
@@ -102,22 +100,16 @@ type lostIndex struct {
 func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats, since time.Time, key comeet.Key) (_ comeet.Record, found bool, attempts int, _ error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if !x.listed || since.Before(x.since) {
+	if x.listing == nil || since.Before(x.listing.Since) {
 		st.started(time.Now())
-		recs, reply, err := lister.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: since})
+		l, reply, err := lister.CreatedSince(ctx, since)
 		st.finishedAs(requestSearch, time.Now(), reply)
 		attempts = reply.Attempts
 		if err != nil {
 			return comeet.Record{}, false, attempts, err
 		}
-		x.since, x.listed = since, true
-		x.byKey = make(map[comeet.Key]comeet.Record, len(recs))
-		for _, r := range recs {
-			if r.UID != "" && r.PositionUID != "" && r.PartnerCandidateID != "" {
-				x.byKey[comeet.Key{PositionUID: r.PositionUID, PartnerCandidateID: r.PartnerCandidateID}] = r
-			}
-		}
+		x.listing = l
 	}
-	r, ok := x.byKey[key]
+	r, ok := x.listing.Find(key)
 	return r, ok, attempts, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -211,15 +212,15 @@ func TestRunProgressOnStdinHasNoTotal(t *testing.T) {
 
 func TestBudgetUsed(t *testing.T) {
 	t0 := time.Unix(1000, 0)
-	perSecond := Rate{N: 100, Per: 2 * time.Second} // 50 a second
+	perSecond := pace.Rate{N: 100, Per: 2 * time.Second} // 50 a second
 	tests := []struct {
 		name     string
 		requests int
 		span     time.Duration
-		rate     Rate
+		rate     pace.Rate
 		want     float64
 	}{
-		{"unpaced", 10, time.Second, Rate{}, 0},
+		{"unpaced", 10, time.Second, pace.Rate{}, 0},
 		{"nothing sent", 0, 0, perSecond, 0},
 		{"exactly the budget", 51, time.Second, perSecond, 1},
 		{"half the budget", 26, time.Second, perSecond, 0.5},
@@ -242,7 +243,7 @@ func TestImportProgressKnowsTheTotal(t *testing.T) {
 	srv := comeettest.NewServer(comeettest.Options{})
 	defer srv.Close()
 	cfg := testConfig(writeInput(t, testHeader, testRows(7)), srv)
-	cfg.Rate = Rate{N: 1000, Per: time.Second}
+	cfg.Rate = pace.Rate{N: 1000, Per: time.Second}
 	var last Progress
 	cfg.Progress = func(p Progress) { last = p }
 	if _, err := Run(t.Context(), cfg); err != nil {

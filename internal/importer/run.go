@@ -13,6 +13,7 @@ import (
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/ledger"
 	"github.com/comeet-import/comeet-import/internal/mapping"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
@@ -75,7 +76,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		planned.Positions = r.stats.byKind.Positions
 		res.Planned = &planned
 	}
-	res.Slowdowns, res.LowestPerMinute = r.adaptive.slowed()
+	res.Slowdowns, res.LowestPerMinute = r.adaptive.Slowed()
 	summarize(&res.Summary, cfg, r.out)
 	if r.usage != nil {
 		res.Files = r.usage.Summary()
@@ -105,7 +106,7 @@ type run struct {
 	out      *report.Writer
 	pool     *pool
 	stats    *stats
-	adaptive *adaptiveLimiter // nil when unpaced
+	adaptive *pace.Adaptive // nil when unpaced
 	closers  []func() error
 
 	files       *attach.Files
@@ -286,21 +287,13 @@ func (r *run) openLedger(ctx context.Context) (*ledger.Ledger, error) {
 // openClient makes the client, paced by the shared limiter that p can
 // halt, and adaptive when the run is paced.
 func (r *run) openClient(p *pool) (*comeet.Client, error) {
-	cc := comeet.Config{
-		BaseURL:     r.cfg.BaseURL,
-		APIKey:      r.cfg.APIKey,
-		Secret:      r.cfg.Secret,
-		MaxAttempts: r.cfg.MaxAttempts,
-		Timeout:     r.cfg.Timeout,
-		Backoff:     r.cfg.Backoff,
-		Logger:      r.cfg.Logger,
-		PatchFields: r.cfg.PatchFields,
-	}
-	if lim := r.cfg.Rate.Limiter(r.cfg.SafetyMargin); lim != nil {
-		r.adaptive = newAdaptiveLimiter(lim, r.cfg.Concurrency, r.cfg.Logger)
+	cc := r.cfg.ClientConfig(r.cfg.Logger)
+	cc.PatchFields = r.cfg.PatchFields
+	if lim := r.cfg.Limiter(); lim != nil {
+		r.adaptive = pace.NewAdaptive(lim, r.cfg.Concurrency, r.cfg.Logger)
 		p.rate = &stopWaiter{lim: r.adaptive, stop: make(chan struct{})}
 		cc.Limiter = p.rate
-		cc.Observe = r.adaptive.observe
+		cc.Observe = r.adaptive.Observe
 	}
 	return comeet.NewClient(cc)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
@@ -42,14 +43,12 @@ func newRig(t *testing.T, opts comeettest.Options) *rig {
 	srv := comeettest.NewServer(opts)
 	t.Cleanup(srv.Close)
 	return &rig{t: t, dir: dir, srv: srv, cfg: Config{
-		Input:       filepath.Join(dir, "candidates.csv"),
-		FilesDir:    files,
-		BaseURL:     srv.URL,
-		APIKey:      comeettest.DefaultAPIKey,
-		Secret:      comeettest.DefaultSecret,
+		Input:    filepath.Join(dir, "candidates.csv"),
+		FilesDir: files,
+		Account: pace.Account{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret,
+			Backoff: quickBackoff},
 		Concurrency: 4,
 		Logger:      zerolog.Nop(),
-		Backoff:     quickBackoff,
 	}}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -79,7 +80,7 @@ func (s *stats) sent() (int, report.Requests) {
 // budgetUsed is the share of the allowed rate used between the first
 // request and the last answer. A run sends its first request at once, so
 // n requests paced perfectly span (n-1) intervals: that is the ideal.
-func (s *stats) budgetUsed(r Rate) float64 {
+func (s *stats) budgetUsed(r pace.Rate) float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r.Unlimited() || s.requests == 0 {

@@ -1,4 +1,4 @@
-package importer
+package pace
 
 import (
 	"context"
@@ -80,10 +80,10 @@ func (p pace) answered() pace {
 	return p
 }
 
-// adaptiveLimiter is the shared rate limiter with adaptive pacing: the
-// client reports every attempt's answer to observe, which changes the
-// limiter's rate as the pace says. It is safe for concurrent use.
-type adaptiveLimiter struct {
+// Adaptive is the shared rate limiter with adaptive pacing: the client
+// reports every attempt's answer to Observe, which changes the limiter's
+// rate as the pace says. It is safe for concurrent use.
+type Adaptive struct {
 	lim *rate.Limiter
 	log zerolog.Logger
 
@@ -91,16 +91,19 @@ type adaptiveLimiter struct {
 	pace pace
 }
 
-func newAdaptiveLimiter(lim *rate.Limiter, workers int, log zerolog.Logger) *adaptiveLimiter {
-	return &adaptiveLimiter{lim: lim, log: log, pace: newPace(float64(lim.Limit()), workers)}
+// NewAdaptive paces at lim's rate at most. workers is how many requests
+// can be on their way at once: the 429s of requests paced at the old rate
+// after a slowdown, which say nothing about the new one.
+func NewAdaptive(lim *rate.Limiter, workers int, log zerolog.Logger) *Adaptive {
+	return &Adaptive{lim: lim, log: log, pace: newPace(float64(lim.Limit()), workers)}
 }
 
 // Wait waits for the limiter at the rate now in force.
-func (a *adaptiveLimiter) Wait(ctx context.Context) error { return a.lim.Wait(ctx) }
+func (a *Adaptive) Wait(ctx context.Context) error { return a.lim.Wait(ctx) }
 
-// observe takes one attempt's answer: status 0 (no answer) says nothing
-// about the rate.
-func (a *adaptiveLimiter) observe(status int, throttled bool) {
+// Observe takes one attempt's answer (comeet.Config.Observe): status 0 (no
+// answer) says nothing about the rate.
+func (a *Adaptive) Observe(status int, throttled bool) {
 	if status == 0 && !throttled {
 		return
 	}
@@ -124,9 +127,9 @@ func (a *adaptiveLimiter) observe(status int, throttled bool) {
 		Float64("configured_per_minute", perMinute(a.pace.configured)).Msg(msg)
 }
 
-// slowed returns how many times the rate was lowered and the lowest rate
-// reached, in requests per minute.
-func (a *adaptiveLimiter) slowed() (slowdowns int, lowestPerMinute float64) {
+// Slowed returns how many times the rate was lowered and the lowest rate
+// reached, in requests per minute; zeros for a nil Adaptive (unpaced).
+func (a *Adaptive) Slowed() (slowdowns int, lowestPerMinute float64) {
 	if a == nil {
 		return 0, 0
 	}

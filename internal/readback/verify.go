@@ -1,4 +1,4 @@
-package importer
+package readback
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
@@ -32,21 +33,16 @@ var verifyHeader = []string{"position_uid", "partner_candidate_id", "candidate_u
 
 // VerifyConfig is what a verify run needs.
 type VerifyConfig struct {
+	// Account is the account the ledger belongs to, paced and retried as
+	// an import's requests are.
+	pace.Account
 	// LedgerPath is the ledger to read back; ReportPath the CSV to write
 	// (appended to when it exists: the keys it already holds are not read
 	// again, so an interrupted verify resumes).
 	LedgerPath, ReportPath string
 	// Limit reads back at most this many candidates (0: all).
-	Limit int
-	// BaseURL, APIKey and Secret reach the account the ledger belongs to.
-	BaseURL, APIKey, Secret string
-	// Rate and SafetyMargin pace the reads, as an import's requests.
-	Rate         Rate
-	SafetyMargin float64
-	MaxAttempts  int
-	Timeout      time.Duration
-	Backoff      comeet.BackoffFunc
-	Logger       zerolog.Logger
+	Limit  int
+	Logger zerolog.Logger
 }
 
 // VerifyResult counts the verdicts of a verify run.
@@ -57,10 +53,10 @@ type VerifyResult struct {
 	Read, Resumed, Requests int
 }
 
-// reader is the part of comeet.Client verify needs.
+// candidateReader is the part of comeet.Client verify needs.
 type candidateReader interface {
 	GetCandidate(ctx context.Context, uid string) (*comeet.Record, comeet.Reply, error)
-	ListCandidates(ctx context.Context, f comeet.CandidateFilter) ([]comeet.Record, comeet.Reply, error)
+	CreatedSince(ctx context.Context, since time.Time) (*comeet.Listing, comeet.Reply, error)
 }
 
 // Verify reads back, paced, every candidate the ledger says was created,
@@ -68,46 +64,41 @@ type candidateReader interface {
 // merged, deleted, position changed. Then, unless a limit cut the reading
 // short, it lists the candidates Comeet created since the ledger's first
 // entry and reports those whose key the ledger holds without their uid (an
-// answer lost in a run). Errors: a *ConfigError for the ledger, the report
-// or the credentials; ErrAuth when Comeet refused them; ErrInterrupted.
+// answer lost in a run). Errors: a *SettingError for the ledger, the report
+// or the account; the *comeet.APIError whose Kind stops a run when Comeet
+// refused the credentials; context.Canceled when ctx ended.
 func Verify(ctx context.Context, cfg VerifyConfig) (VerifyResult, error) {
 	res := VerifyResult{Verdicts: map[string]int{}}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = comeet.DefaultBaseURL
-	}
-	if cfg.SafetyMargin == 0 {
-		cfg.SafetyMargin = DefaultSafetyMargin
-	}
+	cfg.Account = cfg.Account.WithDefaults()
 	lg, err := ledger.OpenReadOnly(ctx, cfg.LedgerPath)
 	if err != nil {
-		return res, settingError(SettingLedger, cfg.LedgerPath, err)
+		return res, &SettingError{Setting: SettingLedger, Path: cfg.LedgerPath, Err: err}
 	}
 	defer lg.Close()
 	if err := lg.BindAccount(ctx, ledger.AccountOf(cfg.BaseURL, cfg.APIKey)); err != nil {
-		return res, settingError(SettingLedger, cfg.LedgerPath, err)
+		return res, &SettingError{Setting: SettingLedger, Path: cfg.LedgerPath, Err: err}
 	}
-	cc := comeet.Config{BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, Secret: cfg.Secret,
-		MaxAttempts: cfg.MaxAttempts, Timeout: cfg.Timeout, Backoff: cfg.Backoff, Logger: cfg.Logger}
-	if lim := cfg.Rate.Limiter(cfg.SafetyMargin); lim != nil {
+	cc := cfg.ClientConfig(cfg.Logger)
+	if lim := cfg.Limiter(); lim != nil {
 		cc.Limiter = lim
 	}
 	client, err := comeet.NewClient(cc)
 	if err != nil {
-		return res, &ConfigError{Err: err}
+		return res, &SettingError{Err: err}
 	}
 	done, err := readVerified(cfg.ReportPath)
 	if err != nil {
-		return res, settingError(SettingReport, cfg.ReportPath, err)
+		return res, &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
 	}
 	out, err := openVerifyReport(cfg.ReportPath, len(done) == 0)
 	if err != nil {
-		return res, settingError(SettingReport, cfg.ReportPath, err)
+		return res, &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
 	}
 	v := &verifier{client: client, ledger: lg, out: csv.NewWriter(out), done: done, limit: cfg.Limit, res: &res}
 	runErr := v.run(ctx)
 	v.out.Flush()
 	if err := errors.Join(v.out.Error(), out.Close()); err != nil && runErr == nil {
-		runErr = settingError(SettingReport, cfg.ReportPath, err)
+		runErr = &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
 	}
 	return res, runErr
 }
@@ -181,13 +172,13 @@ func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
 			detail = fmt.Sprintf("the ledger has it in position %s, Comeet in %s", e.Key.PositionUID, pos)
 		}
 	case ctx.Err() != nil:
-		return ErrInterrupted
+		return fmt.Errorf("verify interrupted: %w", context.Canceled)
 	case errors.As(err, &ae) && ae.Code == comeet.CodeDuplicateCandidate:
 		verdict, detail = VerifyMerged, "merged into another candidate in Comeet"
 	case errors.As(err, &ae) && (ae.Code == comeet.CodeCandidateNotFound || ae.Code == comeet.CodeNotFound):
 		verdict, detail = VerifyDeleted, "deleted in Comeet (or never there)"
 	case errors.As(err, &ae) && ae.Kind().StopsRun():
-		return fmt.Errorf("%w: %v", ErrAuth, err)
+		return fmt.Errorf("verify: %w", err)
 	default:
 		verdict, detail = VerifyFailed, err.Error()
 	}
@@ -199,23 +190,24 @@ func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
 // whose answer was lost (the ledger shows it pending or failed) or a
 // second candidate for one key.
 func (v *verifier) lostAnswers(ctx context.Context) error {
-	recs, reply, err := v.client.ListCandidates(ctx, comeet.CandidateFilter{CreatedAfter: v.first.Add(-time.Minute)})
+	created, reply, err := v.client.CreatedSince(ctx, v.first.Add(-time.Minute))
 	v.res.Requests += reply.Attempts
 	if err != nil {
 		var ae *comeet.APIError
 		if errors.As(err, &ae) && ae.Kind().StopsRun() {
-			return fmt.Errorf("%w: %v", ErrAuth, err)
+			return fmt.Errorf("verify: %w", err)
 		}
 		if ctx.Err() != nil {
-			return ErrInterrupted
+			return fmt.Errorf("verify interrupted: %w", context.Canceled)
 		}
 		return v.line(comeet.Key{}, "", "", VerifyFailed, "", "", "listing the candidates created during the ledger's runs: "+err.Error())
 	}
+	recs := created.Records
 	for start := 0; start < len(recs); start += ledger.LookupBatch {
 		part := recs[start:min(start+ledger.LookupBatch, len(recs))]
 		keys := make([]comeet.Key, len(part))
 		for i, r := range part {
-			keys[i] = comeet.Key{PositionUID: r.PositionUID, PartnerCandidateID: r.PartnerCandidateID}
+			keys[i] = r.Key()
 		}
 		known, err := v.ledger.Lookup(ctx, keys)
 		if err != nil {

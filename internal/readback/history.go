@@ -1,4 +1,4 @@
-package importer
+package readback
 
 import (
 	"context"
@@ -27,11 +27,11 @@ type History struct {
 }
 
 // OpenHistory opens the ledger at path read-only. It cannot while an
-// import holds the ledger: a *ConfigError wrapping ledger.ErrLocked.
+// import holds the ledger: a *SettingError wrapping ledger.ErrLocked.
 func OpenHistory(ctx context.Context, path string) (*History, error) {
 	l, err := ledger.OpenReadOnly(ctx, path)
 	if err != nil {
-		return nil, settingError(SettingLedger, "", err)
+		return nil, &SettingError{Setting: SettingLedger, Err: err}
 	}
 	return &History{l: l}, nil
 }

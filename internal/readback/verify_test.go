@@ -1,36 +1,25 @@
-package importer
+package readback
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
-func (g *rig) verifyConfig(name string) VerifyConfig {
-	return VerifyConfig{
-		LedgerPath: g.cfg.WithDefaults().LedgerPath,
-		ReportPath: filepath.Join(g.dir, name),
-		BaseURL:    g.srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret,
-		MaxAttempts: 1, Backoff: quickBackoff, Logger: g.cfg.Logger,
-	}
-}
-
 func TestVerifyReportsWhatBecameOfEachCandidate(t *testing.T) {
-	g := newRig(t, comeettest.Options{})
-	g.cfg.Concurrency, g.cfg.MaxAttempts = 1, 1
-	g.writeInput(rigRows(1, 5))
-	_, lines := g.mustRun()
+	g := newRig(t)
+	g.writeInput(1, 5)
+	lines := g.mustRun()
 	uids := make([]string, len(lines))
 	for i, l := range lines {
 		uids[i] = l["candidate_uid"]
 	}
 	// Row 6's answer is lost: Comeet created it, the ledger says failed.
 	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultLostReply})
-	g.writeInput(rigRows(1, 6))
-	_, lines = g.mustRun()
-	wantRigOutcomes(t, lines, report.Skipped, report.Skipped, report.Skipped, report.Skipped, report.Skipped, report.Failed)
+	g.writeInput(1, 6)
+	lines = g.mustRun()
+	wantOutcomes(t, lines, report.Skipped, report.Skipped, report.Skipped, report.Skipped, report.Skipped, report.Failed)
 
 	g.srv.Delete(uids[1])
 	g.srv.Merge(uids[2], g.seed(9))
@@ -77,9 +66,8 @@ func TestVerifyReportsWhatBecameOfEachCandidate(t *testing.T) {
 }
 
 func TestVerifyLimit(t *testing.T) {
-	g := newRig(t, comeettest.Options{})
-	g.cfg.Concurrency = 1
-	g.writeInput(rigRows(1, 4))
+	g := newRig(t)
+	g.writeInput(1, 4)
 	g.mustRun()
 	before := len(g.srv.Requests())
 	vc := g.verifyConfig("verify.csv")

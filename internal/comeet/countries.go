@@ -43,6 +43,9 @@ var countryAliases = map[string]string{
 	"tanzania": "TZ", "bolivia": "BO", "venezuela": "VE", "micronesia": "FM",
 	"uae": "AE", "curacao": "CW", "reunion": "RE", "aland islands": "AX",
 	"saint barthelemy": "BL", "cote d'ivoire": "CI", "dr congo": "CD",
+	"korea": "KR", "republic of korea": "KR", "russian federation": "RU", "persia": "IR",
+	"viet nam": "VN", "lao": "LA", "czechia": "CZ", "the uk": "GB", "the us": "US",
+	"the usa": "US", "united states of america": "US", "u.k.": "GB",
 }
 
 func init() {
@@ -139,8 +142,8 @@ func CountryCode(name string) (string, bool) {
 // country's name in one of the languages agencies work in (Hebrew "ישראל",
 // German "Deutschland", Spanish "España", Russian "Россия", ...). Case,
 // accents, dots, apostrophes and runs of spaces or hyphens do not matter.
-// A name two countries share ("Congo", "Korea") is not recognised, so a
-// caller never sends a guess.
+// A name two countries share ("Congo") is not recognised, so a caller never
+// sends a guess; "Korea" is South Korea, as people mean it.
 func LookupCountry(s string) (code string, ok bool) {
 	s = strings.TrimSpace(s)
 	if len(s) == 2 {
@@ -232,7 +235,9 @@ var countryLookup = sync.OnceValue(func() map[string]string {
 })
 
 // ambiguousCountryNames are short names that more than one country goes by.
-var ambiguousCountryNames = []string{"congo", "korea", "virgin islands", "guinea republic", "st martin", "saint martin"}
+// "Korea" is not among them: in a candidate's address it means South Korea
+// (countryAliases), as people use it.
+var ambiguousCountryNames = []string{"congo", "virgin islands", "guinea republic", "st martin", "saint martin"}
 
 // foldCountry folds a country name for lookup: lower case, accents
 // removed, dots and apostrophes dropped, every other run of non-letters

@@ -46,7 +46,7 @@ func TestLookupCountry(t *testing.T) {
 		{"מצרים", "EG"},
 		// Not recognised: ambiguous, unknown, or not a country.
 		{"Congo", ""},
-		{"Korea", ""},
+		{"Korea", "KR"}, // South Korea, as people mean it
 		{"Atlantis", ""},
 		{"Europe", ""},
 		{"XK", ""},
@@ -83,5 +83,23 @@ func TestClosestCountry(t *testing.T) {
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("ClosestCountry(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
 		}
+	}
+}
+
+// Names that stand for one country in common use are recognised as the
+// country people mean.
+func TestLookupCountryCommonNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"Korea": "KR", "South Korea": "KR", "KOREA": "KR", "North Korea": "KP", "Russia": "RU",
+		"Iran": "IR", "Vietnam": "VN", "Viet Nam": "VN", "Bolivia": "BO", "Venezuela": "VE",
+		"Tanzania": "TZ", "Syria": "SY", "Laos": "LA", "Moldova": "MD", "Czechia": "CZ",
+		"UK": "GB", "USA": "US", "United States": "US", "Holland": "NL", "Taiwan": "TW",
+	} {
+		if got, ok := LookupCountry(in); !ok || got != want {
+			t.Errorf("LookupCountry(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := LookupCountry("Congo"); ok {
+		t.Errorf("LookupCountry(Congo) = %q: two countries answer to it", got)
 	}
 }

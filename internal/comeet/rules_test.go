@@ -622,7 +622,7 @@ func TestCountryCode(t *testing.T) {
 		{"USA", "US", true},
 		{"UK", "GB", true},
 		{"Bolivia", "BO", true},
-		{"Korea", "", false}, // two countries share the short form
+		{"Korea", "KR", true}, // South Korea, as people mean it
 		{"Narnia", "", false},
 		{"", "", false},
 	} {

@@ -22,6 +22,7 @@ type checker struct {
 	rules  *comeet.Rules
 	cells  *cellUse     // nil: no workbook notes to apply
 	seed   maphash.Seed // for keyHash, shared with the admitter's keySet
+	words  wording      // a warning of the mapping's in the sheet's terms
 	// names resolves a position named by its name to its uid: listed
 	// when the run opens (Config.CheckPositions) or when an import's first
 	// row names a position; nil on a dry run that does not check positions.
@@ -45,7 +46,10 @@ func (k *checker) check(rw *row) {
 		}
 		rw.warnings = warnings
 	}
-	cand, problems := k.binder.Candidate(rec.Fields)
+	cand, problems, warns := k.binder.Map(rec.Fields)
+	for _, w := range k.located(rec.Fields, warns) {
+		rw.warnings = append(rw.warnings, k.words.problem(rec.Fields, w))
+	}
 	if cand == nil {
 		rw.finish(report.Invalid, firstCode(problems), joinProblems(problems))
 		return

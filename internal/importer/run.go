@@ -155,7 +155,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	}
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
-		checker: &checker{binder: binder, files: files, rules: cfg.Rules, cells: newCellUse(binder, r.src.Header()), seed: maphash.MakeSeed()},
+		checker: &checker{binder: binder, files: files, rules: cfg.Rules, cells: newCellUse(binder, r.src.Header()), seed: maphash.MakeSeed(), words: wording{header: r.src.Header()}},
 		admitter: &admitter{
 			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
 			words:    wording{header: r.src.Header()},

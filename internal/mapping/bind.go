@@ -193,6 +193,15 @@ func (b *Binder) Map(fields []string) (c *comeet.Candidate, problems, warnings [
 		if v == "" {
 			continue
 		}
+		if placeholderApplies(s.target.kind) && isPlaceholder(s.target.kind, v) && !s.values.maps(v) {
+			p, required := b.placeholder(s, v)
+			if required {
+				problems = append(problems, p)
+			} else {
+				warnings = append(warnings, p)
+			}
+			continue
+		}
 		if s.values != nil {
 			mapped, outcome := s.values.apply(v)
 			switch outcome {

@@ -95,13 +95,44 @@ func SuggestFrom(header []string, sample [][]string) *Proposal {
 	pr.Unplaced = p.unplaced()
 	for _, r := range pr.Mapping.Rules {
 		t, _ := parseField(r.Field)
-		if t.kind != kindProspectStatus && t.kind != kindCountry {
+		column := slices.Index(p.columns, r.Column)
+		if r.Column == "" || column < 0 {
 			continue
 		}
-		column := slices.Index(p.columns, r.Column)
-		pr.proposeValues(t, r.Column, distinctValues(sample, column))
+		vs := pr.notePlaceholders(t, r.Column, distinctValues(sample, column))
+		if t.kind == kindProspectStatus || t.kind == kindCountry {
+			pr.proposeValues(t, r.Column, vs)
+		}
 	}
 	return pr
+}
+
+// notePlaceholders says once what becomes of a column's placeholders ("N/A",
+// "Remote" in a country column): an optional field is sent without them, a
+// required one makes the row invalid. It returns the other values.
+func (pr *Proposal) notePlaceholders(t target, column string, vs []distinctValue) []distinctValue {
+	if !placeholderApplies(t.kind) {
+		return vs
+	}
+	var found []string
+	rest := vs[:0:0]
+	for _, v := range vs {
+		if isPlaceholder(t.kind, v.text) {
+			found = append(found, v.text)
+		} else {
+			rest = append(rest, v)
+		}
+	}
+	switch {
+	case len(found) == 0:
+	case requiredKind(t.kind):
+		pr.Notes = append(pr.Notes, fmt.Sprintf("%s in column %q: placeholders, not values: rows holding them are invalid (%s is required)",
+			quoteList(found), column, t.name()))
+	default:
+		pr.Notes = append(pr.Notes, fmt.Sprintf("%s in column %q: placeholders, sent without %s (the report notes each row)",
+			quoteList(found), column, fieldWords(t.kind)))
+	}
+	return rest
 }
 
 // dropLoneSourceContact unplaces source contact columns unless both the

@@ -133,6 +133,16 @@ func newValueMap(t target, values []ValueMap) *valueMap {
 	return vm
 }
 
+// maps reports whether a value line of the field maps v itself (a "*"
+// line does not count); false for a nil map.
+func (vm *valueMap) maps(v string) bool {
+	if vm == nil || vm.to == nil {
+		return false
+	}
+	_, ok := vm.to[foldValue(v)]
+	return ok
+}
+
 // configured reports whether the field has value lines.
 func (vm *valueMap) configured() bool { return vm.to != nil || vm.hasAny }
 

@@ -29,9 +29,9 @@ type row struct {
 	known    ledger.Known
 	knownErr error
 	hash     string
-	// update is set by the admitter for a changed row already in Comeet:
-	// the worker updates it rather than creating it.
-	update bool
+	// plan is set by the admitter for a changed row already in Comeet that
+	// import updates: the worker sends it rather than creating the row.
+	plan *updatePlan
 	// keyHash is the hash of the candidate's key, for the duplicate check.
 	keyHash uint64
 	// warnings are what the row's outcome message says when it has none

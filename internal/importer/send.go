@@ -39,7 +39,7 @@ type sender struct {
 
 // sendRow creates rw's candidate, or updates it when the admitter decided so.
 func (s *sender) sendRow(ctx context.Context, rw *row) error {
-	if rw.update && s.updater != nil {
+	if rw.plan != nil {
 		return s.updater.send(ctx, rw)
 	}
 	return s.send(ctx, rw)

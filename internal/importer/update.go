@@ -304,25 +304,23 @@ func (p *updatePlan) describe() string {
 	return fmt.Sprintf("in Comeet as %s; ", p.entry.CandidateUID) + strings.Join(parts, "; ")
 }
 
-// admitUpdate decides a changed row already in Comeet: the limit applies
-// as to a create; a dry run reports what the update would send.
+// admitUpdate decides a changed row already in Comeet, for validate and
+// import alike: it plans the update here, so that a row with nothing the
+// API can send is skipped before the limit counts it, and the worker sends
+// exactly the plan the dry run describes.
 func (a *admitter) admitUpdate(ctx context.Context, rw *row) (decision, bool) {
-	if a.limit > 0 && a.cleared >= a.limit {
-		rw.finish(report.Skipped, "", fmt.Sprintf("changed, not updated: --limit %d reached", a.limit))
-		return decideSkip, true
-	}
-	if !a.dryRun {
-		a.cleared++
-		rw.update = true
-		return decideUpdate, true
-	}
 	p, err := a.updater.plan(ctx, rw)
 	if err != nil {
 		rw.finish(report.Failed, "ledger", fmt.Sprintf("not updated: reading the ledger: %v", err))
 		return decideFail, true
 	}
+	rw.res.CandidateUID = p.entry.CandidateUID
 	if p.empty() {
 		rw.finish(report.Skipped, "", fmt.Sprintf("already in Comeet as %s; changed, but nothing the API can send: %s", p.entry.CandidateUID, p.notSent()))
+		return decideSkip, true
+	}
+	if a.limit > 0 && a.cleared >= a.limit {
+		rw.finish(report.Skipped, "", fmt.Sprintf("changed, not updated: --limit %d reached", a.limit))
 		return decideSkip, true
 	}
 	a.cleared++
@@ -330,25 +328,20 @@ func (a *admitter) admitUpdate(ctx context.Context, rw *row) (decision, bool) {
 		a.planned.Update++
 	}
 	a.planned.Files += len(p.files)
+	if !a.dryRun {
+		rw.plan = p
+		return decideUpdate, true
+	}
 	rw.finish(report.Valid, "", p.describe())
 	return decideValid, true
 }
 
-// send updates rw's candidate and records the result. It returns ErrAuth
+// send sends rw's plan, as the admitter made it, and records the result. It returns ErrAuth
 // when Comeet refused the credentials, ErrLedger when the ledger could not
 // record an update that was applied.
 func (u *updater) send(ctx context.Context, rw *row) error {
-	p, err := u.plan(ctx, rw)
-	if err != nil {
-		rw.finish(report.Failed, "ledger", fmt.Sprintf("not updated: reading the ledger: %v", err))
-		return nil
-	}
+	p := rw.plan
 	uid := p.entry.CandidateUID
-	rw.res.CandidateUID = uid
-	if p.empty() {
-		rw.finish(report.Skipped, "", fmt.Sprintf("already in Comeet as %s; changed, but nothing the API can send: %s", uid, p.notSent()))
-		return nil
-	}
 	var done []string // what was applied, for the message
 	applied := false
 	if p.patch != nil {

@@ -79,7 +79,7 @@ func run(path string, rows int, baseURL, apiKey string, workers int) error {
 
 func write(ctx context.Context, l *ledger.Ledger, i int) error {
 	c := gen.RowAt(i).Candidate()
-	e := ledger.Entry{Key: c.Key(), RowHash: ledger.Fingerprint(c), Sent: ledger.SentOf(c),
+	e := ledger.Entry{Key: c.Key(), RowHash: l.Fingerprint(c), Sent: l.SentOf(c),
 		Row: i + 1, Line: i + 2, Source: "candidates.csv"}
 	if err := l.Begin(ctx, e); err != nil {
 		return err

@@ -47,20 +47,21 @@ func (k *recaller) recall(b *batch) {
 			continue
 		}
 		rw.known = known[i]
-		recorded := func(f *comeet.File) (string, bool) { return recordedDigest(f, known[i].Files) }
+		recorded := func(f *comeet.File) (string, bool) { return recordedDigest(k.ledger, f, known[i].Files) }
 		rw.problems = append(rw.problems, k.checker.located(rw.rec.Fields, k.files.Digest(rw.cand, recorded))...)
-		rw.hash = ledger.Fingerprint(rw.cand)
+		rw.hash = k.ledger.Fingerprint(rw.cand)
 	}
 }
 
 // recordedDigest returns the digest the ledger holds for f when f's path,
 // size and modification time are the ones recorded with it.
-func recordedDigest(f *comeet.File, known []ledger.SentFile) (string, bool) {
-	if f.ModTime.IsZero() {
+func recordedDigest(l *ledger.Ledger, f *comeet.File, known []ledger.SentFile) (string, bool) {
+	if f.ModTime.IsZero() || len(known) == 0 {
 		return "", false
 	}
+	path := l.FileOf("", f).Path
 	for _, k := range known {
-		if k.Path == f.Path && k.Size == f.Size && k.ModTime == f.ModTime.UnixNano() && k.SHA256 != "" {
+		if k.Path == path && k.Size == f.Size && k.ModTime == f.ModTime.UnixNano() && k.SHA256 != "" {
 			return k.SHA256, true
 		}
 	}

@@ -274,7 +274,6 @@ func (r *run) openLedger(ctx context.Context) (*ledger.Ledger, error) {
 		return nil, settingError(SettingLedger, path, err)
 	}
 	r.closers = append(r.closers, l.Close)
-	l.Recall(ctx) // read while the input is read: each row's look-up is then in memory
 	if r.cfg.DryRun && r.cfg.APIKey == "" {
 		return l, nil // without an api key a dry run cannot name the account
 	}

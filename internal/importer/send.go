@@ -54,10 +54,7 @@ func (s *sender) sendRow(ctx context.Context, rw *row) error {
 // and right before it leaves (comeet.BeforeSend), so a row that only waited
 // is not counted as sent. A ledger that cannot record (ledger.ErrWrite)
 // stops the run (ErrLedger): the row is not sent when its pending entry
-// failed, and a row whose answer could not be recorded says so. The answer
-// is recorded without waiting for its commit (ledger.FinishLater): an
-// earlier answer that failed to commit stops the run at the next row's
-// pending entry, or at the ledger's Close.
+// failed, and a row whose answer could not be recorded says so.
 func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
 	if found, fatal := s.findLost(ctx, rw); found {
 		return fatal
@@ -65,7 +62,7 @@ func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
 	var opts []comeet.CreateOption
 	begun := false
 	if s.ledger != nil {
-		rw.sent = ledger.SentOf(rw.cand)
+		rw.sent = s.ledger.SentOf(rw.cand)
 		opts = append(opts, comeet.BeforeSend(func(ctx context.Context) error {
 			if err := s.ledger.Begin(ctx, s.entry(rw, ledger.StatePending)); err != nil {
 				return err
@@ -85,11 +82,7 @@ func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
 	if s.ledger != nil && begun {
 		e := s.entry(rw, ledger.StateDone)
 		e.Response = reply.Created
-		// The answer is committed with the next group, without waiting: a
-		// kill before then leaves the entry pending, and the next run's
-		// 409 (or list of recent creations) finds the candidate. A failure
-		// to commit it stops the run at the next Begin, or at Close.
-		if err := s.ledger.FinishLater(e); err != nil {
+		if err := s.ledger.Finish(ctx, e); err != nil {
 			s.log.Error().Err(err).Int("row", rw.rec.Row).Msg("ledger: recording the answer failed; a re-run will send this row again and get a conflict")
 			rw.res.Message = strings.TrimPrefix(rw.res.Message+"; the ledger could not record this answer: a re-run sends the row again", "; ")
 			if fatal == nil {

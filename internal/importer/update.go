@@ -95,7 +95,7 @@ func (u *updater) plan(ctx context.Context, rw *row) (*updatePlan, error) {
 		return nil, errors.New("the ledger lost the entry it looked up")
 	}
 	p := &updatePlan{entry: e, list: patchListName(u.allowed)}
-	now := ledger.SentOf(rw.cand)
+	now := u.ledger.SentOf(rw.cand)
 	changed := changedFields(e.Sent.Fields, now.Fields)
 	var patch comeet.Patch
 	c := rw.cand
@@ -104,7 +104,7 @@ func (u *updater) plan(ctx context.Context, rw *row) (*updatePlan, error) {
 			p.refused = append(p.refused, f)
 			continue
 		}
-		if !setPatchField(&patch, f, c, e.Sent.Fields) {
+		if !setPatchField(&patch, f, c, e.Sent.Fields, now.Fields) {
 			p.uncleared = append(p.uncleared, f)
 			continue
 		}
@@ -114,7 +114,7 @@ func (u *updater) plan(ctx context.Context, rw *row) (*updatePlan, error) {
 		patch.UpdatedBy = &comeet.UpdatedBy{Type: comeet.UpdatedByApp, Name: "comeet-import"}
 		p.patch = &patch
 	}
-	p.files, p.removedFiles = changedFiles(e.Sent.Files, c)
+	p.files, p.removedFiles = changedFiles(u.ledger, e.Sent.Files, c)
 	return p, nil
 }
 
@@ -157,7 +157,7 @@ func topField(name string) string {
 
 // setPatchField sets field f of the patch to c's value. It returns false
 // for a nested value emptied in the row, which a PATCH cannot empty.
-func setPatchField(p *comeet.Patch, f string, c *comeet.Candidate, was map[string]string) bool {
+func setPatchField(p *comeet.Patch, f string, c *comeet.Candidate, was, now map[string]string) bool {
 	str := func(v string) *string { return &v }
 	switch f {
 	case "first_name":
@@ -205,7 +205,7 @@ func setPatchField(p *comeet.Patch, f string, c *comeet.Candidate, was map[strin
 		// Only the keys that changed; one gone from the row is sent empty.
 		m := map[string]string{}
 		for k, v := range c.CustomFields {
-			if was["custom_fields."+k] != v {
+			if was["custom_fields."+k] != now["custom_fields."+k] {
 				m[k] = v
 			}
 		}
@@ -230,17 +230,18 @@ func setPatchField(p *comeet.Patch, f string, c *comeet.Candidate, was map[strin
 // the files Comeet holds that c no longer names. Each slot (resume,
 // picture, files) is a set compared by content (size and SHA-256), never
 // by place in the cell: files put in another order are not added again.
-func changedFiles(held []ledger.SentFile, c *comeet.Candidate) (add []slotFile, removed []string) {
+func changedFiles(l *ledger.Ledger, held []ledger.SentFile, c *comeet.Candidate) (add []slotFile, removed []string) {
 	var want []slotFile
 	eachFile(c, func(sf slotFile) {
-		if !slices.ContainsFunc(held, sf.in) && !slices.ContainsFunc(add, sf.same) {
+		in := func(h ledger.SentFile) bool { return sf.in(l, h) }
+		if !slices.ContainsFunc(held, in) && !slices.ContainsFunc(add, sf.same) {
 			add = append(add, sf)
 		}
 		want = append(want, sf)
 	})
 	for _, h := range held {
-		if !slices.ContainsFunc(want, func(sf slotFile) bool { return sf.in(h) }) && !filledSlot(want, h) {
-			removed = append(removed, fmt.Sprintf("%s (%s)", h.Name, slotOf(h.Slot)))
+		if !slices.ContainsFunc(want, func(sf slotFile) bool { return sf.in(l, h) }) && !filledSlot(want, h) {
+			removed = append(removed, h.Slot) // the ledger keeps no file name
 		}
 	}
 	return add, removed
@@ -271,10 +272,11 @@ const (
 func slotOf(recorded string) string { return topField(recorded) }
 
 // in reports whether h, a file Comeet holds, is sf: same slot, same bytes
-// (or, recorded before digests, same name and size).
-func (sf slotFile) in(h ledger.SentFile) bool {
+// (or, recorded without a SHA-256, same name and size).
+func (sf slotFile) in(l *ledger.Ledger, h ledger.SentFile) bool {
 	f := sf.file
-	return slotOf(h.Slot) == sf.slot && h.Size == f.Size && h.SHA256 == f.SHA256 && (h.SHA256 != "" || h.Name == f.Name)
+	return slotOf(h.Slot) == sf.slot && h.Size == f.Size && h.SHA256 == f.SHA256 &&
+		(h.SHA256 != "" || h.Name == l.FileOf(sf.slot, f).Name)
 }
 
 // same reports whether o is the same file as sf in the same slot.
@@ -355,7 +357,7 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 		applied = true
 		done = append(done, "updated "+strings.Join(p.fields, ", "))
 	}
-	sent := mergeSent(p.entry.Sent, ledger.SentOf(rw.cand), p.fields)
+	sent := mergeSent(p.entry.Sent, u.ledger.SentOf(rw.cand), p.fields)
 	var refused []string
 	refusedCode := ""
 	retry := false // a file failed for a reason that may pass: keep the old fingerprint
@@ -385,7 +387,7 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 		}
 		applied = true
 		done = append(done, fmt.Sprintf("added file %s (%s)", sf.file.Name, sf.slot))
-		sent.Files = putSentFile(sent.Files, sf)
+		sent.Files = putSentFile(u.ledger, sent.Files, sf)
 	}
 	msg := strings.Join(append(append(done, refused...), nonEmpty(p.notSent())...), "; ")
 	if !applied {
@@ -492,7 +494,7 @@ func mergeSent(was, now ledger.Sent, fields []string) ledger.Sent {
 
 // putSentFile records sf among the files Comeet holds: a resume or a
 // picture in its slot, a file as the next files[n].
-func putSentFile(files []ledger.SentFile, sf slotFile) []ledger.SentFile {
+func putSentFile(l *ledger.Ledger, files []ledger.SentFile, sf slotFile) []ledger.SentFile {
 	f := sf.file
 	slot := sf.slot
 	if slot == slotFiles {
@@ -504,9 +506,6 @@ func putSentFile(files []ledger.SentFile, sf slotFile) []ledger.SentFile {
 		}
 		slot = fmt.Sprintf("files[%d]", n)
 	}
-	rec := ledger.SentFile{Slot: slot, Name: f.Name, Path: f.Path, Size: f.Size, SHA256: f.SHA256}
-	if !f.ModTime.IsZero() {
-		rec.ModTime = f.ModTime.UnixNano()
-	}
+	rec := l.FileOf(slot, f)
 	return append(files, rec)
 }

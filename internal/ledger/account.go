@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 )
@@ -19,7 +21,8 @@ type Account struct {
 	// ID is a digest of the base URL and the api key; the key itself is
 	// never stored.
 	ID string
-	// BaseURL is kept in clear, to say in an error which account it was.
+	// BaseURL is kept, without user information, to say in an error which
+	// account it was.
 	BaseURL string
 }
 
@@ -57,12 +60,12 @@ func (l *Ledger) BindAccount(ctx context.Context, a Account) error {
 		return nil
 	case id != "":
 		return fmt.Errorf("%w: it was filled against %s with another api key or base URL than this run's (%s); give this run its own --ledger",
-			ErrOtherAccount, url, a.BaseURL)
+			ErrOtherAccount, redactURL(url), redactURL(a.BaseURL))
 	case l.readOnly:
 		return nil
 	}
 	_, err = l.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)`,
-		metaAccountID, a.ID, metaAccountURL, a.BaseURL)
+		metaAccountID, a.ID, metaAccountURL, redactURL(a.BaseURL))
 	if err != nil {
 		return fmt.Errorf("record ledger account: %w", err)
 	}
@@ -78,4 +81,19 @@ func (l *Ledger) account(ctx context.Context) (id, url string, err error) {
 		return "", "", err
 	}
 	return nid.String, nurl.String, nil
+}
+
+// redactURL returns raw without user information (a password), for keeping
+// or showing a base URL: "https://u:pass@host" becomes "https://host". A
+// text that does not parse is cut after its last '@'.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.LastIndexByte(raw, '@'); i >= 0 {
+			return raw[i+1:]
+		}
+		return raw
+	}
+	u.User = nil
+	return u.String()
 }

@@ -14,11 +14,12 @@ import (
 // The fields and files records are small binary encodings, a fraction of
 // the JSON they replace (schema version 3):
 //
-//	fields:  uvarint count, then per field: a code byte (the name's index in
-//	         fieldNames plus one, or 0 followed by the name as a string)
-//	         and the value as a string. The key's two fields are left out:
-//	         the key columns hold them.
-//	files:   uvarint count, then per file: slot, name, path (strings),
+//	fields:  a flags byte (schema 3's key flags; 0), uvarint count, then per
+//	         field: a code byte (the name's index in fieldNames plus one, or
+//	         0 followed by the name as a string) and the value's keyed
+//	         digest as a string (schema 3: the value itself).
+//	files:   uvarint count, then per file: slot, the name's and the path's
+//	         keyed digests (schema 3: name and path) as strings,
 //	         uvarint size, varint mtime (Unix nanoseconds, 0 unknown) and
 //	         the digest: a byte 0 (none), 1 (32 raw bytes of a lower-case
 //	         hex SHA-256) or 2 (the text as a string).
@@ -93,31 +94,20 @@ func (d *decoder) count() int {
 }
 
 // Key flags of the fields record: the key's fields were sent with the
-// key's values, and are left out of the record.
+// key's values, and are left out of the record. Only schema 3 set them:
+// schema 4 keeps no field of the key in the record (Ledger.SentOf).
 const (
 	keyPosition = 1 << iota
 	keyPartnerID
 )
 
-func encodeFields(fields map[string]string, key comeet.Key) []byte {
+func encodeFields(fields map[string]string) []byte {
 	if fields == nil {
 		return nil
 	}
-	var flags byte
-	if v, ok := fields["position_uid"]; ok && v == key.PositionUID {
-		flags |= keyPosition
-	}
-	if v, ok := fields["partner_candidate_id"]; ok && v == key.PartnerCandidateID {
-		flags |= keyPartnerID
-	}
-	skip := func(k string) bool {
-		return (k == "position_uid" && flags&keyPosition != 0) ||
-			(k == "partner_candidate_id" && flags&keyPartnerID != 0)
-	}
-	names := slices.DeleteFunc(slices.Sorted(maps.Keys(fields)), skip)
-	e := encoder{b: []byte{flags}}
-	e.uint(uint64(len(names)))
-	for _, k := range names {
+	e := encoder{b: []byte{0}}
+	e.uint(uint64(len(fields)))
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if c, ok := fieldCodes[k]; ok {
 			e.b = append(e.b, c)
 		} else {
@@ -223,37 +213,33 @@ func decodeFiles(b []byte) ([]SentFile, error) {
 }
 
 // Flags of the response record: what was left out because another column
-// holds it.
+// holds it. Schema 4 never keeps the source contact (noContact): it is
+// personal data, and nothing reads it back.
 const (
 	sameUID      = 1 << iota // the uid is candidate_uid
 	samePosition             // the position is the key's
-	sameContact              // the source contact is the one sent
+	sameContact              // the source contact is the one sent (schema 3)
 	sameTime                 // time_last_status_changed is time_created
-	noContact                // the answer had no source contact
+	noContact                // no source contact kept
 )
 
-// encodeResponse returns the response record of r (schema 3): a flags byte,
-// then uid, position_uid, the source contact's full name, email and phone
-// (each left out when a flag says another column holds it), time_created,
-// time_last_status_changed, status, and the current then the completed
-// steps, each list a uvarint count of (name, type, time_scheduled,
-// time_completed). nil (SQL NULL) for no answer.
-func encodeResponse(r *comeet.Created, candidateUID string, key comeet.Key, fields map[string]string) (any, error) {
+// encodeResponse returns the response record of r: a flags byte, then
+// uid and position_uid (each left out when a flag says another column
+// holds it), time_created, time_last_status_changed, status, and the
+// current then the completed steps, each list a uvarint count of (name,
+// type, time_scheduled, time_completed). nil (SQL NULL) for no answer.
+// (Schema 3 also kept the source contact's full name, email and phone
+// after position_uid.)
+func encodeResponse(r *comeet.Created, candidateUID string, key comeet.Key) any {
 	if r == nil {
-		return nil, nil
+		return nil
 	}
-	var flags byte
+	flags := byte(noContact)
 	if r.UID == candidateUID {
 		flags |= sameUID
 	}
 	if r.PositionUID == key.PositionUID {
 		flags |= samePosition
-	}
-	switch sc := r.SourceContact; {
-	case sc == nil:
-		flags |= noContact
-	case fields != nil && *sc == sentContact(fields):
-		flags |= sameContact
 	}
 	if r.TimeLastStatusChanged == r.TimeCreated {
 		flags |= sameTime
@@ -264,11 +250,6 @@ func encodeResponse(r *comeet.Created, candidateUID string, key comeet.Key, fiel
 	}
 	if flags&samePosition == 0 {
 		e.str(r.PositionUID)
-	}
-	if flags&(sameContact|noContact) == 0 {
-		e.str(r.SourceContact.FullName)
-		e.str(r.SourceContact.Email)
-		e.str(r.SourceContact.Phone)
 	}
 	e.str(r.TimeCreated)
 	if flags&sameTime == 0 {
@@ -284,7 +265,7 @@ func encodeResponse(r *comeet.Created, candidateUID string, key comeet.Key, fiel
 			e.str(st.TimeCompleted)
 		}
 	}
-	return e.b, nil
+	return e.b
 }
 
 func decodeResponse(b []byte, candidateUID string, key comeet.Key, fields map[string]string) (*comeet.Created, error) {
@@ -336,9 +317,9 @@ func sentContact(fields map[string]string) comeet.SourceContact {
 
 // encodeDoubt is d as its two columns, each NULL when empty: the fields
 // as a fields record, the files as a files record.
-func encodeDoubt(d Doubt, key comeet.Key) (fields, files any) {
+func encodeDoubt(d Doubt) (fields, files any) {
 	if len(d.Fields) > 0 {
-		fields = encodeFields(d.Fields, key)
+		fields = encodeFields(d.Fields)
 	}
 	if len(d.Files) > 0 {
 		files = encodeFiles(d.Files)
@@ -346,8 +327,8 @@ func encodeDoubt(d Doubt, key comeet.Key) (fields, files any) {
 	return fields, files
 }
 
-func decodeDoubt(fields, files []byte, key comeet.Key) (d Doubt, err error) {
-	if d.Fields, err = decodeFields(fields, key); err == nil {
+func decodeDoubt(fields, files []byte) (d Doubt, err error) {
+	if d.Fields, err = decodeFields(fields, comeet.Key{}); err == nil {
 		d.Files, err = decodeFiles(files)
 	}
 	if err != nil {

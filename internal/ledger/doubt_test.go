@@ -10,8 +10,7 @@ import (
 )
 
 // TestStepRecordsDoubtUntilSettled: a Step before an update's requests
-// puts its doubt on disk, where Get and Lookup (SQLite and Recall's index)
-// see it; a StepLater after an answer records the file in the entry and
+// puts its doubt on disk, where Get and Lookup see it; a Step after an answer records the file in the entry and
 // takes it out of the doubt; Finish with an empty doubt settles it, and a
 // Begin (a create sent again) clears it.
 func TestStepRecordsDoubtUntilSettled(t *testing.T) {
@@ -43,8 +42,8 @@ func TestStepRecordsDoubtUntilSettled(t *testing.T) {
 	// The file's answer came: recorded in the entry, out of the doubt.
 	step.Sent.Files = append(step.Sent.Files, added)
 	step.Doubt.Files = nil
-	if err := l.StepLater(step); err != nil {
-		t.Fatalf("StepLater: %v", err)
+	if err := l.Step(ctx, step); err != nil {
+		t.Fatalf("Step after the answer: %v", err)
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
@@ -56,10 +55,8 @@ func TestStepRecordsDoubtUntilSettled(t *testing.T) {
 	defer l.Close()
 	got = mustGet(t, l, e.Key)
 	if !reflect.DeepEqual(got.Sent.Files, step.Sent.Files) || got.Doubt.Files != nil || len(got.Doubt.Fields) != 2 {
-		t.Fatalf("after StepLater and Close: files %+v, doubt %+v; want the file recorded and only the fields in doubt", got.Sent.Files, got.Doubt)
+		t.Fatalf("after the second Step and Close: files %+v, doubt %+v; want the file recorded and only the fields in doubt", got.Sent.Files, got.Doubt)
 	}
-	l.Recall(ctx)
-	<-l.mem.Load().ready // the index answers, not SQLite
 	wantInDoubt(t, l, e.Key, true)
 
 	got.Doubt = Doubt{}

@@ -77,8 +77,8 @@ type Entry struct {
 // of the candidate settles it, so a re-run neither adds a file twice nor
 // trusts the recorded values of fields an update may have changed.
 type Doubt struct {
-	// Fields are the values of a PATCH whose answer was lost, by dotted
-	// name as in Sent.Fields.
+	// Fields are the digests of the values of a PATCH whose answer was
+	// lost, by dotted name as in Sent.Fields (Ledger.SentOf).
 	Fields map[string]string
 	// Files are the files POSTed to the candidate whose answers were lost.
 	Files []SentFile

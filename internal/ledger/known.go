@@ -26,8 +26,12 @@ const knownSchema = `CREATE TABLE IF NOT EXISTS known_problems (
 	PRIMARY KEY (fingerprint, error_code)
 ) STRICT`
 
+// problemName is the name a known problem's fingerprint is digested under.
+const problemName = "problem"
+
 // KnownProblem is an invalid row as the ledger remembers it: the
-// fingerprint of its cells, its error code and, when it has one, its key.
+// fingerprint of its cells (kept as a keyed digest of the one given), its
+// error code and, when it has one, its key.
 type KnownProblem struct {
 	Fingerprint string
 	ErrorCode   string
@@ -73,7 +77,7 @@ func (k *KnownProblems) Has(ctx context.Context, p KnownProblem) (bool, error) {
 		return false, nil
 	}
 	var one int
-	err := k.has.QueryRowContext(ctx, p.Fingerprint, p.ErrorCode).Scan(&one)
+	err := k.has.QueryRowContext(ctx, k.l.Digest(problemName, p.Fingerprint), p.ErrorCode).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -110,7 +114,7 @@ func (k *KnownProblems) Remember(ctx context.Context, ps []KnownProblem, replace
 	defer ins.Close()
 	now := k.l.now().UnixNano()
 	for _, p := range ps {
-		if _, err := ins.ExecContext(ctx, p.Fingerprint, p.ErrorCode, p.Key.PositionUID, p.Key.PartnerCandidateID, now); err != nil {
+		if _, err := ins.ExecContext(ctx, k.l.Digest(problemName, p.Fingerprint), p.ErrorCode, p.Key.PositionUID, p.Key.PartnerCandidateID, now); err != nil {
 			return fmt.Errorf("ledger: remember problems: %w", err)
 		}
 	}

@@ -72,11 +72,16 @@ func TestMigrateFromVersion2(t *testing.T) {
 		t.Fatalf("Open an old ledger: %v", err)
 	}
 	defer l.Close()
+	// Values become digests; a version-1 fingerprint, messages and the
+	// answer's source contact go.
 	wantDone := done
-	wantDone.RowHash = "\x01" + done.RowHash
+	wantDone.RowHash, wantDone.Message, wantDone.Sent = "", "", digestSent(l, done.Sent)
+	resp := *done.Response
+	resp.SourceContact, wantDone.Response = nil, &resp
 	if got := mustGet(t, l, done.Key); !reflect.DeepEqual(got, wantDone) {
 		t.Errorf("migrated entry:\ngot  %+v\nwant %+v", got, wantDone)
 	}
+	pending.Sent = digestSent(l, pending.Sent)
 	if got := mustGet(t, l, pending.Key); !reflect.DeepEqual(got, pending) {
 		t.Errorf("migrated pending entry:\ngot  %+v\nwant %+v", got, pending)
 	}
@@ -111,7 +116,7 @@ func TestLookup(t *testing.T) {
 		if i%3 == 0 {
 			continue // not in the ledger
 		}
-		e := Entry{Key: key(i), RowHash: Fingerprint(&comeet.Candidate{FirstName: strconv.Itoa(i)}),
+		e := Entry{Key: key(i), RowHash: l.Fingerprint(&comeet.Candidate{FirstName: strconv.Itoa(i)}),
 			Sent: Sent{Files: []SentFile{{Slot: "resume", Name: "cv.pdf", Path: "cv.pdf", Size: int64(i), ModTime: 7, SHA256: sha(i)}}}}
 		if err := l.Begin(ctx, e); err != nil {
 			t.Fatal(err)
@@ -269,7 +274,7 @@ func dirNames(t *testing.T, dir string) []string {
 }
 
 // A write the file cannot take (SQLite's max_page_count reached, as on a
-// full disk) fails with ErrWrite, for every caller of the group.
+// full disk) fails with ErrWrite, for every caller.
 func TestWriteFailureIsErrWrite(t *testing.T) {
 	ctx := context.Background()
 	l, _ := openTemp(t)
@@ -281,7 +286,7 @@ func TestWriteFailureIsErrWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := fullEntry()
-	big.Message = strings.Repeat("x", 1<<16)
+	big.Source = strings.Repeat("x", 1<<16)
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -326,7 +331,9 @@ func TestEachFieldMatchesJSON(t *testing.T) {
 	}
 	empty := &comeet.Candidate{Address: &comeet.Address{}, SourceContact: &comeet.SourceContact{}}
 	for _, c := range []*comeet.Candidate{full, empty} {
-		if got, want := fieldsOf(c), jsonFields(t, c); !reflect.DeepEqual(got, want) {
+		got := map[string]string{}
+		eachField(c, func(name, value string) { got[name] = value })
+		if want := jsonFields(t, c); !reflect.DeepEqual(got, want) {
 			t.Errorf("eachField:\ngot  %v\nwant %v (from the JSON body)", got, want)
 		}
 	}
@@ -372,12 +379,17 @@ func TestFingerprintIsStable(t *testing.T) {
 	c := &comeet.Candidate{PositionUID: "11.11", PartnerCandidateID: "A", FirstName: "Bo", LastName: "C",
 		CustomFields: map[string]string{"z": "1", "a": "2"},
 		Resume:       &comeet.File{Name: "cv.pdf", Path: "cv/cv.pdf", Size: 3, SHA256: sha(1)}}
-	const golden = "02" + "f658a15182e12717f21818da0de2f700"
-	got := hex.EncodeToString([]byte(Fingerprint(c)))
+	const golden = "f658a15182e12717f21818da0de2f700" // schema 3's version 2, after its version byte
+	got := hex.EncodeToString(unkeyedFingerprint(c))
 	if got != golden {
-		t.Errorf("Fingerprint: got %s, want %s", got, golden)
+		t.Errorf("unkeyed fingerprint: got %s, want %s", got, golden)
 	}
-	if !FingerprintCurrent(Fingerprint(c)) || FingerprintCurrent("\x01"+strings.Repeat("a", 64)) || FingerprintCurrent("") {
+	l, _ := openTemp(t)
+	other, _ := openTemp(t)
+	if fp := l.Fingerprint(c); fp != l.d.keyFP(unkeyedFingerprint(c)) || fp == other.Fingerprint(c) {
+		t.Error("a fingerprint is not the ledger's key applied to the unkeyed one")
+	}
+	if !FingerprintCurrent(l.Fingerprint(c)) || FingerprintCurrent("\x01"+strings.Repeat("a", 64)) || FingerprintCurrent("") {
 		t.Error("FingerprintCurrent tells the versions apart wrongly")
 	}
 	changes := map[string]func(*comeet.Candidate){
@@ -391,7 +403,7 @@ func TestFingerprintIsStable(t *testing.T) {
 		f := *c.Resume
 		d.Resume = &f
 		change(&d)
-		if Fingerprint(&d) == Fingerprint(c) {
+		if l.Fingerprint(&d) == l.Fingerprint(c) {
 			t.Errorf("%s changed, the fingerprint did not", name)
 		}
 	}
@@ -401,26 +413,39 @@ func TestFingerprintIsStable(t *testing.T) {
 // comeet.Step gains a field the response record does not store.
 func TestResponseRecordKeepsEveryField(t *testing.T) {
 	if n := reflect.TypeFor[comeet.Created]().NumField(); n != 8 {
-		t.Errorf("comeet.Created has %d fields, the response record stores 8: extend encodeResponse", n)
+		t.Errorf("comeet.Created has %d fields, the response record stores 7 (not the source contact): extend encodeResponse", n)
 	}
 	if n := reflect.TypeFor[comeet.Step]().NumField(); n != 4 {
 		t.Errorf("comeet.Step has %d fields, the response record stores 4: extend encodeResponse", n)
 	}
 	key := comeet.Key{PositionUID: "11.11", PartnerCandidateID: "A"}
-	fields := map[string]string{"source_contact.full_name": "M", "source_contact.email": "m@x"}
 	for _, r := range []*comeet.Created{
-		{UID: "u", PositionUID: "11.11", SourceContact: &comeet.SourceContact{FullName: "M", Email: "m@x"},
-			TimeCreated: "t1", TimeLastStatusChanged: "t1", Status: "In progress"},
-		{UID: "other", PositionUID: "22.22", SourceContact: &comeet.SourceContact{FullName: "N", Phone: "1"},
+		{UID: "u", PositionUID: "11.11", TimeCreated: "t1", TimeLastStatusChanged: "t1", Status: "In progress"},
+		{UID: "other", PositionUID: "22.22",
 			TimeCreated: "t1", TimeLastStatusChanged: "t2", Status: "s",
 			CurrentSteps:   []comeet.Step{{Name: "a", Type: "b", TimeScheduled: "c", TimeCompleted: "d"}},
 			CompletedSteps: []comeet.Step{{Name: "e"}, {Name: "f"}}},
 		{},
 	} {
-		b, _ := encodeResponse(r, "u", key, fields)
-		got, err := decodeResponse(b.([]byte), "u", key, fields)
+		b := encodeResponse(r, "u", key)
+		got, err := decodeResponse(b.([]byte), "u", key, nil)
 		if err != nil || !reflect.DeepEqual(got, r) {
 			t.Errorf("response round trip: got %+v (%v), want %+v", got, err, r)
 		}
 	}
+}
+
+// digestSent is s as the ledger keeps it: digests, without the key's fields.
+func digestSent(l *Ledger, s Sent) Sent {
+	out := Sent{Fields: map[string]string{}}
+	for k, v := range s.Fields {
+		if k != "position_uid" && k != "partner_candidate_id" {
+			out.Fields[k] = l.Digest(k, v)
+		}
+	}
+	for _, f := range s.Files {
+		out.Files = append(out.Files, SentFile{Slot: f.Slot, Name: l.Digest("file.name", f.Name),
+			Path: l.Digest("file.path", f.Path), Size: f.Size, SHA256: f.SHA256, ModTime: f.ModTime})
+	}
+	return out
 }

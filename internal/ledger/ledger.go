@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
@@ -41,9 +40,8 @@ var ErrWrite = errors.New("the ledger could not record")
 var ErrEmpty = errors.New("the ledger file is empty (0 bytes); if it really is new, remove it and run again")
 
 // Ledger is an open ledger file. Its methods are safe for concurrent use.
-// Writes go through one writer goroutine that commits the Begin and Finish
-// calls pending at the same moment in one transaction; reads use a pool of
-// read connections.
+// Writes take turns on one connection, each its own transaction; reads use
+// a pool of read connections.
 type Ledger struct {
 	db   *sql.DB // the write connection (read-only: every connection)
 	rdb  *sql.DB // read connections (db on a read-only ledger)
@@ -54,17 +52,20 @@ type Ledger struct {
 	pageSize int
 	readOnly bool
 
-	w *writer // nil on a read-only ledger
+	// d makes the digests of values (digest.go), with the meta table's key.
+	d digester
+
+	// wmu makes writes take turns; it guards sources and lastID.
+	wmu     sync.Mutex
+	sources sourceIDs
+	// lastID is the id of the latest entry made; a new entry gets the next.
+	// An update leaves the id it was given unused: ids only order entries.
+	lastID int64
 
 	// lookupFull is Lookup's prepared query for a full batch.
 	lookupOnce sync.Once
 	lookupFull *sql.Stmt
 	lookupErr  error
-
-	// mem is the entries read into memory by Recall; nil without it.
-	recallOnce sync.Once
-	mem        atomic.Pointer[memIndex]
-	recallMax  int // MaxRecallEntries; smaller in tests
 
 	closeOnce sync.Once
 	closeErr  error
@@ -119,7 +120,7 @@ func open(ctx context.Context, path string, readOnly bool) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly, recallMax: MaxRecallEntries}
+	l := &Ledger{lock: rl, path: abs, now: time.Now, pageSize: eachPageSize, readOnly: readOnly, sources: sourceIDs{}}
 	if err := l.setUp(ctx); err != nil {
 		l.Close()
 		return nil, err
@@ -177,12 +178,15 @@ func (l *Ledger) setUp(ctx context.Context) error {
 	if err := l.openDB(ctx); err != nil {
 		return err
 	}
-	if !l.readOnly {
-		w, err := newWriter(ctx, l.db)
-		if err != nil {
-			return err
-		}
-		l.w = w
+	if err := l.readKey(ctx); err != nil {
+		return err
+	}
+	// The entry first seen last has the largest id, unless the clock went
+	// back; a repeated id then only makes two entries tie in history.
+	err := l.db.QueryRowContext(ctx, `SELECT coalesce((SELECT id FROM entries
+		ORDER BY first_seen DESC, id DESC LIMIT 1), 0)`).Scan(&l.lastID)
+	if err != nil {
+		return fmt.Errorf("read the last entry: %w", err)
 	}
 	return restrictFiles(l.path)
 }
@@ -280,6 +284,9 @@ func dsn(path string, readOnly bool) string {
 		q.Set("mode", "rw")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
+		// Deleted content is overwritten with zeros, so that what forget
+		// and the migration to digests remove is gone from the file.
+		q.Add("_pragma", "secure_delete(ON)")
 	}
 	u := url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}
 	return u.String()
@@ -296,18 +303,11 @@ func readerDSN(path string) string {
 	return u.String()
 }
 
-// Close stops the writer (after the writes already asked for), then
-// releases the databases and the run lock. Calling it again returns the
-// first result.
+// Close releases the databases and the run lock. Calling it again returns
+// the first result.
 func (l *Ledger) Close() error {
 	l.closeOnce.Do(func() {
 		var errs []error
-		if m := l.mem.Load(); m != nil {
-			m.stop()
-		}
-		if l.w != nil {
-			errs = append(errs, l.w.close())
-		}
 		if l.lookupFull != nil {
 			errs = append(errs, l.lookupFull.Close())
 		}

@@ -109,6 +109,7 @@ func TestRoundTripEveryField(t *testing.T) {
 	want := fullEntry()
 	want.State, want.Runs, want.TotalAttempts = StateDone, 1, 3
 	want.FirstSeen, want.UpdatedAt = t0, t0.Add(time.Second)
+	want.Message, want.Response.SourceContact = "", nil // may hold values: not kept
 
 	if got := mustGet(t, l, in.Key); !reflect.DeepEqual(got, want) {
 		t.Errorf("Get after Finish:\ngot  %+v\nwant %+v", got, want)
@@ -195,7 +196,7 @@ func expect(ok bool, e Entry) string {
 
 func TestFinishWithoutBegin(t *testing.T) {
 	l, _ := openTemp(t)
-	in := Entry{Key: key(2), Outcome: "invalid", ErrorCode: comeet.CodeInvalidEmail, Message: "email: not an address", Row: 3, Line: 4, Source: "a.csv"}
+	in := Entry{Key: key(2), Outcome: "invalid", ErrorCode: comeet.CodeInvalidEmail, Row: 3, Line: 4, Source: "a.csv"}
 	if err := l.Finish(context.Background(), in); err != nil {
 		t.Fatalf("Finish: %v", err)
 	}

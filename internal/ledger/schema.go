@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the schema this package writes, stored in the file's
 // PRAGMA user_version.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // applicationID marks the file as a comeet-import ledger (PRAGMA
 // application_id; the bytes spell "CILG").
@@ -34,6 +34,10 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// were lost; NULL when nothing is in doubt.
 	execStep(`ALTER TABLE entries ADD COLUMN doubt_fields BLOB;
 		ALTER TABLE entries ADD COLUMN doubt_files BLOB;`),
+	// Version 5: no value in clear (digest.go): values, file names and
+	// paths become keyed digests, fingerprints are keyed, messages and the
+	// answer's source contact go, and so does a password in the base URL.
+	migrateV5,
 }
 
 const schemaV1 = `CREATE TABLE entries (
@@ -214,6 +218,21 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if version > 0 && version < 5 {
+		return scrub(ctx, db)
+	}
+	return nil
+}
+
+// scrub rewrites the file without the space that held what a migration or
+// forget removed, and empties the WAL, so that those bytes are gone.
+func scrub(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `VACUUM`); err != nil {
+		return fmt.Errorf("vacuum: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
 }

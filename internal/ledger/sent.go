@@ -6,11 +6,13 @@ import (
 	"github.com/comeet-import/comeet-import/internal/comeet"
 )
 
-// Sent is what was sent for a row, without file bytes.
+// Sent is what was sent for a row, as keyed digests: no value, no file
+// bytes. Build it with Ledger.SentOf.
 type Sent struct {
-	// Fields holds every non-file value of the candidate as it went on the
-	// wire, flattened to dotted names: "first_name", "address.country",
-	// "custom_fields.level", "links[0].url".
+	// Fields holds the digest (Ledger.Digest) of every non-file value of
+	// the candidate as it went on the wire, by dotted name: "first_name",
+	// "address.country", "custom_fields.level", "links[0].url". The key's
+	// two fields are left out: the entry's key holds them.
 	Fields map[string]string `json:"fields,omitempty"`
 	// Files describes the attachments in the order they were sent.
 	Files []SentFile `json:"files,omitempty"`
@@ -20,10 +22,11 @@ type Sent struct {
 type SentFile struct {
 	// Slot is where the file went: "resume", "picture", "files[0]", ...
 	Slot string `json:"slot"`
-	// Name is the file name sent to Comeet.
+	// Name is the digest (Ledger.Digest under "file.name") of the file
+	// name sent to Comeet.
 	Name string `json:"name"`
-	// Path is the reference from the spreadsheet, relative to the files
-	// directory.
+	// Path is the digest (under "file.path") of the reference from the
+	// spreadsheet, relative to the files directory; "" when it had none.
 	Path string `json:"path,omitempty"`
 	// Size is the number of bytes and SHA256 their hex digest.
 	Size   int64  `json:"size"`
@@ -34,29 +37,31 @@ type SentFile struct {
 	ModTime int64 `json:"mtime,omitempty"`
 }
 
-// SentOf builds the Sent record of a candidate: its fields as they go on the
-// wire and, for each attached file, its slot, name, path, size and digest.
-// It never reads file bytes.
-func SentOf(c *comeet.Candidate) Sent {
+// SentOf builds the Sent record of a candidate: the digests of its fields
+// as they go on the wire (without the key's two) and, for each attached
+// file, its slot, size and digests (FileOf). It never reads file bytes.
+func (l *Ledger) SentOf(c *comeet.Candidate) Sent {
 	if c == nil {
 		return Sent{}
 	}
-	return Sent{Fields: fieldsOf(c), Files: filesOf(c)}
-}
-
-// fieldsOf lists the candidate's values by their dotted names (eachField).
-func fieldsOf(c *comeet.Candidate) map[string]string {
-	fields := make(map[string]string, 16)
-	eachField(c, func(name, value string) { fields[name] = value })
-	return fields
-}
-
-func filesOf(c *comeet.Candidate) []SentFile {
-	var files []SentFile
-	eachFile(c, func(slot string, f *comeet.File) {
-		files = append(files, SentFile{Slot: slot, Name: f.Name, Path: f.Path, Size: f.Size, SHA256: f.SHA256, ModTime: modTime(f)})
+	s := Sent{Fields: make(map[string]string, 16)}
+	eachField(c, func(name, value string) {
+		if name != "position_uid" && name != "partner_candidate_id" {
+			s.Fields[name] = l.Digest(name, value)
+		}
 	})
-	return files
+	eachFile(c, func(slot string, f *comeet.File) { s.Files = append(s.Files, l.FileOf(slot, f)) })
+	return s
+}
+
+// FileOf is the record of f sent in slot: its name and path as digests,
+// its size, SHA-256 and modification time.
+func (l *Ledger) FileOf(slot string, f *comeet.File) SentFile {
+	sf := SentFile{Slot: slot, Name: l.Digest("file.name", f.Name), Size: f.Size, SHA256: f.SHA256, ModTime: modTime(f)}
+	if f.Path != "" {
+		sf.Path = l.Digest("file.path", f.Path)
+	}
+	return sf
 }
 
 // eachFile calls fn for every attachment of c in the order they are sent.

@@ -51,17 +51,16 @@ const (
 		runs = runs + 1, updated_at = excluded.updated_at`
 
 	// finishSQL records the answer. What Begin recorded about the row is
-	// kept unless the entry brings new values; the doubt is replaced when
-	// ?16 says so.
+	// kept unless the entry brings new values; the doubt is replaced.
 	finishSQL = `INSERT INTO entries (position_uid, partner_candidate_id, state,
-		outcome, candidate_uid, http_status, error_code, message, attempts,
+		outcome, candidate_uid, http_status, error_code, attempts,
 		total_attempts, fingerprint, files, fields, response, input_row,
 		input_line, first_seen, updated_at, doubt_fields, doubt_files, source_id, id)
-	VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?17, ?18, ?19, ?20)
+	VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18)
 	ON CONFLICT (position_uid, partner_candidate_id) DO UPDATE SET
 		state = 1, outcome = excluded.outcome,
 		candidate_uid = excluded.candidate_uid, http_status = excluded.http_status,
-		error_code = excluded.error_code, message = excluded.message,
+		error_code = excluded.error_code, message = '',
 		attempts = excluded.attempts,
 		total_attempts = total_attempts + excluded.attempts,
 		response = excluded.response,
@@ -71,8 +70,7 @@ const (
 		input_row = iif(excluded.input_row > 0, excluded.input_row, input_row),
 		input_line = iif(excluded.input_line > 0, excluded.input_line, input_line),
 		source_id = iif(excluded.source_id > 0, excluded.source_id, source_id),
-		doubt_fields = iif(?16, excluded.doubt_fields, doubt_fields),
-		doubt_files = iif(?16, excluded.doubt_files, doubt_files),
+		doubt_fields = excluded.doubt_fields, doubt_files = excluded.doubt_files,
 		updated_at = excluded.updated_at`
 
 	// stepSQL records a step of an update under way (Step).
@@ -121,21 +119,7 @@ const LookupBatch = 128
 // keys[i]. It reads only the columns of Known, LookupBatch keys per query,
 // on a pool of read connections, so that several checkers can look up at
 // once while a run writes. Keys that repeat or are incomplete are fine.
-//
-// After Recall, it answers from the entries read into memory.
 func (l *Ledger) Lookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
-	known, ok, err := l.recallLookup(ctx, keys)
-	if err != nil {
-		return nil, fmt.Errorf("ledger lookup: %w", err)
-	}
-	if ok {
-		return known, nil
-	}
-	return l.sqlLookup(ctx, keys)
-}
-
-// sqlLookup is Lookup in SQLite.
-func (l *Ledger) sqlLookup(ctx context.Context, keys []comeet.Key) ([]Known, error) {
 	known := make([]Known, len(keys))
 	for start := 0; start < len(keys); start += LookupBatch {
 		part := keys[start:min(start+LookupBatch, len(keys))]
@@ -240,95 +224,75 @@ func (l *Ledger) Begin(ctx context.Context, e Entry) error {
 }
 
 func (l *Ledger) beginErr(ctx context.Context, e Entry) error {
-	if l.w == nil {
-		return errReadOnly
-	}
-	if err := checkKey(e.Key); err != nil {
+	if err := l.writable(e.Key); err != nil {
 		return err
 	}
-	args := []any{e.Key.PositionUID, e.Key.PartnerCandidateID, nullBytes(e.RowHash),
-		encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields, e.Key), e.Row, e.Line,
-		l.now().UnixNano()}
-	return l.w.write(ctx, &op{stmt: opBegin, args: args, source: e.Source})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return l.write(beginSQL, e.Source, e.Key.PositionUID, e.Key.PartnerCandidateID, nullBytes(e.RowHash),
+		encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields), e.Row, e.Line, l.now().UnixNano())
 }
 
 // Finish records, after the answer, how the send ended: the entry becomes
-// done with e's Outcome, CandidateUID, HTTPStatus, ErrorCode, Message,
-// Attempts and Response. RowHash, Sent, Row, Line and Source replace what
-// Begin recorded only when they are set. Finish also works without a
-// Begin (a row refused before sending). The record is on disk when Finish
-// returns. A failure to record wraps ErrWrite.
+// done with e's Outcome, CandidateUID, HTTPStatus, ErrorCode, Attempts and
+// Response. RowHash, Sent, Row, Line and Source replace what Begin
+// recorded only when they are set. Finish also works without a Begin (a
+// row refused before sending). The record is on disk when Finish returns.
+// A failure to record wraps ErrWrite. e.Message is not kept: a message may
+// quote the row's values (see Entry.Message).
 //
 // Finish ignores the cancellation of ctx: it records something that has
 // already happened in Comeet, and losing it would make the row ambiguous.
-func (l *Ledger) Finish(ctx context.Context, e Entry) error {
+func (l *Ledger) Finish(_ context.Context, e Entry) error {
 	if err := l.finishErr(e); err != nil {
 		return fmt.Errorf("ledger finish %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
 	}
 	return nil
 }
 
-// FinishLater is Finish without the wait, for the answer to a Begin of this
-// run: the answer is queued and
-// committed with the next group of writes, while the caller goes on. It is
-// what a run uses after a POST, since the durability promise is about the
-// pending entry: when the process dies before the answer is on disk, the
-// entry stays pending, the next run sends the row again, and Comeet's 409
-// (or the list of recent creations) tells that it had arrived. It waits
-// only while the writer's queue is full.
-//
-// A failure to record the answer is not returned by this call but by the
-// next Begin, Finish or FinishLater, and by Close, each wrapping ErrWrite:
-// so a run stops sending at the next row. The error returned now is that
-// of an earlier asynchronous write, or an entry that cannot be recorded.
-// Close commits every queued answer before it returns.
-//
-// What Begin recorded of the row (RowHash, Sent, Row, Line, Source) is
-// kept as it is, not written again: e's Sent only serves to store the
-// response compactly.
-func (l *Ledger) FinishLater(e Entry) error {
-	o, err := l.finishOp(e, true)
-	if err == nil {
-		err = l.w.writeLater(o)
-	}
-	if err != nil {
-		return fmt.Errorf("ledger finish %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
-	}
-	return nil
-}
-
 func (l *Ledger) finishErr(e Entry) error {
-	o, err := l.finishOp(e, false)
-	if err != nil {
+	if err := l.writable(e.Key); err != nil {
 		return err
 	}
-	return l.w.write(context.Background(), o)
+	doubtFields, doubtFiles := encodeDoubt(e.Doubt)
+	return l.write(finishSQL, e.Source, e.Key.PositionUID, e.Key.PartnerCandidateID, e.Outcome,
+		e.CandidateUID, e.HTTPStatus, e.ErrorCode, e.Attempts, nullBytes(e.RowHash),
+		encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields), encodeResponse(e.Response, e.CandidateUID, e.Key),
+		e.Row, e.Line, l.now().UnixNano(), doubtFields, doubtFiles)
 }
 
-// finishOp is Finish's write; with answerOnly it leaves what Begin recorded
-// of the row as it is.
-func (l *Ledger) finishOp(e Entry, answerOnly bool) (*op, error) {
-	if l.w == nil {
-		return nil, errReadOnly
+func (l *Ledger) writable(k comeet.Key) error {
+	if l.readOnly {
+		return errReadOnly
 	}
-	if err := checkKey(e.Key); err != nil {
-		return nil, err
-	}
-	resp, err := encodeResponse(e.Response, e.CandidateUID, e.Key, e.Sent.Fields)
+	return checkKey(k)
+}
+
+// write runs query with args, then the source's id and the next entry id,
+// in a transaction of its own, committed (on disk) when it returns.
+func (l *Ledger) write(query, source string, args ...any) error {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	ctx := context.Background()
+	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	var fp, files, fields, doubtFields, doubtFiles any
-	if answerOnly {
-		e.Row, e.Line, e.Source = 0, 0, ""
-	} else {
-		fp, files, fields = nullBytes(e.RowHash), encodeFiles(e.Sent.Files), encodeFields(e.Sent.Fields, e.Key)
-		doubtFields, doubtFiles = encodeDoubt(e.Doubt, e.Key)
+	defer tx.Rollback()
+	sid, err := l.sources.id(ctx, tx, source)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, query, append(args, sid, l.lastID+1)...)
 	}
-	args := []any{e.Key.PositionUID, e.Key.PartnerCandidateID, e.Outcome, e.CandidateUID,
-		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts, fp, files, fields, resp,
-		e.Row, e.Line, l.now().UnixNano(), !answerOnly, doubtFields, doubtFiles}
-	return &op{stmt: opFinish, args: args, source: e.Source, key: e.Key}, nil
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		clear(l.sources) // ids added by a rolled-back transaction are gone
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	l.lastID++
+	return nil
 }
 
 // Step records a step of an update under way on the candidate of e.Key,
@@ -337,43 +301,29 @@ func (l *Ledger) finishOp(e Entry, answerOnly bool) (*op, error) {
 // what a request in flight or without an answer may have changed. The
 // rest of the entry (outcome, fingerprint) is left to Finish. The record
 // is on disk when Step returns; a failure to record wraps ErrWrite.
-func (l *Ledger) Step(ctx context.Context, e Entry) error {
-	o, err := l.stepOp(e)
-	if err == nil {
-		err = l.w.write(ctx, o)
-	}
-	if err != nil {
+func (l *Ledger) Step(_ context.Context, e Entry) error {
+	if err := l.stepErr(e); err != nil {
 		return fmt.Errorf("ledger step %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
 	}
 	return nil
 }
 
-// StepLater is Step without the wait, for what an answer proved: lost in
-// a kill, it leaves the doubt Step recorded before the request, which the
-// next run settles by reading the candidate back. Its failure comes back
-// like FinishLater's.
-func (l *Ledger) StepLater(e Entry) error {
-	o, err := l.stepOp(e)
-	if err == nil {
-		err = l.w.writeLater(o)
+func (l *Ledger) stepErr(e Entry) error {
+	if err := l.writable(e.Key); err != nil {
+		return err
 	}
+	doubtFields, doubtFiles := encodeDoubt(e.Doubt)
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	res, err := l.db.ExecContext(context.Background(), stepSQL, e.Key.PositionUID, e.Key.PartnerCandidateID,
+		encodeFields(e.Sent.Fields), encodeFiles(e.Sent.Files), doubtFields, doubtFiles, l.now().UnixNano())
 	if err != nil {
-		return fmt.Errorf("ledger step %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("%w: no entry to record an update's step in", ErrWrite)
 	}
 	return nil
-}
-
-func (l *Ledger) stepOp(e Entry) (*op, error) {
-	if l.w == nil {
-		return nil, errReadOnly
-	}
-	if err := checkKey(e.Key); err != nil {
-		return nil, err
-	}
-	doubtFields, doubtFiles := encodeDoubt(e.Doubt, e.Key)
-	args := []any{e.Key.PositionUID, e.Key.PartnerCandidateID, encodeFields(e.Sent.Fields, e.Key),
-		encodeFiles(e.Sent.Files), doubtFields, doubtFiles, l.now().UnixNano()}
-	return &op{stmt: opStep, args: args, key: e.Key}, nil
 }
 
 // nullBytes stores an empty string as NULL.
@@ -459,7 +409,7 @@ func scanEntry(s scanner, id *int64) (Entry, error) {
 		}
 	}
 	if err == nil {
-		e.Doubt, err = decodeDoubt(doubtFields, doubtFiles, e.Key)
+		e.Doubt, err = decodeDoubt(doubtFields, doubtFiles)
 	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("entry %s/%s: %w", e.Key.PositionUID, e.Key.PartnerCandidateID, err)
@@ -522,12 +472,9 @@ func argsV3(e Entry, fp []byte) ([]any, error) {
 	if e.State == StateDone {
 		state = stateDone
 	}
-	resp, err := encodeResponse(e.Response, e.CandidateUID, e.Key, e.Sent.Fields)
-	if err != nil {
-		return nil, err
-	}
+	resp := encodeResponse(e.Response, e.CandidateUID, e.Key)
 	return []any{e.Key.PositionUID, e.Key.PartnerCandidateID, state, e.Outcome,
 		e.CandidateUID, fp, e.UpdatedAt.UnixNano(), encodeFiles(e.Sent.Files),
 		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts, e.TotalAttempts, e.Runs,
-		e.FirstSeen.UnixNano(), e.Row, e.Line, encodeFields(e.Sent.Fields, e.Key), resp}, nil
+		e.FirstSeen.UnixNano(), e.Row, e.Line, encodeFields(e.Sent.Fields), resp}, nil
 }

@@ -62,7 +62,7 @@ func (h *History) Close() error { return h.l.Close() }
 func historyRecord(e ledger.Entry) []string {
 	var names, sizes, sums []string
 	for _, f := range e.Sent.Files {
-		names = append(names, f.Slot+"="+f.Name)
+		names = append(names, f.Slot) // the ledger keeps no file name
 		sizes = append(sizes, strconv.FormatInt(f.Size, 10))
 		sums = append(sums, f.SHA256)
 	}

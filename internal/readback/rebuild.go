@@ -87,11 +87,11 @@ func (h *History) WriteReport(ctx context.Context, w io.Writer) (Rebuilt, error)
 
 // resultOfEntry is the report line of one ledger entry.
 func resultOfEntry(e ledger.Entry) report.Result {
-	f := e.Sent.Fields
+	// The ledger keeps no value (names, email, messages): those columns
+	// stay empty; the run's own report has them.
 	r := report.Result{
 		Row: e.Row, Line: e.Line,
 		PartnerCandidateID: e.Key.PartnerCandidateID, PositionUID: e.Key.PositionUID,
-		FirstName: f["first_name"], LastName: f["last_name"], Email: f["email"],
 		Outcome: report.Outcome(e.Outcome), CandidateUID: e.CandidateUID,
 		HTTPStatus: e.HTTPStatus, ErrorCode: e.ErrorCode, Message: e.Message,
 		Attempts: e.Attempts,

@@ -8,7 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -76,17 +75,7 @@ func detectCodePage(b []byte) guess {
 
 // decodeWith decodes b in a single-byte encoding.
 func decodeWith(enc *charmap.Charmap, b []byte) string {
-	var sb strings.Builder
-	sb.Grow(len(b) + len(b)/4)
-	for _, c := range b {
-		if c < utf8.RuneSelf {
-			sb.WriteByte(c)
-			continue
-		}
-		r := enc.DecodeByte(c)
-		sb.WriteRune(r)
-	}
-	return sb.String()
+	return string(appendDecoded(make([]byte, 0, len(b)+len(b)/4), enc, b))
 }
 
 // scoreText scores decoded text; good and bad count the words with letters
@@ -240,7 +229,13 @@ func scriptOf(r rune) string {
 // utf8Head tells how the first bytes of a file read as UTF-8.
 type utf8Head struct {
 	lines, invalid int // lines looked at, and those not valid UTF-8
-	wide, broken   int // valid multi-byte characters, and invalid bytes
+	// wide and broken count the valid multi-byte characters and the
+	// invalid bytes of the lines not valid UTF-8.
+	wide, broken int
+	// odd holds the lines not valid UTF-8: what a code page is detected
+	// from, as the valid lines are read as UTF-8 whatever the file's code
+	// page (see pageLines).
+	odd []byte
 }
 
 // maxHeadLines is how many first lines decide whether a file is UTF-8.
@@ -260,29 +255,29 @@ func readHead(head []byte, complete bool) utf8Head {
 			break
 		}
 		h.lines++
-		valid := true
+		if utf8.Valid(line) {
+			continue
+		}
+		h.invalid++
+		h.odd = append(h.odd, line...)
 		for len(line) > 0 {
 			r, n := utf8.DecodeRune(line)
 			switch {
 			case r == utf8.RuneError && n <= 1:
 				h.broken++
-				valid = false
 			case n > 1:
 				h.wide++
 			}
 			line = line[max(n, 1):]
 		}
-		if !valid {
-			h.invalid++
-		}
 	}
 	return h
 }
 
-// codePageText reports whether the head reads as a single-byte code page
-// rather than UTF-8 with a few stray bytes: it has bytes that are not
-// UTF-8 and hardly any multi-byte characters (a Hebrew letter or an é in
-// UTF-8 is one; in a code page such pairs are rare).
+// codePageText reports whether the lines of the head that are not UTF-8
+// read as a single-byte code page rather than UTF-8 with a few stray
+// bytes: they have hardly any multi-byte characters (a Hebrew letter or an
+// é in UTF-8 is one; in a code page such pairs are rare).
 func (h utf8Head) codePageText() bool {
 	return h.broken > 0 && h.wide*10 < h.broken
 }
@@ -324,24 +319,24 @@ func encodingHint(cell string) string {
 func autoDecoder(head []byte, complete bool) (*codePage, error) {
 	h := readHead(head, complete)
 	if h.codePageText() {
-		if g := detectCodePage(head); g.sure {
+		if g := detectCodePage(h.odd); g.sure {
 			return &g.page, nil
 		}
 	}
-	return nil, h.check(head)
+	return nil, h.check()
 }
 
 // checkHead refuses input read as UTF-8 whose first lines are mostly not
 // UTF-8, naming the encoding it probably is.
 func checkHead(head []byte, complete bool) error {
-	return readHead(head, complete).check(head)
+	return readHead(head, complete).check()
 }
 
-func (h utf8Head) check(head []byte) error {
+func (h utf8Head) check() error {
 	if !h.mostlyInvalid() {
 		return nil
 	}
-	g := detectCodePage(head)
+	g := detectCodePage(h.odd)
 	e := &EncodingError{Encoding: EncodingUTF8, Lines: h.lines, Invalid: h.invalid}
 	if g.sure || h.codePageText() {
 		e.Probably, e.Script = g.page.name, g.page.script
@@ -350,17 +345,23 @@ func (h utf8Head) check(head []byte) error {
 }
 
 // detected decodes input without a byte-order mark as the code page its
-// head reads in, or checks that it is UTF-8.
-func detected(br *bufio.Reader) (decoded, error) {
+// head reads in, or checks that it is UTF-8 (named utf8 for logs). A file
+// with a UTF-8 byte-order mark may still be in a code page: a tool wrote
+// the mark before text it did not convert.
+func detected(br *bufio.Reader, utf8 string) (decoded, error) {
 	head, err := br.Peek(bufferSize)
 	cp, err := autoDecoder(head, err != nil)
 	if err != nil {
 		return decoded{}, err
 	}
 	if cp == nil {
-		return decoded{br: br, name: EncodingUTF8, check: true}, nil
+		return decoded{br: br, name: utf8, check: true}, nil
 	}
-	return transformed(br, cp.enc, cp.name+" (detected)"), nil
+	name := cp.name + " (detected)"
+	if utf8 == EncodingUTF8BOM {
+		name = cp.name + " (detected after a UTF-8 byte-order mark)"
+	}
+	return decoded{br: newPageLines(br, cp.enc), name: name}, nil
 }
 
 // MisnamedError is input whose named single-byte encoding turns its text
@@ -379,16 +380,13 @@ func (e *MisnamedError) Error() string {
 
 // checkNamed refuses a named code page that reads the head as mostly
 // implausible words when another reads it as text.
-func checkNamed(head []byte, named string, enc encoding.Encoding) error {
-	cm, ok := enc.(*charmap.Charmap)
-	if !ok {
-		return nil
-	}
-	_, good, bad := scoreText(decodeWith(cm, head))
+func checkNamed(head []byte, named string, cm *charmap.Charmap) error {
+	odd := readHead(head, false).odd
+	_, good, bad := scoreText(decodeWith(cm, odd))
 	if bad <= good {
 		return nil
 	}
-	g := detectCodePage(head)
+	g := detectCodePage(odd)
 	if !g.sure || g.page.name == named {
 		return nil
 	}

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -193,5 +194,107 @@ func TestMisnamedEncoding(t *testing.T) {
 	fr := encode(t, charmap.Windows1252, sentencesCSV(frenchText))
 	if _, err := NewReader(bytes.NewReader(fr), Options{Encoding: "iso-8859-15"}); err != nil {
 		t.Errorf("French named iso-8859-15: %v", err)
+	}
+}
+
+// mixedExport is an old export in a code page with rows appended in UTF-8
+// by a newer tool: old rows of code page text, then new rows of UTF-8.
+func mixedExport(t *testing.T, enc *charmap.Charmap, old, new int) (in []byte, names []string) {
+	t.Helper()
+	first := strings.Fields("דנה משה רחל יוסף שרה אברהם לאה יעקב מרים דוד")
+	last := strings.Fields("כהן לוי מזרחי פרץ ביטון אברהם פרידמן שפירא")
+	var b strings.Builder
+	b.WriteString("id,first_name,last_name\r\n")
+	in = encode(t, enc, b.String())
+	for i := range old + new {
+		name := first[i%len(first)] + " " + last[i%len(last)]
+		names = append(names, name)
+		line := fmt.Sprintf("%d,%s,%s\r\n", i+1, first[i%len(first)], last[i%len(last)])
+		if i < old {
+			in = append(in, encode(t, enc, line)...)
+		} else {
+			in = append(in, line...)
+		}
+	}
+	return in, names
+}
+
+// An export appended to in UTF-8 is read in both its encodings: each line
+// that is UTF-8 as UTF-8, the others in the code page; never the UTF-8 part
+// read as a code page (letter salad) nor the code page guessed from the
+// UTF-8 part's bytes. Before, 300 rows of windows-1255 and 30 of UTF-8
+// were read as koi8-r. The same holds beyond the first lines detection
+// looks at, and when the code page is named.
+func TestMixedEncodingReadPerLine(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new int
+		opts     Options
+	}{
+		{"300 then 30", 300, 30, Options{}},
+		{"appended beyond the head", 5000, 30, Options{}},
+		{"named", 300, 30, Options{Encoding: "windows-1255"}},
+		{"a few code page lines in UTF-8", 10, 150, Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, names := mixedExport(t, charmap.Windows1255, tt.old, tt.new)
+			r, err := NewReader(bytes.NewReader(in), tt.opts)
+			if err != nil {
+				t.Fatalf("NewReader: %v", err)
+			}
+			if !strings.HasPrefix(r.Encoding(), "windows-1255") {
+				t.Errorf("encoding %q, want windows-1255", r.Encoding())
+			}
+			recs := readAll(t, r)
+			if len(recs) != len(names) {
+				t.Fatalf("%d records, want %d", len(recs), len(names))
+			}
+			for i, rec := range recs {
+				if got := rec.Fields[1] + " " + rec.Fields[2]; rec.Err != nil || got != names[i] {
+					t.Fatalf("row %d: got %q (%v), want %q", rec.Row, got, rec.Err, names[i])
+				}
+			}
+		})
+	}
+}
+
+// A UTF-8 line longer than the read buffer, in a code page file, is read
+// as UTF-8 whole, its characters cut at the buffer's end included.
+func TestMixedEncodingLongLine(t *testing.T) {
+	in, _ := mixedExport(t, charmap.Windows1255, 20, 0)
+	long := strings.Repeat("ש", bufferSize) // two bytes each in UTF-8
+	for _, pad := range []string{"", "x"} { // a rune cut at the buffer's end, or not
+		data := append(bytes.Clone(in), "21,"+pad+long+",לוי\r\n"...)
+		r, err := NewReader(bytes.NewReader(data), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs := readAll(t, r)
+		if len(recs) != 21 || recs[20].Fields[1] != pad+long || recs[20].Fields[2] != "לוי" {
+			t.Errorf("pad %q: %d records, last %.40q", pad, len(recs), recs[len(recs)-1].Fields)
+		}
+	}
+}
+
+// A UTF-8 byte-order mark before windows-1255 text: detection reads the
+// text as windows-1255, and naming it no longer reads the mark into the
+// first header name (which hid the column).
+func TestBOMBeforeCodePage(t *testing.T) {
+	in := append([]byte{0xEF, 0xBB, 0xBF}, encode(t, charmap.Windows1255, sentencesCSV(hebrewText))...)
+	for _, opts := range []Options{{}, {Encoding: "windows-1255"}} {
+		r, err := NewReader(bytes.NewReader(in), opts)
+		if err != nil {
+			t.Fatalf("%+v: %v", opts, err)
+		}
+		if !strings.HasPrefix(r.Encoding(), "windows-1255") {
+			t.Errorf("%+v: encoding %q", opts, r.Encoding())
+		}
+		if h := r.Header(); h[0] != "id" {
+			t.Errorf("%+v: header %q, want id first", opts, h)
+		}
+		if recs := readAll(t, r); len(recs) == 0 || recs[0].Err != nil || recs[0].Fields[2] != hebrewText {
+			t.Errorf("%+v: first record %+v", opts, recs[:min(1, len(recs))])
+		}
 	}
 }

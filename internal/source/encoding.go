@@ -7,7 +7,10 @@ import (
 	"io"
 	"strings"
 
+	"unicode/utf8"
+
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
@@ -51,7 +54,7 @@ func decode(r io.Reader, name string) (decoded, error) {
 	switch {
 	case bytes.HasPrefix(head, utf8BOM):
 		br.Discard(len(utf8BOM))
-		return decoded{br: br, name: EncodingUTF8BOM, check: true}, nil
+		return detected(br, EncodingUTF8BOM)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		return transformed(br, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), EncodingUTF16LE), nil
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
@@ -65,7 +68,7 @@ func decode(r io.Reader, name string) (decoded, error) {
 		}
 		return transformed(br, unicode.UTF16(order, unicode.IgnoreBOM), name), nil
 	}
-	return detected(br)
+	return detected(br, EncodingUTF8)
 }
 
 // sniffSize is how many bytes utf16Order looks at.
@@ -114,11 +117,31 @@ func decodeNamed(br *bufio.Reader, name string) (decoded, error) {
 		}
 		return decoded{br: br, name: canonical, check: true}, nil
 	}
+	cm, ok := enc.(*charmap.Charmap)
+	if !ok || !asciiCompatible(cm) {
+		return transformed(br, enc, canonical), nil
+	}
+	// A UTF-8 byte-order mark before code page text is a tool's mistake;
+	// read into the first header name, it would hide that column.
+	if head, _ := br.Peek(3); bytes.HasPrefix(head, utf8BOM) {
+		br.Discard(len(utf8BOM))
+	}
 	head, _ := br.Peek(bufferSize)
-	if err := checkNamed(head, canonical, enc); err != nil {
+	if err := checkNamed(head, canonical, cm); err != nil {
 		return decoded{}, err
 	}
-	return transformed(br, enc, canonical), nil
+	return decoded{br: newPageLines(br, cm), name: canonical}, nil
+}
+
+// asciiCompatible reports whether a code page reads ASCII bytes as ASCII,
+// as pageLines needs (EBCDIC pages do not).
+func asciiCompatible(cm *charmap.Charmap) bool {
+	for c := range byte(utf8.RuneSelf) {
+		if cm.DecodeByte(c) != rune(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // lookupEncoding finds an encoding by its WHATWG or IANA name.

@@ -53,7 +53,24 @@ func checkValue(v ValueMap, ruled map[string]int) (ValueMap, error) {
 	if _, ok := ruled[v.Field]; !ok {
 		return v, fmt.Errorf("%s has value lines but no line giving its column (add %s,<column>,)", v.Field, v.Field)
 	}
-	return v, nil
+	return v, checkSend(t.kind, v)
+}
+
+// checkSend refuses a line that sends a value its field's closed set does
+// not hold: every row it matched would be invalid.
+func checkSend(k kind, v ValueMap) error {
+	auto := autoValue(k)
+	if auto == nil || v.Send == "" {
+		return nil
+	}
+	if _, ok := auto(v.Send); ok {
+		return nil
+	}
+	takes := "send one of " + strings.Join(comeet.ProspectStatuses, ", ")
+	if k == kindCountry {
+		takes = "send an ISO 3166 code (NL) or a country's English name"
+	}
+	return fmt.Errorf("%s value line sends %q, which %s does not take: %s", v.Field, v.Send, v.Field, takes)
 }
 
 // foldValue folds a cell value for value-map lookups: lower case, with

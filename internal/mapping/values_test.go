@@ -249,6 +249,16 @@ func TestLoadReshapeErrors(t *testing.T) {
 			in:   "field,column,default,value,send\nlinks,Site,,,\nlinks,,,a,b\n",
 			want: `load mapping: line 3: field links does not take a value map`,
 		},
+		{
+			name: "sends a status Comeet does not take",
+			in:   "field,column,default,value,send\nprospect_status,Stage,,,\nprospect_status,,,New,Sourced\nprospect_status,,,*,Bogus\n",
+			want: `load mapping: line 4: prospect_status value line sends "Bogus", which prospect_status does not take: send one of Sourced, Contacted, Responded, Interested, Not interested, Do not contact`,
+		},
+		{
+			name: "sends a country Comeet does not take",
+			in:   "field,column,default,value,send\naddress.country,Land,,,\naddress.country,,,Holland,Nederland Oost\n",
+			want: `load mapping: line 3: address.country value line sends "Nederland Oost", which address.country does not take: send an ISO 3166 code (NL) or a country's English name`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

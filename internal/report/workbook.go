@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -57,6 +58,12 @@ type ErrorsWorkbook struct {
 	cells    []string
 	values   []any
 	marked   map[int]string
+	// uncut, when set, receives every row with its cells whole, for the
+	// cells longer than a workbook cell holds; uncutName names it in the
+	// notes. cut counts the rows that had a cell cut.
+	uncut     ErrorsFile
+	uncutName string
+	cut       int
 }
 
 type workbookStyles struct{ header, text, offending, info int }
@@ -223,6 +230,9 @@ func (e *ErrorsWorkbook) Write(r *Result, fields []string) error {
 		}
 	}
 	e.cells = e.layout.cells(e.cells[:0], r, fields)
+	if err := e.cutLong(r, fields); err != nil {
+		return err
+	}
 	e.values = e.values[:0]
 	for i, v := range e.cells {
 		style := e.styles.text
@@ -242,6 +252,56 @@ func (e *ErrorsWorkbook) Write(r *Result, fields []string) error {
 	return nil
 }
 
+// cutLong cuts the cells longer than a workbook cell holds, which excelize
+// would cut without a word: the cut is said in the cell's note and the
+// row's message, and the row goes whole to the uncut errors CSV.
+func (e *ErrorsWorkbook) cutLong(r *Result, fields []string) error {
+	var said []string
+	for i, v := range e.cells {
+		n := utf16Len(v)
+		if n <= excelize.TotalCellChars || i == e.layout.msgCol {
+			continue
+		}
+		e.cells[i] = cutUTF16(v, excelize.TotalCellChars)
+		cut := fmt.Sprintf("cell %d (%s) held %d characters; a workbook cell holds at most 32,767, so it is cut here", i+1, e.layout.header[i], utf8.RuneCountInString(v))
+		if e.uncutName != "" {
+			cut += ": the whole cell is in " + e.uncutName
+		}
+		said = append(said, cut)
+		e.marked[i] = strings.TrimPrefix(e.marked[i]+"\n"+cut, "\n")
+	}
+	if len(said) > 0 {
+		e.cut++
+		e.cells[e.layout.msgCol] = cutUTF16(strings.Join(append([]string{r.Message}, said...), "; "), excelize.TotalCellChars)
+	}
+	if e.uncut == nil {
+		return nil
+	}
+	whole := *r
+	whole.Message = e.cells[e.layout.msgCol]
+	return e.uncut.Write(&whole, fields)
+}
+
+// utf16Len is the length of s in UTF-16 code units, as a workbook counts.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// cutUTF16 cuts s to at most limit UTF-16 code units, between characters.
+func cutUTF16(s string, limit int) string {
+	n := 0
+	for i, r := range s {
+		if n += utf16.RuneLen(r); n > limit {
+			return s[:i]
+		}
+	}
+	return s
+}
+
 // note keeps a comment for the cell, up to MaxWorkbookComments.
 func (e *ErrorsWorkbook) note(col, line int, message string) {
 	if message == "" {
@@ -259,6 +319,14 @@ func (e *ErrorsWorkbook) note(col, line int, message string) {
 // Rows implements ErrorsFile.
 func (e *ErrorsWorkbook) Rows() int { return e.rows }
 
+// KeepUncut writes every row also to f, named name in the notes, with its
+// cells whole: a cell longer than a workbook cell holds is cut in the
+// workbook. Call it before the first Write.
+func (e *ErrorsWorkbook) KeepUncut(f ErrorsFile, name string) { e.uncut, e.uncutName = f, name }
+
+// CutRows is the number of rows with a cell cut to a workbook cell's size.
+func (e *ErrorsWorkbook) CutRows() int { return e.cut }
+
 // CommentsDropped is the number of offending cells left without a comment
 // because the workbook already carried MaxWorkbookComments.
 func (e *ErrorsWorkbook) CommentsDropped() int { return e.dropped }
@@ -269,10 +337,14 @@ func (e *ErrorsWorkbook) CommentsDropped() int { return e.dropped }
 // are added before.
 func (e *ErrorsWorkbook) Close() error {
 	defer e.f.Close()
+	var uncut error
+	if e.uncut != nil {
+		uncut = e.uncut.Close()
+	}
 	if err := e.finish(); err != nil {
 		return fmt.Errorf("write errors workbook: %w", err)
 	}
-	return nil
+	return uncut
 }
 
 func (e *ErrorsWorkbook) finish() error {

@@ -423,3 +423,86 @@ func TestWorkbookColumnWidths(t *testing.T) {
 		}
 	}
 }
+
+// A cell longer than a workbook cell holds (32,767 characters) is cut in
+// the workbook, and the cut is said in the cell's note and the row's
+// message; the errors CSV beside the workbook keeps the whole cell, so
+// fixing the row loses nothing. Before, the workbook cut it without a word.
+func TestErrorsWorkbookLongCell(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "in.errors.xlsx")
+	long := strings.Repeat("word ", 8000) + "end" // 40,003 characters
+	huge := strings.Repeat("ש", 900_000) + "סוף"  // 1.8 MB of UTF-8
+	w, err := Open(Config{ReportPath: filepath.Join(dir, "in.report.csv"), ErrorsPath: path, InputHeader: []string{"id", "note", "cv"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Result{Row: 1, Line: 2, Outcome: Invalid, ErrorCode: "too_long", Message: "note is too long"}
+	if err := w.Write(&r, []string{"1", long, huge}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(WorkbookSheet)
+	if len(rows) != 2 || len([]rune(rows[1][1])) != excelize.TotalCellChars || !strings.HasPrefix(long, rows[1][1]) {
+		t.Fatalf("workbook row: %d cells, note of %d characters", len(rows[1]), len([]rune(rows[1][1])))
+	}
+	uncut := UncutPath(path)
+	msg := rows[1][4]
+	for _, want := range []string{"note is too long", "cell 2 (note) held 40003 characters", "cell 3 (cv) held 900003", filepath.Base(uncut)} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+	comments, _ := f.GetComments(WorkbookSheet)
+	var noted []string
+	for _, c := range comments {
+		if strings.Contains(c.Text, "32,767") && strings.Contains(c.Text, filepath.Base(uncut)) {
+			noted = append(noted, c.Cell)
+		}
+	}
+	if !slices.Equal(noted, []string{"B2", "C2"}) && !slices.Equal(noted, []string{"C2", "B2"}) {
+		t.Errorf("cells whose note says the cut: %q, want B2 and C2", noted)
+	}
+	src, err := source.Open(uncut, source.Options{})
+	if err != nil {
+		t.Fatalf("the errors CSV beside the workbook: %v", err)
+	}
+	defer src.Close()
+	rec, err := src.Next()
+	if err != nil || rec.Fields[1] != long || rec.Fields[2] != huge {
+		t.Errorf("the errors CSV beside the workbook: %v, cells of %d and %d characters", err, len(rec.Fields[1]), len(rec.Fields[2]))
+	}
+}
+
+// A workbook without a cut cell leaves no errors CSV beside it, and
+// removes one an earlier run left.
+func TestErrorsWorkbookNoUncutFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "in.errors.xlsx")
+	if err := os.WriteFile(UncutPath(path), []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(Config{ReportPath: filepath.Join(dir, "in.report.csv"), ErrorsPath: path, InputHeader: []string{"id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(&Result{Row: 1, Line: 2, Outcome: Invalid, ErrorCode: "x", Message: "y"}, []string{"1"})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{"in.errors.xlsx", "in.report.csv"}; !slices.Equal(names, want) {
+		t.Errorf("files %q, want %q", names, want)
+	}
+}

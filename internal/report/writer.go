@@ -77,6 +77,9 @@ type Writer struct {
 	flushEvery, rows int
 	// The files Open created, renamed into place by Close.
 	reportFile, errorsFile *Partial
+	// uncutFile is the errors CSV beside an errors workbook (see
+	// UncutPath), kept by Close only when a cell was cut.
+	uncutFile *Partial
 }
 
 // Open creates the report and, unless cfg.ErrorsPath is empty, the errors
@@ -92,35 +95,54 @@ func Open(cfg Config) (_ *Writer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	var ef *Partial
-	var errs ErrorsFile
-	defer func() {
-		if err != nil {
-			rf.Discard(false)
-			if ef != nil {
-				ef.Discard(false)
-			}
-		}
-	}()
+	w := newWriter(rf, nil, d, cfg.InputHeader)
+	w.reportFile, w.flushEvery = rf, cfg.FlushEvery
 	if cfg.ErrorsPath != "" {
-		if ef, err = CreatePartial(cfg.ErrorsPath); err != nil {
-			return nil, err
-		}
-		if errs, err = newErrorsFile(ef, cfg.ErrorsPath, cfg.InputHeader, d); err != nil {
+		if w.errs, err = w.openErrors(cfg.ErrorsPath, cfg.InputHeader, d); err != nil {
+			w.discard()
 			return nil, err
 		}
 	}
-	w := newWriter(rf, errs, d, cfg.InputHeader)
-	w.reportFile, w.errorsFile = rf, ef
-	w.flushEvery = cfg.FlushEvery
 	return w, nil
 }
 
-func newErrorsFile(w io.Writer, path string, header []string, d Dialect) (ErrorsFile, error) {
-	if IsWorkbook(path) {
-		return NewErrorsWorkbook(w, header)
+// openErrors creates the errors file at path, and beside a workbook the
+// errors CSV that keeps the cells a workbook cell cannot hold.
+func (w *Writer) openErrors(path string, header []string, d Dialect) (ErrorsFile, error) {
+	var err error
+	if w.errorsFile, err = CreatePartial(path); err != nil {
+		return nil, err
 	}
-	return NewErrorsCSV(w, header, d)
+	if !IsWorkbook(path) {
+		return NewErrorsCSV(w.errorsFile, header, d)
+	}
+	wb, err := NewErrorsWorkbook(w.errorsFile, header)
+	if err != nil {
+		return nil, err
+	}
+	if w.uncutFile, err = CreatePartial(UncutPath(path)); err != nil {
+		return nil, err
+	}
+	uncut, _ := NewErrorsCSV(w.uncutFile, header, d) // d was checked
+	wb.KeepUncut(uncut, filepath.Base(UncutPath(path)))
+	return wb, nil
+}
+
+// discard removes the partial files Open created.
+func (w *Writer) discard() {
+	for _, p := range []*Partial{w.reportFile, w.errorsFile, w.uncutFile} {
+		if p != nil {
+			p.Discard(false)
+		}
+	}
+}
+
+// UncutPath is the errors CSV written beside the errors workbook at path:
+// it keeps whole the cells longer than a workbook cell holds (32,767
+// characters), which the workbook cuts. "in.errors.xlsx" gives
+// "in.errors.uncut.csv".
+func UncutPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".uncut.csv"
 }
 
 // Create opens the report and errors file like Open, in DefaultDialect.
@@ -266,6 +288,13 @@ func (w *Writer) Close() error {
 		errs = append(errs, w.errorsFile.Commit())
 	default:
 		errs = append(errs, w.errorsFile.Discard(true))
+	}
+	if w.uncutFile != nil {
+		if wb, ok := w.errs.(*ErrorsWorkbook); ok && wb.CutRows() > 0 && errsClose == nil {
+			errs = append(errs, w.uncutFile.Commit())
+		} else {
+			errs = append(errs, w.uncutFile.Discard(errsClose == nil))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close report: %w", err)

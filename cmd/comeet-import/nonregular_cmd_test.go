@@ -128,3 +128,26 @@ func TestMappingOfAFIFOEndsOnInterruption(t *testing.T) {
 		t.Errorf("output does not say the read was interrupted:\n%s", out)
 	}
 }
+
+// Issue 16: --files-dir naming a FIFO called x.zip blocked in open(2) for
+// ever, deaf to TERM and INT; it is refused at once, naming the flag.
+func TestFilesDirFIFOIsRefused(t *testing.T) {
+	input := filepath.Join(t.TempDir(), "in.csv")
+	if err := os.WriteFile(input, []byte("position_uid,partner_candidate_id,first_name,last_name,resume\n11.11,A1,Dana,Levi,cv.pdf\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"x.zip", "files"} {
+		fifo := mkfifo(t, name)
+		code, out := executeBounded(t, context.Background(), "validate", "--files-dir", fifo,
+			"--report", filepath.Join(t.TempDir(), "r.csv"), input)
+		if code != exitConfig {
+			t.Errorf("%s: exit %d, want %d\n%s", name, code, exitConfig, out)
+		}
+		// The message is the files directory's (main prints it as --files-dir's).
+		for _, want := range []string{"the files directory", fifo, "not a regular file"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: output lacks %q:\n%s", name, want, out)
+			}
+		}
+	}
+}

@@ -128,6 +128,10 @@ type Archive struct {
 // tools write them.
 func OpenArchive(path string, limits ArchiveLimits) (*Archive, error) {
 	limits = limits.withDefaults()
+	// A FIFO would block open(2) until a writer comes, deaf to signals.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("open archive %s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
@@ -465,6 +469,8 @@ func OpenFilesDir(path string, limits ArchiveLimits) (FilesDir, error) {
 			return nil, fmt.Errorf("open files: %w", err)
 		}
 		return rootDir{FS: root.FS(), root: root}, nil
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("open files: %s is not a regular file nor a folder (a FIFO, socket or device): give a folder or a .zip file", path)
 	case strings.EqualFold(filepath.Ext(path), ".zip"):
 		return OpenArchive(path, limits)
 	}

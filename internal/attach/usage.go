@@ -244,10 +244,12 @@ func rowsOf(lines []UsageLine) int {
 func examples(lines []UsageLine, withRows bool) string {
 	var ex []string
 	for _, l := range lines[:min(len(lines), summaryExamples)] {
+		// Quoted: a name from a cell, a folder or an archive may hold
+		// escape sequences or line breaks meant for the terminal.
 		if withRows {
 			ex = append(ex, fmt.Sprintf("%q (%s %s)", l.File, noun(len(l.Rows), "row", "rows"), shortRows(l.Rows)))
 		} else {
-			ex = append(ex, l.File)
+			ex = append(ex, strconv.Quote(l.File))
 		}
 	}
 	s := strings.Join(ex, ", ")

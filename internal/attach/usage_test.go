@@ -76,7 +76,7 @@ photos/dana.jpg,used,2
 func TestUsageSummary(t *testing.T) {
 	u := NewUsage(newTestIndex(t, smallFS(), IndexOptions{}))
 	matchRows(u)
-	want := `Files: 4 of 10 used by 4 rows; 6 no row uses (CVs/a.doc, old/a.doc, spare1.pdf and 3 more); ` +
+	want := `Files: 4 of 10 used by 4 rows; 6 no row uses ("CVs/a.doc", "old/a.doc", "spare1.pdf" and 3 more); ` +
 		`2 names match several files: "A.DOC" (rows 4, 7), "dana" (row 3); 1 name matches no file: "missing.pdf" (row 5); ` +
 		`2 rows name no file (rows 6, 10).`
 	if got := u.Summary(); got != want {
@@ -93,6 +93,24 @@ func TestUsageSummary(t *testing.T) {
 	empty.Resolve(2, "cv.pdf")
 	if got, want := empty.Summary(), `Files: none in the folder or archive; 1 name matches no file: "cv.pdf" (row 2).`; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// Names from the folder, an archive or a cell reach the terminal escaped:
+// an escape sequence could retitle it, a line break forge a line.
+func TestUsageSummaryEscapesNames(t *testing.T) {
+	evil := "cv\x1b]0;owned\x07\n[INFO] all rows created\u202e.pdf"
+	u := NewUsage(newTestIndex(t, fstest.MapFS{evil: {}, "ok.pdf": {}}, IndexOptions{}))
+	u.Resolve(2, "ok.pdf")
+	u.Resolve(3, "x\x1b[2Jy.pdf")
+	got := u.Summary()
+	if strings.ContainsAny(got, "\x1b\x07\n\u202e") {
+		t.Errorf("summary holds raw control characters: %q", got)
+	}
+	for _, want := range []string{`"cv\x1b]0;owned\a\n[INFO] all rows created\u202e.pdf"`, `"x\x1b[2Jy.pdf" (row 3)`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary %q lacks %s", got, want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -175,9 +176,9 @@ func WriteProblems(w io.Writer, top []Problem, more int) error {
 	var b strings.Builder
 	b.WriteString("top problems:\n")
 	for _, pr := range top {
-		fmt.Fprintf(&b, "  %s: %s (", plural(pr.Rows, "row"), cut(oneLine(pr.Message), maxTableMessage))
+		fmt.Fprintf(&b, "  %s: %s (", plural(pr.Rows, "row"), cut(OneLine(pr.Message), maxTableMessage))
 		if pr.Column != "" {
-			fmt.Fprintf(&b, "column %s, ", pr.Column)
+			fmt.Fprintf(&b, "column %s, ", OneLine(pr.Column))
 		} else if pr.Message == "" || !strings.Contains(pr.Message, pr.ErrorCode) {
 			fmt.Fprintf(&b, "%s, ", pr.ErrorCode)
 		}
@@ -199,7 +200,25 @@ func cut(s string, n int) string {
 	return string(runes[:n-1]) + "…"
 }
 
-// oneLine replaces line breaks so a message stays on its line.
-func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+// OneLine makes s one line of text for a terminal: line breaks become
+// spaces and the other characters that are not printable (an escape
+// sequence, a bidi override) are written escaped as %q writes them, so
+// text from a cell or an answer cannot forge lines or drive the terminal.
+func OneLine(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	if strings.IndexFunc(s, notPrintable) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if notPrintable(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
+
+func notPrintable(r rune) bool { return !strconv.IsPrint(r) && r != ' ' }

@@ -164,3 +164,21 @@ func TestSummaryWriteFile(t *testing.T) {
 		t.Fatalf("got mode %v, want %v", st.Mode().Perm(), FileMode)
 	}
 }
+
+// The top problems quote text from cells and from Comeet's answers: on the
+// terminal it stays on its line and cannot send escape sequences.
+func TestWriteProblemsEscapes(t *testing.T) {
+	var b strings.Builder
+	top := []Problem{{ErrorCode: "bad_request", Column: "Name\u202e", Rows: 2, ExampleRow: 3,
+		Message: "Comeet said: \x1b]0;owned\x07\nrow 4: created"}}
+	if err := WriteProblems(&b, top, 0); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if strings.ContainsAny(got, "\x1b\x07\u202e") || strings.Count(got, "\n") != 2 {
+		t.Errorf("raw control characters or a forged line:\n%q", got)
+	}
+	if want := `Comeet said: \x1b]0;owned\a row 4: created (column Name\u202e, e.g. row 3)`; !strings.Contains(got, want) {
+		t.Errorf("got %q, want it to hold %q", got, want)
+	}
+}

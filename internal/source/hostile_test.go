@@ -98,6 +98,37 @@ func TestReaderRefusesCharactersThatAreNotText(t *testing.T) {
 			},
 		},
 		{
+			name: "DEL",
+			in:   []byte("a,b\n1,x\x7fy\n"),
+			want: []rec{{1, 2, []string{"1", "x\uFFFDy"}, `line 2: cell 2 ("b") holds the control character U+007F`}},
+		},
+		{
+			name: "C1 control NEL",
+			in:   []byte("a,b\n1,x\u0085y\n"),
+			want: []rec{{1, 2, []string{"1", "x\uFFFDy"}, `line 2: cell 2 ("b") holds the control character U+0085`}},
+		},
+		{
+			name: "line separator",
+			in:   []byte("a,b\n1,x\u2028y\n2,p\u2029q\n"),
+			want: []rec{
+				{1, 2, []string{"1", "x\uFFFDy"}, `line 2: cell 2 ("b") holds the line or paragraph separator U+2028, which some programs take for a line break`},
+				{2, 3, []string{"2", "p\uFFFDq"}, `line 3: cell 2 ("b") holds the line or paragraph separator U+2029, which some programs take for a line break`},
+			},
+		},
+		{
+			name: "bidi override and isolate",
+			in:   []byte("a,b\n1,Dana \u202efdp.exe\n2,\u2067x\u2069\n"),
+			want: []rec{
+				{1, 2, []string{"1", "Dana \uFFFDfdp.exe"}, `line 2: cell 2 ("b") holds the bidirectional control U+202E, which shows text in another order than it is stored`},
+				{2, 3, []string{"2", "\uFFFDx\uFFFD"}, `line 3: cell 2 ("b") holds the bidirectional control U+2067, which shows text in another order than it is stored`},
+			},
+		},
+		{
+			name: "marks and punctuation beyond ASCII are text",
+			in:   []byte("a,b\n1,\u200fדנה\u200e – “x” € \u00a0«y»\n"),
+			want: []rec{{1, 2, []string{"1", "\u200fדנה\u200e – “x” € \u00a0«y»"}, ""}},
+		},
+		{
 			name: "tab and line breaks are text",
 			in:   []byte("a,b\n\"x\ty\r\nz\",2\n"),
 			want: []rec{{1, 2, []string{"x\ty\nz", "2"}, ""}},

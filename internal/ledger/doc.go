@@ -49,7 +49,9 @@
 // shared: readers may read together, but not during a run; it creates no
 // file beside the ledger, so it works on a read-only disk. The kernel drops
 // the lock when its holder dies, so a killed run never leaves a stale lock.
-// An existing empty file (ErrEmpty) or a file that is not a ledger is
+// An existing empty file (ErrEmpty), a file that is not a ledger, and a
+// damaged one (ErrDamaged: a size that is not a whole number of pages or
+// disagrees with the SQLite header, or a failed PRAGMA quick_check) are
 // refused; a new ledger is built under a temporary name and linked into
 // place only where no file exists. The ledger and its -wal and -shm files
 // have mode 0600 whatever the umask: they hold identifiers (the key, the

@@ -139,7 +139,7 @@ func checkFile(path string) error {
 	case fi.Size() == 0:
 		return ErrEmpty
 	}
-	return nil
+	return checkSize(path, fi.Size())
 }
 
 // createIfMissing makes a new ledger when no file exists at path. It is
@@ -204,7 +204,10 @@ func (l *Ledger) openDB(ctx context.Context) error {
 		if err == nil && version != SchemaVersion {
 			err = fmt.Errorf("schema version %d, want %d: open it once with import to upgrade", version, SchemaVersion)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return quickCheck(ctx, db)
 	}
 	if err := restrictFile(l.path); err != nil {
 		return err
@@ -218,6 +221,12 @@ func (l *Ledger) openDB(ctx context.Context) error {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	l.db = db
+	if _, err := checkVersion(ctx, db); err != nil {
+		return err
+	}
+	if err := quickCheck(ctx, db); err != nil {
+		return err
+	}
 	if err := migrate(ctx, db); err != nil {
 		return err
 	}

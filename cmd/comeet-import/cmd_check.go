@@ -5,17 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/pace"
 )
-
-// defaultCheckTimeout bounds check's one request.
-const defaultCheckTimeout = 30 * time.Second
 
 // culprits says, for each cause a failed check names, what to fix.
 var culprits = map[string]string{
@@ -35,8 +32,9 @@ var culprits = map[string]string{
 // URL, the network and the credentials before a first (or nightly) run.
 func newCheckCmd() *cobra.Command {
 	var (
-		f                   runFlags
-		logFormat, logLevel string
+		account accountFlags
+		pacing  pacingFlags
+		logs    logFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -50,31 +48,28 @@ URL or the network is wrong, and exits 2.
 Exit codes: 0 the credentials and base URL work; 2 they do not (or a usage error).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c := f.cfg
-			var err error
-			if c.Logger, err = newLogger(logFormat, logLevel, os.Stderr); err != nil {
-				return usageError{err}
-			}
-			if err := f.credentials(&c); err != nil {
+			log, err := logs.stderrLogger()
+			if err != nil {
 				return err
 			}
-			return runCheck(cmd.Context(), c, cmd.OutOrStdout())
+			acc := pace.Account{Timeout: pacing.timeout}
+			if err := account.fill(&acc, log); err != nil {
+				return err
+			}
+			return runCheck(cmd.Context(), acc, log, cmd.OutOrStdout())
 		},
 	}
-	f.registerAccount(cmd)
-	fs := cmd.Flags()
-	fs.DurationVar(&f.cfg.Timeout, "timeout", defaultCheckTimeout, "time limit of the request")
-	fs.StringVar(&logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
-	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	account.register(cmd)
+	pacing.registerTimeout(cmd)
+	logs.register(cmd)
 	return cmd
 }
 
 // runCheck makes the request and explains its failure.
-func runCheck(ctx context.Context, c importer.Config, out io.Writer) error {
-	client, err := comeet.NewClient(comeet.Config{
-		BaseURL: c.BaseURL, APIKey: c.APIKey, Secret: c.Secret,
-		MaxAttempts: 1, Timeout: c.Timeout, Logger: c.Logger,
-	})
+// It is one request: one attempt, unpaced.
+func runCheck(ctx context.Context, acc pace.Account, log zerolog.Logger, out io.Writer) error {
+	acc.MaxAttempts = 1
+	client, err := comeet.NewClient(acc.ClientConfig(log))
 	if err != nil {
 		return &importer.ConfigError{Err: fmt.Errorf("wrong base URL or credentials: %w", err)}
 	}
@@ -82,7 +77,7 @@ func runCheck(ctx context.Context, c importer.Config, out io.Writer) error {
 	var ce *comeet.CheckError
 	switch {
 	case err == nil:
-		fmt.Fprintf(out, "ok: %s answers and accepts the api key and the secret\n", c.BaseURL)
+		fmt.Fprintf(out, "ok: %s answers and accepts the api key and the secret\n", acc.BaseURL)
 		printPositions(ctx, client, out)
 		return nil
 	case ctx.Err() != nil:

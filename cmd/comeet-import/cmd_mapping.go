@@ -13,27 +13,6 @@ import (
 	"github.com/comeet-import/comeet-import/internal/source"
 )
 
-// sourceFlags are the flags that say how to read an input file, shared by
-// every command that reads one, so that `mapping` reads what `import` reads.
-type sourceFlags struct {
-	encoding, delimiter, sheet string
-}
-
-func (f *sourceFlags) register(cmd *cobra.Command) {
-	fs := cmd.Flags()
-	fs.StringVar(&f.encoding, "encoding", "", encodingHelp)
-	fs.StringVar(&f.delimiter, "delimiter", "", `cell delimiter: "," ";" "tab" "|" (default: detected from the header)`)
-	fs.StringVar(&f.sheet, "sheet", "", sheetHelp)
-}
-
-func (f *sourceFlags) options() (source.Options, error) {
-	d, err := source.ParseDelimiter(f.delimiter)
-	if err != nil {
-		return source.Options{}, usageError{fmt.Errorf("--delimiter %w", err)}
-	}
-	return source.Options{Encoding: f.encoding, Delimiter: d, Sheet: f.sheet}, nil
-}
-
 // newMappingCmd builds `mapping`: a proposed mapping file for a spreadsheet.
 func newMappingCmd() *cobra.Command {
 	var (

@@ -3,24 +3,22 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/comeet-import/comeet-import/internal/importer"
-	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/readback"
 )
 
 // newVerifyCmd builds `verify`: read back what the ledger says is in Comeet.
 func newVerifyCmd() *cobra.Command {
 	var (
-		f                   runFlags
-		vc                  readback.VerifyConfig
-		rate                string
-		logFormat, logLevel string
+		account accountFlags
+		pacing  pacingFlags
+		logs    logFlags
+		vc      readback.VerifyConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "verify --ledger FILE [--report FILE] [--limit N]",
@@ -41,35 +39,31 @@ read); 2 a usage, ledger or credentials error; 130 interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if f.cfg.Logger, err = newLogger(logFormat, logLevel, os.Stderr); err != nil {
-				return usageError{err}
+			if vc.Logger, err = logs.stderrLogger(); err != nil {
+				return err
 			}
-			if vc.Rate, err = pace.ParseRate(rate); err != nil {
-				return usageError{fmt.Errorf("--rate: %w", err)}
+			if err := pacing.fill(&vc.Account); err != nil {
+				return err
 			}
 			if vc.Limit < 0 {
 				return usageError{fmt.Errorf("--limit %d: want 0 (all) or more", vc.Limit)}
 			}
-			c := f.cfg
-			if err := f.credentials(&c); err != nil {
+			if err := account.fill(&vc.Account, vc.Logger); err != nil {
 				return err
 			}
-			vc.BaseURL, vc.APIKey, vc.Secret, vc.Logger = c.BaseURL, c.APIKey, c.Secret, c.Logger
 			if vc.ReportPath == "" {
 				vc.ReportPath = filepath.Join(filepath.Dir(vc.LedgerPath), "verify.csv")
 			}
 			return runVerify(cmd, vc)
 		},
 	}
-	f.registerAccount(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&vc.LedgerPath, "ledger", importer.DefaultLedgerName, "ledger database (import keeps it beside the report)")
 	fs.StringVar(&vc.ReportPath, "report", "", "CSV report to write or resume (default: verify.csv beside the ledger)")
 	fs.IntVar(&vc.Limit, "limit", 0, "read back at most N candidates (0: all); a limited run does not look for lost answers")
-	fs.StringVar(&rate, "rate", pace.DefaultRate.String(), "request rate as N/DURATION; Comeet allows 100/60s for every request together")
-	fs.DurationVar(&vc.Timeout, "timeout", 0, "time limit of one attempt")
-	fs.StringVar(&logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
-	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	account.register(cmd)
+	pacing.register(cmd, false)
+	logs.register(cmd)
 	return cmd
 }
 

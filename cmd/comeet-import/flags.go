@@ -10,53 +10,32 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
-	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
-	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/importer"
-	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
 
-// Environment variables that carry the credentials.
-const (
-	envAPIKey = "COMEET_API_KEY"
-	envSecret = "COMEET_API_SECRET"
-)
-
-// The help of the flags that say how to read the input, shared by the
-// commands that read it.
-const (
-	encodingHelp = "input encoding, e.g. windows-1252, windows-1255, iso-8859-8, or auto (default: UTF-8, UTF-16 by BOM, else the code page detected)"
-	sheetHelp    = "XLSX sheet name, hidden sheets included (default: the sheet Excel opens on: the active one, else the first visible)"
-)
-
 // runFlags are the flags of import and validate, before they become an
-// importer.Config.
+// importer.Config: the groups every command shares, and the run's own.
 type runFlags struct {
-	cfg           importer.Config
-	rate          string
-	encoding      string
-	delimiter     string
-	apiKeyFile    string
-	apiSecretFile string
-	logFormat     string
-	logLevel      string
-	levelGiven    bool // --log-level was on the command line
-	jsonLogs      bool // the logs are JSON lines: the summary is one too
-	failOn        string
-	maxInvalid    int
-	summaryPath   string
-	htmlPath      string
-	progress      string
-	display       progressDisplay // nil for --progress none
-	resumeTypes   string
-	customFields  []string
-	maxFileSize   int64
-	maxStringLen  int
-	sync          syncFlags
+	cfg importer.Config
+	accountFlags
+	pacingFlags
+	logFlags
+	sourceFlags
+	outputFlags
+	jsonLogs     bool // the logs are JSON lines: the summary is one too
+	failOn       string
+	maxInvalid   int
+	progress     string
+	display      progressDisplay // nil for --progress none
+	resumeTypes  string
+	customFields []string
+	maxFileSize  int64
+	maxStringLen int
+	sync         syncFlags
 }
 
 func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
@@ -66,48 +45,28 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&c.FilesDir, "files-dir", "", "folder or .zip that resume, picture and files names are resolved in (default: the input's folder; give it, so nothing else of that folder can be attached)")
 	fs.BoolVar(&c.AllowHidden, "allow-hidden", false, `attach files and folders whose names start with "." (refused by default)`)
 	fs.BoolVar(&c.AllowHardlinks, "allow-hardlinks", false, "attach files with more than one hard link (refused by default: one may be a file outside the files folder)")
-	fs.StringVar(&c.ReportPath, "report", "", "report CSV, one line per input row (default: <input>.report.csv)")
-	fs.StringVar(&c.ErrorsPath, "errors", "", "errors file: the rows to fix, in their original columns; a workbook when it ends in .xlsx; none is left when no row needs fixing (default: <input name>.errors.csv beside the report, .errors.xlsx for a workbook input)")
-	fs.StringVar(&f.summaryPath, "summary", "", "write the run's summary as JSON to this file (the fields are listed in the README)")
-	fs.StringVar(&f.htmlPath, "html", "", "write a self-contained HTML page (counts, top problems, the rows that need work) to this file")
 	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
 	fs.BoolVar(&c.NoLedger, "no-ledger", false, "do not keep a ledger (re-runs may then create duplicates)")
 	fs.IntVar(&c.Limit, "limit", 0, "send only the first N rows that pass the checks (0: all)")
-	fs.StringVar(&f.encoding, "encoding", "", encodingHelp)
-	fs.StringVar(&f.delimiter, "delimiter", "", `cell delimiter: "," ";" "tab" "|" (default: detected from the header)`)
-	fs.StringVar(&c.Source.Sheet, "sheet", "", sheetHelp)
 	fs.StringVar(&c.Source.DateFormat, "date-format", "", `format of dates written as text, e.g. MM/DD/YYYY, DD.MM.YY or a Go layout; such cells are sent as ISO 8601 (2025-03-21)`)
 	fs.StringVar(&f.resumeTypes, "resume-types", "", `resume extensions allowed: "strict" (.pdf .doc .docx) or a list like ".pdf,.docx" (default: the API's whole list)`)
 	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
 	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
-	if !dryRun {
-		// validate sends nothing: the network's knobs are import's alone.
-		fs.StringVar(&f.rate, "rate", pace.DefaultRate.String(), "request rate as N/DURATION (100/60s, 100/min, 100/1m), shared by all workers; Comeet allows 100/60s")
-		// The knobs below are left zero unless given: importer.Config.WithDefaults
-		// and comeet.NewClient apply the defaults, which the help quotes.
-		fs.Float64Var(&c.SafetyMargin, "rate-margin", 0, fmt.Sprintf("share of the rate left unused as a safety margin (default %v)", pace.DefaultSafetyMargin))
-		fs.IntVar(&c.Concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d)", importer.DefaultConcurrency))
-		fs.IntVar(&c.MaxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per row for transient failures (429, 5xx, timeouts) (default %d)", comeet.DefaultMaxAttempts))
-		fs.DurationVar(&c.Timeout, "timeout", 0, fmt.Sprintf("time limit of one attempt (default %v)", comeet.DefaultTimeout))
-	}
 	fs.StringVar(&f.failOn, "fail-on", failOnAny, "which invalid rows make the exit code 1: any, or new (only those whose problem the ledger does not know from the last run); failed rows always do")
+	completeWith(cmd, "fail-on", failOnAny, failOnNew)
 	fs.IntVar(&f.maxInvalid, "max-invalid", 0, "exit 0 while at most N invalid rows (new ones with --fail-on new) remain; failed rows still exit 1")
-	fs.StringVar(&f.logFormat, "log-format", "", "json or console (default: console on a terminal, json otherwise)")
-	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default: info, or warn under a progress bar)")
 	fs.StringVar(&f.progress, "progress", progressAuto, "progress display: bar, log (a line every "+progressInterval.String()+"), none; auto is a bar on a terminal, log otherwise")
-	f.registerAccount(cmd)
+	completeWith(cmd, "progress", progressAuto, progressBar, progressLog, progressNone)
+	f.sourceFlags.register(cmd)
+	f.outputFlags.register(cmd)
+	f.accountFlags.register(cmd)
+	// validate's requests (--check-positions) are paced as import's; it
+	// has no workers.
+	f.pacingFlags.register(cmd, !dryRun)
+	f.logFlags.register(cmd)
 	f.sync.register(cmd, c, dryRun)
 	c.DryRun = dryRun
-}
-
-// registerAccount registers the flags that reach the account: the base URL
-// and the files the credentials may be read from. check shares them.
-func (f *runFlags) registerAccount(cmd *cobra.Command) {
-	fs := cmd.Flags()
-	fs.StringVar(&f.cfg.BaseURL, "base-url", comeet.DefaultBaseURL, "Comeet API base URL (https; http only for a loopback sandbox)")
-	fs.StringVar(&f.apiKeyFile, "api-key-file", "", "read the api key from this file instead of $"+envAPIKey)
-	fs.StringVar(&f.apiSecretFile, "api-secret-file", "", "read the partner secret from this file instead of $"+envSecret)
 }
 
 // config turns the flags into an importer.Config, reporting the flag at
@@ -115,12 +74,12 @@ func (f *runFlags) registerAccount(cmd *cobra.Command) {
 func (f *runFlags) config(input string) (importer.Config, error) {
 	c := f.cfg
 	c.Input = input
+	c.ReportPath, c.ErrorsPath = f.reportPath, f.errorsPath
 	var err error
-	if !c.DryRun {
-		if c.Rate, err = pace.ParseRate(f.rate); err != nil {
-			return c, usageError{fmt.Errorf("--rate: %w", err)}
-		}
+	if err := f.pacingFlags.fill(&c.Account); err != nil {
+		return c, err
 	}
+	c.Concurrency = f.concurrency
 	if f.failOn = strings.ToLower(strings.TrimSpace(f.failOn)); f.failOn != failOnAny && f.failOn != failOnNew {
 		return c, usageError{fmt.Errorf("--fail-on %q: want any or new", f.failOn)}
 	}
@@ -130,20 +89,15 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	if f.maxInvalid < 0 {
 		return c, usageError{fmt.Errorf("--max-invalid %d: want 0 or more", f.maxInvalid)}
 	}
-	if c.Source.Delimiter, err = source.ParseDelimiter(f.delimiter); err != nil {
-		return c, usageError{fmt.Errorf("--delimiter %w", err)}
+	dateFormat := c.Source.DateFormat
+	if c.Source, err = f.sourceFlags.options(); err != nil {
+		return c, err
 	}
-	c.Source.Encoding = f.encoding
-	if c.Source.DateFormat != "" {
-		if _, err := source.ParseDateLayout(c.Source.DateFormat); err != nil {
+	c.Source.DateFormat = dateFormat
+	if dateFormat != "" {
+		if _, err := source.ParseDateLayout(dateFormat); err != nil {
 			return c, usageError{fmt.Errorf("--date-format: %w", err)}
 		}
-	}
-	if c.Concurrency < 0 {
-		return c, usageError{fmt.Errorf("--concurrency %d: want 1 or more", c.Concurrency)}
-	}
-	if c.MaxAttempts < 0 {
-		return c, usageError{fmt.Errorf("--max-attempts %d: want 1 or more", c.MaxAttempts)}
 	}
 	if c.Limit < 0 {
 		return c, usageError{fmt.Errorf("--limit %d: want 0 (all) or more", c.Limit)}
@@ -152,23 +106,17 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 		return c, usageError{err}
 	}
 	if err := f.setProgress(&c); err != nil {
-		return c, usageError{err}
+		return c, err
 	}
 	if err := f.sync.apply(&c); err != nil {
 		return c, err
 	}
 	if !c.DryRun || c.CheckPositions {
-		if err := f.credentials(&c); err != nil {
-			return c, err
-		}
-		return c, nil
+		return c, f.accountFlags.fill(&c.Account, c.Logger)
 	}
-	// A dry run needs no credentials, but an api key, when there is one,
-	// tells whose ledger an existing one is.
-	if c.APIKey, err = secretFrom(f.apiKeyFile, envAPIKey, "--api-key-file"); err != nil {
-		return c, &importer.ConfigError{Err: err}
-	}
-	return c, nil
+	c.BaseURL = f.baseURL
+	c.APIKey, err = f.apiKey()
+	return c, err
 }
 
 func (f *runFlags) rules() (*comeet.Rules, error) {
@@ -194,35 +142,6 @@ func (f *runFlags) rules() (*comeet.Rules, error) {
 	return r, nil
 }
 
-// credentials reads the api key and secret from files or the environment.
-// A loopback base URL without credentials gets the sandbox's, so trying the
-// tool against `comeet-import sandbox` needs no set-up.
-func (f *runFlags) credentials(c *importer.Config) error {
-	var err error
-	if c.APIKey, err = secretFrom(f.apiKeyFile, envAPIKey, "--api-key-file"); err != nil {
-		return &importer.ConfigError{Err: err}
-	}
-	if c.Secret, err = secretFrom(f.apiSecretFile, envSecret, "--api-secret-file"); err != nil {
-		return &importer.ConfigError{Err: err}
-	}
-	var sandbox bool
-	if c.APIKey, c.Secret, sandbox = comeettest.SandboxCredentials(c.BaseURL, c.APIKey, c.Secret); sandbox {
-		c.Logger.Info().Msg("no credentials given: using the sandbox's, since --base-url is on this machine")
-		return nil
-	}
-	var missing []string
-	if c.APIKey == "" {
-		missing = append(missing, "$"+envAPIKey+" (or --api-key-file)")
-	}
-	if c.Secret == "" {
-		missing = append(missing, "$"+envSecret+" (or --api-secret-file)")
-	}
-	if len(missing) > 0 {
-		return &importer.ConfigError{Err: fmt.Errorf("credentials missing: set %s", strings.Join(missing, " and "))}
-	}
-	return nil
-}
-
 func secretFrom(file, env, flag string) (string, error) {
 	if file == "" {
 		return strings.TrimSpace(os.Getenv(env)), nil
@@ -242,35 +161,23 @@ func secretFrom(file, env, flag string) (string, error) {
 // bar, log lines are written through it, and the rows' info lines, and the
 // invalid rows' lines, give way to the bar unless --log-level asks for them.
 func (f *runFlags) setProgress(c *importer.Config) error {
-	terminal := isatty.IsTerminal(os.Stderr.Fd())
+	terminal := stderrIsTerminal()
 	mode, err := resolveProgress(f.progress, terminal)
 	if err != nil {
-		return err
-	}
-	format, level := f.logFormat, f.logLevel
-	if format == "" && terminal {
-		format = "console"
-	}
-	if level == "" {
-		level = "info"
+		return usageError{err}
 	}
 	var out io.Writer = os.Stderr
 	var bar *barProgress
 	if mode == progressBar {
 		bar = newBarProgress(os.Stderr, c.DryRun)
 		out = bar
-		if f.logLevel == "" {
-			// The bar shows warnings; an invalid row is in the report and
-			// the errors file, and a warning per row would bury the bar.
-			level = "warn"
-			c.InvalidRowsAtInfo = true
-		}
+		// The bar shows warnings; an invalid row is in the report and the
+		// errors file, and a warning per row would bury the bar.
+		c.InvalidRowsAtInfo = f.level == ""
 	}
-	if c.Logger, err = newLogger(format, level, out); err != nil {
+	if c.Logger, f.jsonLogs, err = f.logger(out, terminal, bar != nil); err != nil {
 		return err
 	}
-	// Set once the logger is: a summary line needs it to be told.
-	f.jsonLogs = format != "console"
 	switch mode {
 	case progressBar:
 		f.display = bar
@@ -283,28 +190,8 @@ func (f *runFlags) setProgress(c *importer.Config) error {
 	return nil
 }
 
-// newLogger builds the zerolog logger: console on a terminal, JSON lines
-// otherwise (for cron and log collectors).
-func newLogger(format, level string, w io.Writer) (zerolog.Logger, error) {
-	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
-	if err != nil || level == "" {
-		return zerolog.Nop(), fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
-	}
-	if format == "" {
-		format = "json"
-		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-			format = "console"
-		}
-	}
-	switch format {
-	case "json":
-	case "console":
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
-	default:
-		return zerolog.Nop(), fmt.Errorf("--log-format %q: want json or console", format)
-	}
-	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
-}
+// stderrIsTerminal reports whether a person watches standard error.
+func stderrIsTerminal() bool { return isatty.IsTerminal(os.Stderr.Fd()) }
 
 // maxSecretFileBytes bounds a key or secret file: a key is a line, and a
 // path such as /dev/zero would otherwise be read for ever.

@@ -38,13 +38,15 @@ func TestHelpTexts(t *testing.T) {
 
 // What each help must and must not say, beside the golden files.
 func TestHelpSaysWhatApplies(t *testing.T) {
-	network := []string{"--rate ", "--concurrency", "--max-attempts", "--timeout", "--rate-margin"}
+	// validate's requests (--check-positions) are paced as import's; it
+	// has no workers, and its old --online is hidden.
+	pacing := []string{"--rate ", "--max-attempts", "--timeout", "--rate-margin", "--check-positions"}
 	tests := []struct {
 		cmd          string
 		want, absent []string
 	}{
-		{cmd: "validate", absent: network, want: []string{"--fail-on", "--max-invalid"}},
-		{cmd: "import", want: append(network, "--fail-on", "--max-invalid", "100/min")},
+		{cmd: "validate", absent: []string{"--concurrency", "--online"}, want: append(pacing, "--fail-on", "--max-invalid")},
+		{cmd: "import", want: append(pacing, "--concurrency", "--fail-on", "--max-invalid", "100/min")},
 		{cmd: "mapping", absent: []string{"130", "interrupted", "invalid or failed"}, want: []string{"the mapping was written"}},
 	}
 	for _, tt := range tests {
@@ -88,10 +90,15 @@ func TestMappingHintOnlyWithoutMapping(t *testing.T) {
 	}
 }
 
-// validate takes no network flag; import takes --rate in minutes.
+// validate paces its requests (--check-positions) as import does, with no
+// workers to set; a bad rate is named.
 func TestNetworkFlags(t *testing.T) {
-	_, stderr, code := execute(t, "validate", "--rate", "100/60s", "x.csv")
-	if code != exitConfig || !strings.Contains(stderr, "unknown flag: --rate") {
-		t.Errorf("validate --rate: got exit %d, %q; want 2, unknown flag", code, stderr)
+	_, stderr, code := execute(t, "validate", "--concurrency", "2", "x.csv")
+	if code != exitConfig || !strings.Contains(stderr, "unknown flag: --concurrency") {
+		t.Errorf("validate --concurrency: got exit %d, %q; want 2, unknown flag", code, stderr)
+	}
+	_, stderr, code = execute(t, "validate", "--rate", "100", "x.csv")
+	if code != exitConfig || !strings.Contains(stderr, "--rate") {
+		t.Errorf("validate --rate 100: got exit %d, %q; want 2 naming --rate", code, stderr)
 	}
 }

@@ -19,9 +19,6 @@ const (
 	// when Options names none.
 	DefaultAPIKey = "sandbox-key"
 	DefaultSecret = "sandbox-secret"
-	// DefaultMaxFileSize is the largest file accepted, counted on the decoded
-	// bytes: 6 MB read as 6 MiB.
-	DefaultMaxFileSize = 6 << 20
 	// DefaultMaxBodySize bounds a request body; larger ones get a 413.
 	DefaultMaxBodySize = 64 << 20
 )
@@ -64,7 +61,8 @@ type Options struct {
 	// Latency delays every answer.
 	Latency time.Duration
 	// MaxFileSize bounds each resume and file, decoded; over it is 403
-	// file_size_limit. DefaultMaxFileSize when zero.
+	// file_size_limit. comeet.DefaultMaxFileSize (Comeet's documented
+	// limit) when zero.
 	MaxFileSize int64
 	// MaxStringLength bounds the short text fields (names, ids, email,
 	// phones, source contact, address parts) in characters; zero means no
@@ -104,7 +102,7 @@ func (o *Options) setDefaults() {
 		o.APIKeys = []string{DefaultAPIKey}
 	}
 	if o.MaxFileSize <= 0 {
-		o.MaxFileSize = DefaultMaxFileSize
+		o.MaxFileSize = comeet.DefaultMaxFileSize
 	}
 	if o.MaxBodySize <= 0 {
 		o.MaxBodySize = DefaultMaxBodySize

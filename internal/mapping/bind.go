@@ -17,6 +17,10 @@ type Binder struct {
 	slots   []slot
 	header  []string
 	customs int // how many custom fields, to size the map once
+	// notes counts the rules feeding note: with more than one, each
+	// non-empty cell is a line of the note led by its column's name
+	// ("Stage: Interview").
+	notes int
 }
 
 // slot is one rule ready to run.
@@ -52,8 +56,11 @@ func (m *Mapping) Bind(header []string) (*Binder, error) {
 				continue
 			}
 		}
-		if t.kind == kindCustom {
+		switch t.kind {
+		case kindCustom:
 			b.customs++
+		case kindNote:
+			b.notes++
 		}
 		b.slots = append(b.slots, s)
 	}
@@ -213,9 +220,59 @@ func (b *Binder) Map(fields []string) (c *comeet.Candidate, problems, warnings [
 			}
 			v = mapped
 		}
+		if s.target.kind == kindNote && b.notes > 1 {
+			c.Note = joinNote(c.Note, b.noteLabel(s), v)
+			continue
+		}
 		b.set(c, s.target, v)
 	}
+	if w, ok := b.namelessSource(c, fields); ok {
+		warnings = append(warnings, w)
+	}
 	return c, problems, warnings
+}
+
+// noteLabel is what leads a value in a note joined from several columns:
+// the column's name, or none for a default.
+func (b *Binder) noteLabel(s *slot) string {
+	if s.index < 0 {
+		return ""
+	}
+	return b.header[s.index]
+}
+
+// joinNote adds a line to a note joined from several columns.
+func joinNote(note, label, v string) string {
+	if label != "" {
+		v = label + ": " + v
+	}
+	if note == "" {
+		return v
+	}
+	return note + "\n" + v
+}
+
+// namelessSource leaves out a source contact that has no name: Comeet
+// takes one only with its name, and a default e-mail ("the agency's
+// address") must not make every row whose name cell is blank invalid. A
+// cell's e-mail or phone left out so is a warning.
+func (b *Binder) namelessSource(c *comeet.Candidate, fields []string) (comeet.Problem, bool) {
+	sc := c.SourceContact
+	if sc == nil || sc.FullName != "" {
+		return comeet.Problem{}, false
+	}
+	c.SourceContact = nil
+	for i := range b.slots {
+		s := &b.slots[i]
+		k := s.target.kind
+		if (k == kindSourceEmail || k == kindSourcePhone) && s.index >= 0 && trim(fields[s.index]) != "" {
+			return comeet.Problem{Field: s.target.name(), Code: CodeValueDropped, Message: fmt.Sprintf(
+				"%s: %s holds %q, but the row has no source contact name: no source contact sent",
+				s.target.name(), b.columnOf(s), clip(trim(fields[s.index]))),
+				Reason: "the row has no source contact name: no source contact sent"}, true
+		}
+	}
+	return comeet.Problem{}, false
 }
 
 // columnOf names the input column of a slot for messages.

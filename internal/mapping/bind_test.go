@@ -52,7 +52,7 @@ func TestBindErrors(t *testing.T) {
 				{Field: "first_name", Column: "Surname"},
 				{Field: "emale", Column: "Email Address"},
 			}},
-			want: "bind mapping: rule 2: field first_name is given twice (first on rule 1); only links and files take several\n" +
+			want: "bind mapping: rule 2: field first_name is given twice (first on rule 1); only links, files and note take several (a note joins its columns)\n" +
 				`rule 3: unknown field "emale"; did you mean email?`,
 		},
 	}
@@ -204,8 +204,8 @@ func TestCandidate(t *testing.T) {
 		{
 			name: "one nested field is enough for its object",
 			cells: []string{"", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
-				"", "", "050", "", "", "", "", "", "", "x", ""},
-			want: &comeet.Candidate{SourceContact: &comeet.SourceContact{Phone: "050"}, CustomFields: map[string]string{"team": "x"}},
+				"", "", "", "", "", "NY", "", "", "", "x", ""},
+			want: &comeet.Candidate{Address: &comeet.Address{State: "NY"}, CustomFields: map[string]string{"team": "x"}},
 		},
 	}
 	for _, tt := range tests {
@@ -462,6 +462,66 @@ func TestBinderConcurrent(t *testing.T) {
 	for range workers {
 		if msg := <-errs; msg != "" {
 			t.Error(msg)
+		}
+	}
+}
+
+// Several columns may feed the note: each non-empty one is a line led by
+// its column's name, so a stage Comeet cannot set travels with the
+// candidate; one column alone is sent as it is.
+func TestNoteFromSeveralColumns(t *testing.T) {
+	m, err := Load(strings.NewReader("field,column,default\npartner_candidate_id,ID,\nfull_name,Name,\nposition_uid,,11.11\n" +
+		"note,Summary,\nnote,Stage,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.Bind([]string{"ID", "Name", "Summary", "Stage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ summary, stage, want string }{
+		{"Strong Go background", "Interview", "Summary: Strong Go background\nStage: Interview"},
+		{"", "Offer", "Stage: Offer"},
+		{"", "", ""},
+	} {
+		c, problems := b.Candidate([]string{"1", "Dana Levi", tt.summary, tt.stage})
+		if len(problems) != 0 || c.Note != tt.want {
+			t.Errorf("note of %q, %q = %q (%v), want %q", tt.summary, tt.stage, c.Note, problems, tt.want)
+		}
+	}
+}
+
+// A source contact is sent only with its name: a default e-mail (the
+// agency's address) leaves a row whose name cell is blank valid, and an
+// e-mail cell without a name is a warning, not a contact Comeet refuses.
+func TestSourceContactNeedsItsName(t *testing.T) {
+	m, err := Load(strings.NewReader("field,column,default\npartner_candidate_id,ID,\nfull_name,Name,\nposition_uid,,11.11\n" +
+		"source_contact.full_name,Recruiter,\nsource_contact.email,Recruiter Email,recruiting@agency.example\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.Bind([]string{"ID", "Name", "Recruiter", "Recruiter Email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := comeet.DefaultRules()
+	for _, tt := range []struct {
+		recruiter, email string
+		want             *comeet.SourceContact
+		warned           bool
+	}{
+		{"Ruth Cohen", "", &comeet.SourceContact{FullName: "Ruth Cohen", Email: "recruiting@agency.example"}, false},
+		{"Ruth Cohen", "ruth@agency.example", &comeet.SourceContact{FullName: "Ruth Cohen", Email: "ruth@agency.example"}, false},
+		{"", "", nil, false},
+		{"", "ruth@agency.example", nil, true},
+	} {
+		c, problems, warnings := b.Map([]string{"1", "Dana Levi", tt.recruiter, tt.email})
+		if !reflect.DeepEqual(c.SourceContact, tt.want) || len(warnings) > 0 != tt.warned {
+			t.Errorf("%q, %q: source contact %+v, warnings %v; want %+v, warned %v", tt.recruiter, tt.email, c.SourceContact, warnings, tt.want, tt.warned)
+		}
+		rules.Normalize(c)
+		if ps := append(problems, rules.Check(c)...); len(ps) != 0 {
+			t.Errorf("%q, %q: problems %v, want a valid row", tt.recruiter, tt.email, ps)
 		}
 	}
 }

@@ -424,9 +424,9 @@ func checkRepeat(r Rule, i int, first map[string]int, locate func(int, error) er
 		first[r.Field] = i
 		return nil
 	}
-	if t, _ := parseField(r.Field); t.kind.multi() {
+	if t, _ := parseField(r.Field); t.kind.multi() || t.kind == kindNote {
 		return nil
 	}
 	where := strings.TrimSuffix(locate(prev, errors.New("")).Error(), ": ")
-	return fmt.Errorf("field %s is given twice (first on %s); only links and files take several", r.Field, where)
+	return fmt.Errorf("field %s is given twice (first on %s); only links, files and note take several (a note joins its columns)", r.Field, where)
 }

@@ -122,12 +122,12 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "scalar given twice",
 			in:   "field,column,default\nemail,Mail,\nphone,Phone,\nE-mail,Email,\n",
-			want: `load mapping: line 4: field email is given twice (first on line 2); only links and files take several`,
+			want: `load mapping: line 4: field email is given twice (first on line 2); only links, files and note take several (a note joins its columns)`,
 		},
 		{
 			name: "custom field given twice",
 			in:   "field,column,default\ncustom_fields.team,Team,\ncustom_fields.team,Group,\n",
-			want: `load mapping: line 3: field custom_fields.team is given twice (first on line 2); only links and files take several`,
+			want: `load mapping: line 3: field custom_fields.team is given twice (first on line 2); only links, files and note take several (a note joins its columns)`,
 		},
 		{
 			name: "unquoted comma",
@@ -139,7 +139,7 @@ func TestLoadErrors(t *testing.T) {
 			in:   "field,column,default\nfrist_name,First,\nlast_name,,\nfirst_name,First,\nfirst_name,Given,\n",
 			want: "load mapping: line 2: unknown field \"frist_name\"; did you mean first_name?\n" +
 				"line 3: field last_name has neither a column nor a default\n" +
-				"line 5: field first_name is given twice (first on line 4); only links and files take several",
+				"line 5: field first_name is given twice (first on line 4); only links, files and note take several (a note joins its columns)",
 		},
 		{
 			name: "broken quote",

@@ -43,8 +43,34 @@ type Proposal struct {
 	// proposal could not place: rows holding them are invalid until the
 	// mapping gets a value line for each.
 	Undecided []Undecided
-	// Notes explain columns the header suggested but the values refuted.
-	Notes []string
+	// Notes say, column by column, what the proposal did with what it saw
+	// and what a person may want to change.
+	Notes []Note
+}
+
+// Note is one thing the proposal tells a person, about one input column
+// (or none), in words and, where it suggests a change, as the mapping lines
+// to add: a page shows the text by its column and offers the lines as one
+// change. Adding a note's lines never leaves fewer rows valid.
+type Note struct {
+	Column string // the input column it is about; "" for the whole mapping
+	Field  string // the API field it concerns; "" for none
+	Text   string
+	// Rules and Values are the mapping lines the note suggests adding.
+	Rules  []Rule
+	Values []ValueMap
+}
+
+// Lines returns the note's suggested lines as a mapping file writes them.
+func (n Note) Lines() []string {
+	var out []string
+	for _, r := range n.Rules {
+		out = append(out, csvCell(r.Field)+","+csvCell(r.Column)+","+csvCell(r.Default))
+	}
+	for _, v := range n.Values {
+		out = append(out, csvCell(v.Field)+",,,"+csvCell(v.Value)+","+csvCell(v.Send))
+	}
+	return out
 }
 
 // Undecided is the unplaced values of one mapped column.
@@ -80,9 +106,10 @@ func SuggestFrom(header []string, sample [][]string) *Proposal {
 		vs := distinctValues(sample, column)
 		channels[column] = isChannelColumn(vs)
 		if channels[column] {
-			pr.Notes = append(pr.Notes, fmt.Sprintf("column %q holds where candidates came from (%s), not who brought them: "+
-				"not proposed as source_contact.full_name; send it as a custom field (custom_fields.<name>,%s,) if the account has one",
-				p.columns[column], quoteList(firstValues(vs, 3)), csvCell(p.columns[column])))
+			pr.Notes = append(pr.Notes, Note{Column: p.columns[column], Field: t.name(), Text: fmt.Sprintf(
+				"column %q holds where candidates came from (%s), not who brought them: "+
+					"not proposed as source_contact.full_name; send it as a custom field (custom_fields.<name>,%s,) if the account has one",
+				p.columns[column], quoteList(firstValues(vs, 3)), csvCell(p.columns[column]))})
 			return false
 		}
 		return true
@@ -90,9 +117,11 @@ func SuggestFrom(header []string, sample [][]string) *Proposal {
 	p.pass(exactTarget)
 	p.pass(aliasTarget)
 	p.pass(closeTarget)
+	p.pairSourceContact()
 	pr.dropLoneSourceContact(p)
 	pr.Mapping = p.mapping()
 	pr.Unplaced = p.unplaced()
+	pr.placeStage(header, sample)
 	for _, r := range pr.Mapping.Rules {
 		t, _ := parseField(r.Field)
 		column := slices.Index(p.columns, r.Column)
@@ -100,6 +129,9 @@ func SuggestFrom(header []string, sample [][]string) *Proposal {
 			continue
 		}
 		vs := pr.notePlaceholders(t, r.Column, distinctValues(sample, column))
+		if t.kind == kindPositionUID {
+			pr.notePositionNames(r.Column, vs)
+		}
 		if t.kind == kindProspectStatus || t.kind == kindCountry {
 			pr.proposeValues(t, r.Column, vs)
 		}
@@ -126,13 +158,40 @@ func (pr *Proposal) notePlaceholders(t target, column string, vs []distinctValue
 	switch {
 	case len(found) == 0:
 	case requiredKind(t.kind):
-		pr.Notes = append(pr.Notes, fmt.Sprintf("%s in column %q: placeholders, not values: rows holding them are invalid (%s is required)",
-			quoteList(found), column, t.name()))
+		pr.Notes = append(pr.Notes, Note{Column: column, Field: t.name(), Text: fmt.Sprintf(
+			"%s in column %q: placeholders, not values: rows holding them are invalid (%s is required)",
+			quoteList(found), column, t.name())})
 	default:
-		pr.Notes = append(pr.Notes, fmt.Sprintf("%s in column %q: placeholders, sent without %s (the report notes each row)",
-			quoteList(found), column, fieldWords(t.kind)))
+		pr.Notes = append(pr.Notes, Note{Column: column, Field: t.name(), Text: fmt.Sprintf(
+			"%s in column %q: placeholders, sent without %s (the report notes each row)",
+			quoteList(found), column, fieldWords(t.kind))})
 	}
 	return rest
+}
+
+// pairSourceContact makes the source contact's name and e-mail one pair:
+// when the e-mail's column is another column's name followed by "email"
+// ("Owner" and "Owner Email"), that column feeds the name, rather than one
+// found earlier in the header ("Recruiter"), whose cells would not go with
+// the e-mails.
+func (p *placer) pairSourceContact() {
+	name := slices.IndexFunc(p.placed, func(pl placement) bool { return pl.target.kind == kindSourceFullName })
+	email := slices.IndexFunc(p.placed, func(pl placement) bool { return pl.target.kind == kindSourceEmail })
+	if name < 0 || email < 0 {
+		return
+	}
+	stem, ok := strings.CutSuffix(normalize(p.columns[p.placed[email].column]), "email")
+	if !ok || stem == "" || normalize(p.columns[p.placed[name].column]) == stem {
+		return
+	}
+	for i, col := range p.columns {
+		if normalize(col) == stem || normalize(col) == stem+"name" {
+			p.skip[p.placed[name].column] = false
+			p.placed[name].column = i
+			p.skip[i] = true
+			return
+		}
+	}
 }
 
 // dropLoneSourceContact unplaces source contact columns unless both the
@@ -145,18 +204,28 @@ func (pr *Proposal) dropLoneSourceContact(p *placer) {
 	if has(kindSourceFullName) == has(kindSourceEmail) {
 		return
 	}
+	emailPlaced := has(kindSourceEmail)
 	var cols []string
+	var restore []Rule
 	p.placed = slices.DeleteFunc(p.placed, func(pl placement) bool {
 		k := pl.target.kind
 		if k == kindSourceFullName || k == kindSourceEmail || k == kindSourcePhone {
 			cols = append(cols, fmt.Sprintf("%q (%s)", p.columns[pl.column], pl.target.name()))
+			restore = append(restore, Rule{Field: pl.target.name(), Column: p.columns[pl.column]})
 			return true
 		}
 		return false
 	})
-	pr.Notes = append(pr.Notes, fmt.Sprintf("%s not proposed: Comeet takes a source contact only with both "+
-		"source_contact.full_name and source_contact.email; to send it, map both (a default will do for one, "+
-		"such as the agency's address: source_contact.email,,recruiting@agency.example)", strings.Join(cols, ", ")))
+	def := Rule{Field: comeet.FieldSourceEmail, Default: "recruiting@agency.example"}
+	if emailPlaced {
+		def = Rule{Field: comeet.FieldSourceFullName, Default: "Agency recruiting team"}
+	}
+	n := Note{Column: restore[0].Column, Field: restore[0].Field, Rules: append(restore, def)}
+	n.Text = fmt.Sprintf("%s not proposed: Comeet takes a source contact only with both source_contact.full_name and "+
+		"source_contact.email, and a default will do for one: the agency's address (source_contact.email,,recruiting@agency.example) "+
+		"or its name (source_contact.full_name,,Agency recruiting team); to send it, add the lines %s "+
+		"(a row whose name cell is blank is then sent without a source contact)", strings.Join(cols, ", "), strings.Join(n.Lines(), " "))
+	pr.Notes = append(pr.Notes, n)
 }
 
 // distinctValue is one value of a column, folded, with its first spelling.
@@ -251,7 +320,7 @@ func (pr *Proposal) proposeValues(t target, column string, vs []distinctValue) {
 			if code, name, ok := comeet.ClosestCountry(v.text); ok {
 				note := fmt.Sprintf("a close spelling of %q: check it", name)
 				pr.Mapping.Values = append(pr.Mapping.Values, ValueMap{Field: t.name(), Value: v.text, Send: code, Note: note})
-				pr.Notes = append(pr.Notes, fmt.Sprintf("column %q: %q read as %s, %s", column, v.text, code, note))
+				pr.Notes = append(pr.Notes, Note{Column: column, Field: t.name(), Text: fmt.Sprintf("column %q: %q read as %s, %s", column, v.text, code, note)})
 				continue
 			}
 		}
@@ -316,7 +385,7 @@ func (pr *Proposal) WriteNotes(w io.Writer) {
 		fmt.Fprintf(w, "columns not placed (add a line for each one you want sent): %s\n", quoteList(pr.Unplaced))
 	}
 	for _, n := range pr.Notes {
-		fmt.Fprintln(w, n)
+		fmt.Fprintln(w, n.Text)
 	}
 	for _, u := range pr.Undecided {
 		example := u.Field + ",,," + csvCell(u.Values[0]) + ",<value>"

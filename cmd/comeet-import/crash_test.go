@@ -34,6 +34,7 @@ func TestBinary(t *testing.T) {
 	bin := buildBinary(t)
 	t.Run("kill -9 and run again", func(t *testing.T) { testKillAndRerun(t, bin) })
 	t.Run("kill -9 during --update and run again", func(t *testing.T) { testKillUpdateAndRerun(t, bin) })
+	t.Run("kill -9 between the files of an update", func(t *testing.T) { testKillBetweenFiles(t, bin) })
 	t.Run("SIGINT finishes in-flight rows", func(t *testing.T) { testInterrupt(t, bin) })
 	t.Run("exit codes", func(t *testing.T) { testExitCodes(t, bin) })
 	t.Run("a named pipe as a CV never blocks", func(t *testing.T) { testNamedPipeCV(t, bin) })

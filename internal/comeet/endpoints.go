@@ -34,11 +34,33 @@ type Record struct {
 	CustomFields       map[string]string `json:"custom_fields,omitempty"`
 }
 
+// ReadBackFields are the API fields a Record reads back; the others
+// (salary_expectations, links, source_contact, note and the files) can be
+// sent but not read.
+var ReadBackFields = []string{
+	"partner_candidate_id", "first_name", "middle_name", "last_name", "email", "phone",
+	"mobile_phone", "national_id", "linkedin_url", "prospect_status", "address", "custom_fields",
+}
+
+// Candidate is the record as a Candidate, with the fields it reads back
+// (ReadBackFields) and its position.
+func (r *Record) Candidate() Candidate {
+	return Candidate{
+		PositionUID: r.PositionUID, PartnerCandidateID: r.PartnerCandidateID,
+		FirstName: r.FirstName, MiddleName: r.MiddleName, LastName: r.LastName,
+		Email: r.Email, Phone: r.Phone, MobilePhone: r.MobilePhone, NationalID: r.NationalID,
+		LinkedInURL: r.LinkedInURL, ProspectStatus: r.ProspectStatus,
+		Address: r.Address, CustomFields: r.CustomFields,
+	}
+}
+
 // FileInfo is one file of a candidate as GET /candidates/{uid}/files lists
-// it; URL is valid for 15 minutes.
+// it; URL is valid for 15 minutes. Size is 0 when the answer does not say
+// (Comeet's reference does not list it).
 type FileInfo struct {
 	Name        string `json:"name"`
 	URL         string `json:"url,omitempty"`
+	Size        int64  `json:"size,omitempty"`
 	TimeCreated string `json:"time_created,omitempty"`
 }
 

@@ -143,11 +143,18 @@ func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bo
 	msg := fmt.Sprintf("already in Comeet as %s (%s on %s)", e.CandidateUID, e.Outcome, e.UpdatedAt.UTC().Format("2006-01-02"))
 	// A fingerprint made the way older versions made it cannot be compared:
 	// such a row counts as unchanged rather than wrongly as changed.
-	if ledger.FingerprintCurrent(e.RowHash) && e.RowHash != rw.hash {
+	// An update in doubt (its answer was lost) may have left Comeet
+	// holding values the row no longer has, whatever the fingerprint.
+	changed := ledger.FingerprintCurrent(e.RowHash) && e.RowHash != rw.hash
+	if changed || e.InDoubt {
 		if a.update && e.CandidateUID != "" {
 			return a.admitUpdate(ctx, rw)
 		}
-		msg += "; the row changed since it was sent, and Comeet's create call cannot update it: run import with --update to send the change, or change it in Comeet"
+		if e.InDoubt {
+			msg += "; the answer to an update was lost, so Comeet may hold other values than the row: run import with --update to read the candidate back and send what differs"
+		} else {
+			msg += "; the row changed since it was sent, and Comeet's create call cannot update it: run import with --update to send the change, or change it in Comeet"
+		}
 	}
 	rw.finish(report.Skipped, "", msg)
 	return decideSkip, true

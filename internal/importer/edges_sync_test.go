@@ -61,3 +61,150 @@ func TestUpdateFilesAreASetNotPositions(t *testing.T) {
 	_, lines = g.mustRun()
 	wantRigOutcomes(t, lines, report.Skipped)
 }
+
+// htmlOK is a 2xx that is not Comeet's answer: a proxy's page, or an
+// answer cut on the way. The request was applied (Apply).
+var htmlOK = comeettest.Fault{Kind: comeettest.FaultAnswer, Apply: true,
+	Raw: comeettest.RawAnswer{Status: 200, ContentType: "text/html", Body: []byte("<html><body>OK</body></html>")}}
+
+// phoneIn is the phone Comeet holds for uid.
+func (g *rig) phoneIn(uid string) string {
+	for _, st := range g.srv.Candidates() {
+		if st.UID == uid {
+			return st.Candidate.Phone
+		}
+	}
+	g.t.Fatalf("no candidate %s in Comeet", uid)
+	return ""
+}
+
+// An update applied whose answer was lost stays in doubt: when the sheet
+// then goes back to the value the ledger had, the next --update run reads
+// the candidate back and sends the sheet's value, instead of skipping the
+// row forever while Comeet holds a value the sheet no longer has.
+func TestUpdateWhoseAnswerWasLostIsReadBack(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.cfg.Update, g.cfg.Concurrency = true, 1
+	rows := syncRows(1, 1)
+	uid := g.createSync(rows)[0]
+	old := rows[0][6]
+
+	rows[0][6] = "+1 555 0199"
+	g.writeInputWith(syncHeader, rows)
+	g.srv.Inject(htmlOK)
+	_, lines := g.mustRun()
+	wantRigOutcomes(t, lines, report.Failed)
+	if code := lines[0]["error_code"]; code != "uncertain_outcome" {
+		t.Fatalf("lost answer: code %q, want uncertain_outcome", code)
+	}
+	if got := g.phoneIn(uid); got != "+1 555 0199" {
+		t.Fatalf("the PATCH was not applied (phone %q): the test proves nothing", got)
+	}
+
+	rows[0][6] = old // the sheet is back to what the ledger recorded
+	g.writeInputWith(syncHeader, rows)
+	gets, patches := g.requests("GET", "/candidates/"), g.requests("PATCH", "/")
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Updated)
+	if got := g.phoneIn(uid); got != old {
+		t.Errorf("Comeet holds phone %q, want the sheet's %q", got, old)
+	}
+	if got := g.requests("GET", "/candidates/") - gets; got != 1 {
+		t.Errorf("read the candidate back %d times, want 1", got)
+	}
+	if got := g.requests("PATCH", "/") - patches; got != 1 {
+		t.Errorf("sent %d PATCHes, want 1", got)
+	}
+
+	// Settled: the next run sends nothing, reads nothing.
+	before := len(g.srv.Requests())
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+	if got := len(g.srv.Requests()) - before; got != 0 {
+		t.Errorf("a settled row cost %d requests, want 0", got)
+	}
+}
+
+// When the read-back shows that the lost update had arrived and the sheet
+// still says the same, nothing is sent again and the doubt is settled.
+func TestUpdateInDoubtThatArrivedIsSettledByReading(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.cfg.Update, g.cfg.Concurrency = true, 1
+	rows := syncRows(1, 1)
+	uid := g.createSync(rows)[0]
+	rows[0][6] = "+1 555 0199"
+	g.writeInputWith(syncHeader, rows)
+	g.srv.Inject(htmlOK)
+	_, lines := g.mustRun()
+	wantRigOutcomes(t, lines, report.Failed)
+
+	// Without --update the row is not silently skipped as done.
+	g.cfg.Update = false
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+	if msg := lines[0]["message"]; !strings.Contains(msg, "--update") {
+		t.Errorf("message %q, want it to name --update", msg)
+	}
+
+	g.cfg.Update = true
+	patches := g.requests("PATCH", "/")
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+	if msg := lines[0]["message"]; !strings.Contains(msg, "read back") {
+		t.Errorf("message %q, want it to say the candidate was read back", msg)
+	}
+	if got := g.requests("PATCH", "/") - patches; got != 0 {
+		t.Errorf("sent %d PATCHes, want none: Comeet holds the sheet's phone", got)
+	}
+	if got := g.phoneIn(uid); got != "+1 555 0199" {
+		t.Errorf("Comeet holds %q", got)
+	}
+	before := len(g.srv.Requests())
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+	if got := len(g.srv.Requests()) - before; got != 0 {
+		t.Errorf("a settled row cost %d requests, want 0", got)
+	}
+}
+
+// A file POST answered with a cut or HTML 2xx may have been added: the
+// next run reads the candidate's files back and does not add it again.
+func TestFileWhoseAnswerWasLostIsNotAddedTwice(t *testing.T) {
+	g, header := filesRig(t, "a.pdf", "b.pdf")
+	row := append(syncRow(1), "a.pdf")
+	g.writeInputWith(header, [][]string{row})
+	_, lines := g.mustRun()
+	wantRigOutcomes(t, lines, report.Created)
+	uid := lines[0]["candidate_uid"]
+
+	row[8] = "a.pdf;b.pdf"
+	g.writeInputWith(header, [][]string{row})
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultAnswer, Apply: true,
+		Raw: comeettest.RawAnswer{Status: 201, ContentType: "application/json", Body: []byte(`{"name": "b.p`)}})
+	_, lines = g.mustRun()
+	if msg := lines[0]["message"]; !strings.Contains(msg, "may have been added") {
+		t.Errorf("message %q, want it to say the file may have been added", msg)
+	}
+	if got := g.fileNames(uid); got != "a.pdf,b.pdf" {
+		t.Fatalf("Comeet holds %s: the fault did not apply the file", got)
+	}
+
+	posts := g.requests("POST", "/candidates/")
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+	if got := g.fileNames(uid); got != "a.pdf,b.pdf" {
+		t.Errorf("Comeet holds %s, want a.pdf,b.pdf: the file was added twice", got)
+	}
+	if got := g.requests("POST", "/candidates/") - posts; got != 0 {
+		t.Errorf("sent %d files again, want none", got)
+	}
+	if got := g.requests("GET", "/candidates/"+uid+"/files"); got != 1 {
+		t.Errorf("read the files back %d times, want 1", got)
+	}
+	before := len(g.srv.Requests())
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Skipped)
+	if got := len(g.srv.Requests()) - before; got != 0 {
+		t.Errorf("a settled row cost %d requests, want 0", got)
+	}
+}

@@ -29,7 +29,7 @@ const (
 	requestUpdate                      // PATCH /candidates/{uid}
 	requestFile                        // POST /candidates/{uid}/files
 	requestPosition                    // GET /positions, GET /positions/{uid}
-	requestSearch                      // GET /candidates (a lost answer looked for)
+	requestSearch                      // GET /candidates and /candidates/{uid}[/files]: a lost answer looked for
 )
 
 // add counts n requests of kind k in r.

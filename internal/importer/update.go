@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +20,10 @@ import (
 type candidateUpdater interface {
 	UpdateCandidate(ctx context.Context, uid string, p *comeet.Patch) (comeet.Reply, error)
 	AddFile(ctx context.Context, uid string, f *comeet.File) (comeet.Reply, error)
+	// GetCandidate and ListFiles read back what an answer lost may
+	// have changed.
+	GetCandidate(ctx context.Context, uid string) (*comeet.Record, comeet.Reply, error)
+	ListFiles(ctx context.Context, uid string) ([]comeet.FileInfo, comeet.Reply, error)
 }
 
 // updater brings a candidate that is already in Comeet in step with its
@@ -47,6 +52,10 @@ type updatePlan struct {
 	files                      []slotFile
 	removedFiles               []string // slots gone from the row: they stay in Comeet
 	list                       string   // the configured list's name, for messages
+	allowed                    []string // the configured list
+	// readBack: an earlier update's answer was lost (entry.Doubt has
+	// fields), so the candidate is read back before the patch is decided.
+	readBack bool
 }
 
 // slotFile is a file to add, with the slot it fills in the row.
@@ -94,17 +103,23 @@ func (u *updater) plan(ctx context.Context, rw *row) (*updatePlan, error) {
 	if !ok || e.CandidateUID == "" {
 		return nil, errors.New("the ledger lost the entry it looked up")
 	}
-	p := &updatePlan{entry: e, list: patchListName(u.allowed)}
-	now := u.ledger.SentOf(rw.cand)
-	changed := changedFields(e.Sent.Fields, now.Fields)
+	p := &updatePlan{entry: e, list: patchListName(u.allowed), allowed: u.allowed, readBack: len(e.Doubt.Fields) > 0}
+	p.planFields(rw.cand, withUnknown(e.Sent.Fields, e.Doubt.Fields), u.ledger.SentOf(rw.cand).Fields)
+	p.files, p.removedFiles = changedFiles(u.ledger, e.Sent.Files, rw.cand)
+	return p, nil
+}
+
+// planFields sets the plan's patch to the fields of c (whose digests are
+// now) that differ from was, what Comeet holds as far as the ledger knows.
+func (p *updatePlan) planFields(c *comeet.Candidate, was, now map[string]string) {
+	p.patch, p.fields, p.refused, p.uncleared = nil, nil, nil, nil
 	var patch comeet.Patch
-	c := rw.cand
-	for _, f := range changed {
-		if !slices.Contains(u.allowed, f) {
+	for _, f := range changedFields(was, now) {
+		if !slices.Contains(p.allowed, f) {
 			p.refused = append(p.refused, f)
 			continue
 		}
-		if !setPatchField(&patch, f, c, e.Sent.Fields, now.Fields) {
+		if !setPatchField(&patch, f, c, was, now) {
 			p.uncleared = append(p.uncleared, f)
 			continue
 		}
@@ -114,8 +129,25 @@ func (u *updater) plan(ctx context.Context, rw *row) (*updatePlan, error) {
 		patch.UpdatedBy = &comeet.UpdatedBy{Type: comeet.UpdatedByApp, Name: "comeet-import"}
 		p.patch = &patch
 	}
-	p.files, p.removedFiles = changedFiles(u.ledger, e.Sent.Files, c)
-	return p, nil
+}
+
+// unknownValue stands for a value Comeet may or may not hold (an update's
+// answer was lost): it equals no digest, so the field counts as changed.
+const unknownValue = "unknown"
+
+// withUnknown is held with the fields in doubt marked unknown.
+func withUnknown(held, doubt map[string]string) map[string]string {
+	if len(doubt) == 0 {
+		return held
+	}
+	out := maps.Clone(held)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for k := range doubt {
+		out[k] = unknownValue
+	}
+	return out
 }
 
 // changedFields names the top-level API fields whose values differ between
@@ -294,6 +326,9 @@ func filledSlot(want []slotFile, h ledger.SentFile) bool {
 // describe is the dry run's message for the plan.
 func (p *updatePlan) describe() string {
 	var parts []string
+	if p.readBack {
+		parts = append(parts, "an update's answer was lost: would read the candidate back, then send what differs")
+	}
 	if len(p.fields) > 0 {
 		parts = append(parts, "would update "+strings.Join(p.fields, ", "))
 	}
@@ -317,7 +352,7 @@ func (a *admitter) admitUpdate(ctx context.Context, rw *row) (decision, bool) {
 		return decideFail, true
 	}
 	rw.res.CandidateUID = p.entry.CandidateUID
-	if p.empty() {
+	if p.empty() && !p.readBack {
 		rw.finish(report.Skipped, "", fmt.Sprintf("already in Comeet as %s; changed, but nothing the API can send: %s", p.entry.CandidateUID, p.notSent()))
 		return decideSkip, true
 	}
@@ -326,6 +361,9 @@ func (a *admitter) admitUpdate(ctx context.Context, rw *row) (decision, bool) {
 		return decideSkip, true
 	}
 	a.cleared++
+	if p.readBack {
+		a.planned.Search++
+	}
 	if p.patch != nil {
 		a.planned.Update++
 	}
@@ -338,72 +376,292 @@ func (a *admitter) admitUpdate(ctx context.Context, rw *row) (decision, bool) {
 	return decideValid, true
 }
 
-// send sends rw's plan, as the admitter made it, and records the result. It returns ErrAuth
-// when Comeet refused the credentials, ErrLedger when the ledger could not
-// record an update that was applied.
+// send sends rw's plan, as the admitter made it, and records the result. Each step is in the
+// ledger before its request leaves (what it may change, as a doubt) and
+// after its answer (what Comeet now holds), so a run killed between two
+// requests neither sends a file twice nor trusts a field an update whose
+// answer was lost may have changed: the next run reads the candidate back
+// first. It returns ErrAuth when Comeet refused the credentials, ErrLedger
+// when the ledger could not record a step.
 func (u *updater) send(ctx context.Context, rw *row) error {
 	p := rw.plan
-	uid := p.entry.CandidateUID
-	var done []string // what was applied, for the message
-	applied := false
-	if p.patch != nil {
-		u.stats.started(time.Now())
-		reply, err := u.client.UpdateCandidate(ctx, uid, p.patch)
-		u.stats.finishedAs(requestUpdate, time.Now(), reply)
-		rw.res.Attempts, rw.res.HTTPStatus = reply.Attempts, reply.Status
-		if err != nil {
-			return u.failed(ctx, rw, p, err)
+	us := &updateSend{u: u, rw: rw, p: p, held: cloneSent(p.entry.Sent), doubt: cloneDoubt(p.entry.Doubt)}
+	if p.readBack {
+		if stop, err := us.settleFields(ctx); stop {
+			return err
 		}
-		applied = true
-		done = append(done, "updated "+strings.Join(p.fields, ", "))
 	}
-	sent := mergeSent(p.entry.Sent, u.ledger.SentOf(rw.cand), p.fields)
-	var refused []string
-	refusedCode := ""
-	retry := false // a file failed for a reason that may pass: keep the old fingerprint
+	if p.patch != nil {
+		if stop, err := us.sendPatch(ctx); stop {
+			return err
+		}
+	}
 	for _, sf := range p.files {
-		u.stats.started(time.Now())
-		reply, err := u.client.AddFile(ctx, uid, sf.file)
-		u.stats.finishedAs(requestFile, time.Now(), reply)
-		rw.res.Attempts += reply.Attempts
-		if err != nil {
-			var ae *comeet.APIError
-			if errors.As(err, &ae) && ae.Kind().StopsRun() {
-				return u.failed(ctx, rw, p, err)
-			}
-			if refusedCode == "" {
-				refusedCode = "file_refused"
-				if errors.As(err, &ae) && ae.Code != "" {
-					refusedCode = ae.Code
-				}
-			}
-			why := fileRefusal(err)
-			if !errors.As(err, &ae) || ae.Kind() != comeet.KindInvalid {
-				retry = true
-				why += "; the next run tries again"
-			}
-			refused = append(refused, fmt.Sprintf("file %s (%s) not added: %s", sf.file.Name, sf.slot, why))
+		if stop, err := us.sendFile(ctx, sf); stop {
+			return err
+		}
+	}
+	return us.finish(ctx)
+}
+
+// updateSend is one row's update under way: what Comeet holds and what is
+// in doubt, as the ledger records them step by step.
+type updateSend struct {
+	u     *updater
+	rw    *row
+	p     *updatePlan
+	held  ledger.Sent  // what Comeet holds, as far as is known
+	doubt ledger.Doubt // what a request without an answer may have changed
+	// done and refused are the message's parts; refusedCode the first
+	// refused file's code.
+	done, refused []string
+	refusedCode   string
+	// sent: a request changed the candidate; retry: a file did not go for
+	// a reason that may pass, so the next run compares again.
+	sent, retry bool
+	// files are the candidate's files as read back, once needed.
+	files     []comeet.FileInfo
+	filesRead bool
+}
+
+// settleFields reads back the candidate an earlier update may have
+// changed without an answer: the fields Comeet reads back are then known
+// and out of doubt, and the patch sends only what differs from the row
+// (the others in doubt are sent again: a PATCH applied twice is applied
+// once). A candidate deleted or merged ends the row.
+func (us *updateSend) settleFields(ctx context.Context) (stop bool, err error) {
+	u, rw, p := us.u, us.rw, us.p
+	u.stats.started(time.Now())
+	rec, reply, err := u.client.GetCandidate(ctx, p.entry.CandidateUID)
+	u.stats.finishedAs(requestSearch, time.Now(), reply)
+	rw.res.Attempts += reply.Attempts
+	if err != nil {
+		var ae *comeet.APIError
+		if errors.As(err, &ae) && (ae.Code == comeet.CodeCandidateNotFound || ae.Code == comeet.CodeDuplicateCandidate || ae.Kind().StopsRun()) {
+			return true, u.failed(ctx, rw, p, err)
+		}
+		us.done = append(us.done, fmt.Sprintf("could not read the candidate back (%v): the fields in doubt are sent again", err))
+		return false, nil
+	}
+	c := rec.Candidate()
+	inComeet := u.ledger.SentOf(&c).Fields
+	for k := range us.doubt.Fields {
+		if !slices.Contains(comeet.ReadBackFields, topField(k)) {
 			continue
 		}
-		applied = true
-		done = append(done, fmt.Sprintf("added file %s (%s)", sf.file.Name, sf.slot))
-		sent.Files = putSentFile(u.ledger, sent.Files, sf)
+		if v, ok := inComeet[k]; ok {
+			us.held.Fields[k] = v
+		} else {
+			delete(us.held.Fields, k)
+		}
+		delete(us.doubt.Fields, k)
 	}
-	msg := strings.Join(append(append(done, refused...), nonEmpty(p.notSent())...), "; ")
-	if !applied {
-		// Only files, all refused: nothing changed in Comeet, and the
-		// ledger keeps its claim so the next run tries again.
-		rw.finish(report.Failed, refusedCode, msg)
-		return nil
+	p.planFields(rw.cand, withUnknown(us.held.Fields, us.doubt.Fields), u.ledger.SentOf(rw.cand).Fields)
+	return false, nil
+}
+
+// sendPatch sends the plan's PATCH, its fields in doubt on disk first.
+func (us *updateSend) sendPatch(ctx context.Context) (stop bool, err error) {
+	u, rw, p := us.u, us.rw, us.p
+	before := maps.Clone(us.doubt.Fields)
+	now := u.ledger.SentOf(rw.cand).Fields
+	if us.doubt.Fields == nil {
+		us.doubt.Fields = map[string]string{}
 	}
-	rw.finish(report.Updated, "", msg)
+	for k, v := range now {
+		if slices.Contains(p.fields, topField(k)) {
+			us.doubt.Fields[k] = v
+		}
+	}
+	if err := us.step(ctx); err != nil {
+		return true, err
+	}
+	u.stats.started(time.Now())
+	reply, err := u.client.UpdateCandidate(ctx, p.entry.CandidateUID, p.patch)
+	u.stats.finishedAs(requestUpdate, time.Now(), reply)
+	rw.res.Attempts, rw.res.HTTPStatus = rw.res.Attempts+reply.Attempts, reply.Status
+	if err != nil {
+		if mayHaveApplied(reply, err) {
+			// The doubt stays on disk: the next run reads the candidate back.
+			return true, u.failed(ctx, rw, p, err)
+		}
+		us.doubt.Fields = before
+		return true, errors.Join(u.failed(ctx, rw, p, err), us.stepAnswered())
+	}
+	us.sent = true
+	us.done = append(us.done, "updated "+strings.Join(p.fields, ", "))
+	us.held = mergeSent(us.held, ledger.Sent{Fields: now}, p.fields)
+	for k := range us.doubt.Fields {
+		if slices.Contains(p.fields, topField(k)) {
+			delete(us.doubt.Fields, k)
+		}
+	}
+	return false, us.stepAnswered()
+}
+
+// sendFile adds one file, unless it is in doubt and the candidate's files
+// read back show it arrived. The file is in the ledger's doubt while its
+// request is out.
+func (us *updateSend) sendFile(ctx context.Context, sf slotFile) (stop bool, err error) {
+	u, rw, p := us.u, us.rw, us.p
+	if i := slices.IndexFunc(us.doubt.Files, func(h ledger.SentFile) bool { return sf.in(u.ledger, h) }); i >= 0 {
+		arrived, err := us.fileArrived(ctx, sf)
+		if err != nil {
+			us.refuse(sf, "file_unknown", fmt.Sprintf("not added: an earlier answer for it was lost, and the candidate's files could not be read to tell whether it arrived (%v); the next run tries again", err))
+			us.retry = true
+			return false, nil
+		}
+		if arrived {
+			us.doubt.Files = slices.Delete(us.doubt.Files, i, i+1)
+			us.held.Files = putSentFile(u.ledger, us.held.Files, sf)
+			us.done = append(us.done, fmt.Sprintf("file %s (%s) had been added (read back)", sf.file.Name, sf.slot))
+			return false, us.stepAnswered()
+		}
+		us.doubt.Files = slices.Delete(us.doubt.Files, i, i+1)
+	}
+	us.doubt.Files = putSentFile(u.ledger, us.doubt.Files, sf)
+	if err := us.step(ctx); err != nil {
+		return true, err
+	}
+	u.stats.started(time.Now())
+	reply, err := u.client.AddFile(ctx, p.entry.CandidateUID, sf.file)
+	u.stats.finishedAs(requestFile, time.Now(), reply)
+	rw.res.Attempts += reply.Attempts
+	if err == nil || !mayHaveApplied(reply, err) {
+		us.doubt.Files = us.doubt.Files[:len(us.doubt.Files)-1]
+	}
+	if err == nil {
+		us.sent = true
+		us.done = append(us.done, fmt.Sprintf("added file %s (%s)", sf.file.Name, sf.slot))
+		us.held.Files = putSentFile(u.ledger, us.held.Files, sf)
+		return false, us.stepAnswered()
+	}
+	var ae *comeet.APIError
+	if errors.As(err, &ae) && ae.Kind().StopsRun() {
+		return true, errors.Join(u.failed(ctx, rw, p, err), us.stepAnswered())
+	}
+	code := "file_refused"
+	if errors.As(err, &ae) && ae.Code != "" {
+		code = ae.Code
+	}
+	why := fileRefusal(err)
+	switch {
+	case mayHaveApplied(reply, err):
+		why += "; it may have been added: the next run reads the candidate's files before adding it again"
+		us.retry = true
+	case !errors.As(err, &ae) || ae.Kind() != comeet.KindInvalid:
+		why += "; the next run tries again"
+		us.retry = true
+	}
+	us.refuse(sf, code, "not added: "+why)
+	return false, us.stepAnswered()
+}
+
+// refuse notes a file that did not go.
+func (us *updateSend) refuse(sf slotFile, code, why string) {
+	if us.refusedCode == "" {
+		us.refusedCode = code
+	}
+	us.refused = append(us.refused, fmt.Sprintf("file %s (%s) %s", sf.file.Name, sf.slot, why))
+}
+
+// fileArrived tells whether sf, whose earlier answer was lost, is among
+// the candidate's files: Comeet lists more files of its name (and size,
+// when listed) than the ledger knows it holds.
+func (us *updateSend) fileArrived(ctx context.Context, sf slotFile) (bool, error) {
+	u := us.u
+	if !us.filesRead {
+		u.stats.started(time.Now())
+		files, reply, err := u.client.ListFiles(ctx, us.p.entry.CandidateUID)
+		u.stats.finishedAs(requestSearch, time.Now(), reply)
+		us.rw.res.Attempts += reply.Attempts
+		if err != nil {
+			return false, err
+		}
+		us.files, us.filesRead = files, true
+	}
+	f := sf.file
+	listed := 0
+	for _, fi := range us.files {
+		if fi.Name == f.Name && (fi.Size == 0 || fi.Size == f.Size) {
+			listed++
+		}
+	}
+	known, name := 0, u.ledger.FileOf(sf.slot, f).Name // the ledger holds names as digests
+	for _, h := range us.held.Files {
+		if h.Name == name && h.Size == f.Size {
+			known++
+		}
+	}
+	return listed > known, nil
+}
+
+// mayHaveApplied reports whether a request that failed may have been
+// applied: it left, and no answer proved it was not (a 5xx, a timeout, a
+// reset, a 2xx that is not Comeet's answer, an interruption mid-request).
+func mayHaveApplied(reply comeet.Reply, err error) bool {
+	if reply.Attempts == 0 {
+		return false
+	}
+	var ae *comeet.APIError
+	if !errors.As(err, &ae) {
+		return true
+	}
+	k := ae.Kind()
+	return k == comeet.KindTransient || k == comeet.KindUnexpected
+}
+
+// step records, before a request leaves, what Comeet holds and what the
+// request may change.
+func (us *updateSend) step(ctx context.Context) error {
+	err := us.u.ledger.Step(ctx, us.entry())
+	if err != nil {
+		us.rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
+		return fmt.Errorf("%w: %w", ErrLedger, err)
+	}
+	return nil
+}
+
+// stepAnswered records what an answer proved. A kill before it leaves the
+// doubt step recorded, which the next run settles by reading back.
+func (us *updateSend) stepAnswered() error {
+	if err := us.u.ledger.Step(context.Background(), us.entry()); err != nil {
+		us.u.log.Error().Err(err).Int("row", us.rw.rec.Row).Msg("ledger: recording an update's answer failed; the next run reads the candidate back")
+		return fmt.Errorf("%w: %w", ErrLedger, err)
+	}
+	return nil
+}
+
+func (us *updateSend) entry() ledger.Entry {
+	return ledger.Entry{Key: us.p.entry.Key, Sent: us.held, Doubt: us.doubt}
+}
+
+// finish records the row's outcome: updated when a request changed the
+// candidate; failed when only files were to go and none did; skipped when
+// the read-back showed Comeet holds the row already.
+func (us *updateSend) finish(ctx context.Context) error {
+	u, rw, p := us.u, us.rw, us.p
+	msg := strings.Join(slices.Concat(us.done, us.refused, nonEmpty(p.notSent())), "; ")
+	switch {
+	case us.sent:
+		rw.finish(report.Updated, "", msg)
+	case len(us.refused) > 0:
+		// Nothing changed in Comeet; the ledger keeps the old fingerprint
+		// so the next run tries again.
+		rw.finish(report.Failed, us.refusedCode, msg)
+		return us.stepAnswered()
+	default:
+		rw.finish(report.Skipped, "", strings.TrimSuffix(fmt.Sprintf("already in Comeet as %s; read back, it holds the row's values; %s", p.entry.CandidateUID, msg), "; "))
+	}
 	e := p.entry
-	e.Outcome = string(report.Updated)
-	e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts = rw.res.HTTPStatus, "", msg, rw.res.Attempts
-	e.RowHash, e.Sent = rw.hash, sent
-	if retry {
+	if us.sent {
+		e.Outcome = string(report.Updated)
+		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts = rw.res.HTTPStatus, "", msg, rw.res.Attempts
+	}
+	e.RowHash, e.Sent, e.Doubt = rw.hash, us.held, us.doubt
+	if us.retry || !us.doubt.Empty() {
 		// What Comeet holds is recorded, but not the row's fingerprint:
-		// the next run compares again and sends the file that did not go.
+		// the next run compares again and sends what did not go.
 		e.RowHash = p.entry.RowHash
 	}
 	e.Row, e.Line, e.Source = rw.rec.Row, rw.rec.Line, u.source
@@ -413,6 +671,19 @@ func (u *updater) send(ctx context.Context, rw *row) error {
 		return fmt.Errorf("%w: %w", ErrLedger, err)
 	}
 	return nil
+}
+
+func cloneSent(s ledger.Sent) ledger.Sent {
+	s.Fields = maps.Clone(s.Fields)
+	if s.Fields == nil {
+		s.Fields = map[string]string{}
+	}
+	s.Files = slices.Clone(s.Files)
+	return s
+}
+
+func cloneDoubt(d ledger.Doubt) ledger.Doubt {
+	return ledger.Doubt{Fields: maps.Clone(d.Fields), Files: slices.Clone(d.Files)}
 }
 
 // failed finishes a row whose PATCH (or whose file's POST, for a refused
@@ -439,6 +710,7 @@ func (u *updater) failed(ctx context.Context, rw *row, p *updatePlan, err error)
 			"candidate %s was deleted in Comeet (404 candidate_not_found): the ledger no longer counts it as created, so the next import creates it again; remove the row from the sheet if it should stay deleted", uid))
 		e := p.entry
 		e.Outcome, e.HTTPStatus, e.ErrorCode, e.Message = string(report.Failed), ae.Status, ae.Code, rw.res.Message
+		e.Doubt = ledger.Doubt{} // nothing to settle on a deleted candidate
 		if lerr := u.ledger.Finish(ctx, e); lerr != nil {
 			return fmt.Errorf("%w: %w", ErrLedger, lerr)
 		}

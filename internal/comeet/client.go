@@ -262,12 +262,25 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
+// CheckBaseURL says why a base URL is not acceptable (user information,
+// a scheme other than https, plain http to a host that is not loopback),
+// without quoting a password it may hold; nil when it is. A run checks it
+// before it creates anything.
+func CheckBaseURL(raw string) error {
+	_, err := checkBaseURL(raw)
+	return err
+}
+
 // checkBaseURL returns the base URL without a trailing slash, or why it is
 // not acceptable.
 func checkBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("base url: %w", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the text, which may hold a password
+		}
+		return "", fmt.Errorf("base url: not a URL: %w", err)
 	}
 	switch {
 	case u.Host == "":

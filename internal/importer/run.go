@@ -125,6 +125,10 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			err = asConfigError(err)
 		}
 	}()
+	// Before anything is created: a refused URL must not bind a new ledger.
+	if err := comeet.CheckBaseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
 	if err := checkOutputs(cfg); err != nil {
 		return nil, err
 	}

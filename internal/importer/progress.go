@@ -1,12 +1,8 @@
 package importer
 
 import (
-	"bytes"
+	"context"
 	"errors"
-	"fmt"
-	"io"
-	"os"
-	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -21,8 +17,8 @@ type Progress struct {
 	// Done is the number of rows finished and written to the report.
 	Done int
 	// Total is the number of records in the input, counted before the run
-	// (quoted line breaks allowed for, blank lines not); 0 when unknown:
-	// standard input or a workbook.
+	// by the input's own parser; 0 when unknown: standard input, a pipe, a
+	// workbook or a dry run.
 	Total int
 	// Counts are the rows per outcome so far. The map is the report's own:
 	// read it during the call only, and copy it to keep it.
@@ -91,9 +87,10 @@ func (f *progressFeed) row(counts report.Counts) {
 }
 
 // newProgressFeed prepares the feed of a run reading src: it counts the
-// input's records when someone listens and the input is a delimited file. A
-// count that fails leaves the total unknown; the run goes on.
-func newProgressFeed(cfg Config, src *source.Reader, log zerolog.Logger, start time.Time) *progressFeed {
+// input's records (source.Count, the reader's own parser) when someone
+// listens and the input is a delimited file. A count that fails leaves the
+// total unknown; the run goes on.
+func newProgressFeed(ctx context.Context, cfg Config, src *source.Reader, log zerolog.Logger, start time.Time) *progressFeed {
 	f := &progressFeed{fn: cfg.Progress, start: start}
 	if f.fn == nil {
 		return f
@@ -101,88 +98,15 @@ func newProgressFeed(cfg Config, src *source.Reader, log zerolog.Logger, start t
 	if !cfg.DryRun && !cfg.Rate.Unlimited() {
 		f.p.Allowed = cfg.Rate.PerSecond() * (1 - cfg.SafetyMargin)
 	}
-	// A workbook has no delimiter; standard input cannot be read twice; and
-	// a dry run, which goes through a million rows in a second or two, would
-	// spend a tenth of its time reading the file twice to count it.
+	// A workbook would be unpacked again; standard input cannot be read
+	// twice; and a dry run, which goes through a million rows in a second
+	// or two, would spend half its time reading the file twice to count it.
 	if !cfg.DryRun && cfg.Input != Stdin && src.Delimiter() != 0 {
-		n, err := countRecordsFile(cfg.Input)
-		if err != nil {
+		n, err := source.Count(ctx, cfg.Input, cfg.Source)
+		if err != nil && !errors.Is(err, source.ErrUncountable) {
 			log.Warn().Err(err).Msg("progress: the total is unknown")
 		}
 		f.p.Total = n
 	}
 	return f
-}
-
-// countRecordsFile counts the records of a regular file. Anything else (a
-// FIFO, a pipe such as <(zcat x.gz), a device) cannot be read twice: the
-// count would eat the rows the run reads, or wait for ever in open(2).
-// Its total stays unknown.
-func countRecordsFile(path string) (int, error) {
-	// Stat first: even a short non-blocking open of a FIFO could pair with
-	// its writer.
-	if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
-		return 0, nil
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return 0, fmt.Errorf("count rows: %w", err)
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		return 0, nil
-	}
-	n, err := countRecords(f)
-	if err != nil {
-		return 0, fmt.Errorf("count rows of %s: %w", path, err)
-	}
-	return n, nil
-}
-
-// countRecords counts the data records of delimited text: line breaks
-// outside quotes, the header's excluded. Quotes toggle (an escaped "" closes
-// and reopens), so it needs no parsing and runs at memory speed, and its
-// count is what the reader finds save for blank lines.
-func countRecords(r io.Reader) (int, error) {
-	buf := make([]byte, 256<<10)
-	var lines int
-	var quoted, open bool // inside quotes; the last line has no break yet
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			lines += countBreaks(buf[:n], &quoted)
-			open = buf[n-1] != '\n'
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return 0, err
-		}
-	}
-	if open {
-		lines++
-	}
-	return max(lines-1, 0), nil
-}
-
-// countBreaks counts the line feeds of b that are outside quotes, carrying
-// the quoted state across calls.
-func countBreaks(b []byte, quoted *bool) int {
-	n := 0
-	for len(b) > 0 {
-		q := bytes.IndexByte(b, '"')
-		if *quoted {
-			if q < 0 {
-				return n
-			}
-		} else if q < 0 {
-			return n + bytes.Count(b, []byte{'\n'})
-		} else {
-			n += bytes.Count(b[:q], []byte{'\n'})
-		}
-		*quoted = !*quoted
-		b = b[q+1:]
-	}
-	return n
 }

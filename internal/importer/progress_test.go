@@ -7,9 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -65,70 +63,6 @@ func TestProgressETA(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestCountRecords(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     int
-	}{
-		{"empty", "", 0},
-		{"header only", "a,b\n", 0},
-		{"header without a break", "a,b", 0},
-		{"two rows", "a,b\n1,2\n3,4\n", 2},
-		{"last row without a break", "a,b\n1,2\n3,4", 2},
-		{"crlf", "a,b\r\n1,2\r\n3,4\r\n", 2},
-		{"quoted line break", "a,b\n1,\"x\ny\"\n3,4\n", 2},
-		{"escaped quotes", "a,b\n1,\"say \"\"hi\"\"\nthere\"\n3,4\n", 2},
-		{"quoted header", "\"a\nb\",c\n1,2\n", 1},
-		{"semicolons", "a;b\n1;2\n", 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := countRecords(strings.NewReader(tt.in))
-			if err != nil || got != tt.want {
-				t.Errorf("countRecords = %d, %v; want %d", got, err, tt.want)
-			}
-			// One byte at a time: the quoted state crosses every read.
-			got, err = countRecords(iotest.OneByteReader(strings.NewReader(tt.in)))
-			if err != nil || got != tt.want {
-				t.Errorf("countRecords one byte at a time = %d, %v; want %d", got, err, tt.want)
-			}
-		})
-	}
-}
-
-func TestCountRecordsReadError(t *testing.T) {
-	_, err := countRecords(iotest.ErrReader(os.ErrClosed))
-	if err == nil {
-		t.Fatal("countRecords of a failing reader: got no error")
-	}
-}
-
-// FuzzCountBreaks checks the IndexByte scan against the plain definition:
-// line feeds outside quotes, quotes toggling.
-func FuzzCountBreaks(f *testing.F) {
-	for _, s := range []string{"a\nb", "\"a\nb\"\nc", "\"\"\n\"", "x"} {
-		f.Add([]byte(s), 1)
-	}
-	f.Fuzz(func(t *testing.T, b []byte, split int) {
-		want, quoted := 0, false
-		for _, c := range b {
-			switch {
-			case c == '"':
-				quoted = !quoted
-			case c == '\n' && !quoted:
-				want++
-			}
-		}
-		split = min(max(split, 0), len(b))
-		var q bool
-		got := countBreaks(b[:split], &q)
-		got += countBreaks(b[split:], &q)
-		if got != want || q != quoted {
-			t.Errorf("countBreaks(%q) split at %d = %d, quoted %v; want %d, %v", b, split, got, q, want, quoted)
-		}
-	})
 }
 
 // writeCandidates writes rows candidates to dir/candidates.csv, every

@@ -44,7 +44,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	r.pool.progress = newProgressFeed(cfg, r.src, cfg.Logger, start)
+	r.pool.progress = newProgressFeed(ctx, cfg, r.src, cfg.Logger, start)
 	if !cfg.DryRun {
 		r.pool.progress.stats = r.stats
 	}

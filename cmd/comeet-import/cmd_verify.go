@@ -25,8 +25,9 @@ func newVerifyCmd() *cobra.Command {
 		Short: "Read back the candidates the ledger says are in Comeet, and report what became of them",
 		Long: `Read back (GET /candidates/{uid}, paced in the same budget as an import) every
 candidate the ledger says was created, updated or met as a conflict, and write a
-CSV line for each: present, merged (into another candidate), deleted, or
-position_changed. Then list the candidates Comeet created since the ledger's
+CSV line for each: present, merged (into another candidate), deleted,
+position_changed, or in_doubt (an update's answer was lost: whether Comeet holds
+the values it sent, field by field; the next import --update settles it). Then list the candidates Comeet created since the ledger's
 first entry and report, as not_in_ledger, those whose key the ledger holds
 without their uid (an answer lost in a run).
 

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -25,6 +28,7 @@ const (
 	VerifyDeleted         = "deleted"          // 404 candidate_not_found
 	VerifyPositionChanged = "position_changed" // Comeet has it in another position
 	VerifyNotInLedger     = "not_in_ledger"    // created in Comeet under a key whose answer the ledger lost
+	VerifyInDoubt         = "in_doubt"         // an update's answer was lost: what Comeet holds of the fields it sent
 	VerifyFailed          = "failed"           // could not be read (network, 5xx, an answer that is not Comeet's)
 )
 
@@ -170,6 +174,8 @@ func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
 		if pos != "" && pos != e.Key.PositionUID {
 			verdict = VerifyPositionChanged
 			detail = fmt.Sprintf("the ledger has it in position %s, Comeet in %s", e.Key.PositionUID, pos)
+		} else if !e.Doubt.Empty() {
+			verdict, detail = VerifyInDoubt, v.doubt(e, rec)
 		}
 	case ctx.Err() != nil:
 		return fmt.Errorf("verify interrupted: %w", context.Canceled)
@@ -183,6 +189,61 @@ func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
 		verdict, detail = VerifyFailed, err.Error()
 	}
 	return v.line(e.Key, e.CandidateUID, e.Outcome, verdict, status, pos, detail)
+}
+
+// doubt compares what Comeet holds with an update whose answer was lost
+// (the ledger's doubt): field by field, the values it sent (it arrived),
+// the earlier ones (it did not), or others. The ledger is not changed: the
+// next import --update reads the candidate back and settles it.
+func (v *verifier) doubt(e ledger.Entry, rec *comeet.Record) string {
+	c := rec.Candidate()
+	held := v.ledger.SentOf(&c).Fields
+	byField := map[string][]string{}
+	for k := range e.Doubt.Fields {
+		byField[topField(k)] = append(byField[topField(k)], k)
+	}
+	var arrived, earlier, other, unread []string
+	for _, f := range slices.Sorted(maps.Keys(byField)) {
+		same := func(m map[string]string) bool {
+			return !slices.ContainsFunc(byField[f], func(k string) bool { return held[k] != m[k] })
+		}
+		switch {
+		case !slices.Contains(comeet.ReadBackFields, f):
+			unread = append(unread, f)
+		case same(e.Doubt.Fields):
+			arrived = append(arrived, f)
+		case same(e.Sent.Fields):
+			earlier = append(earlier, f)
+		default:
+			other = append(other, f)
+		}
+	}
+	parts := []string{"the answer to an update was lost"}
+	for _, p := range []struct {
+		fields []string
+		says   string
+	}{
+		{arrived, "Comeet holds the values sent for %s (it arrived)"},
+		{earlier, "Comeet holds the earlier values of %s (it did not arrive)"},
+		{other, "Comeet holds other values for %s (changed since)"},
+		{unread, "%s cannot be read back"},
+	} {
+		if len(p.fields) > 0 {
+			parts = append(parts, fmt.Sprintf(p.says, strings.Join(p.fields, ", ")))
+		}
+	}
+	if n := len(e.Doubt.Files); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d file(s) added without an answer", n))
+	}
+	return strings.Join(parts, "; ") + "; the next import --update reads it back and settles it"
+}
+
+// topField is the API field of a dotted name: "address.city" is address.
+func topField(name string) string {
+	if i := strings.IndexAny(name, ".["); i >= 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // lostAnswers lists the candidates created since the ledger's first entry

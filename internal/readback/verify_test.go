@@ -1,6 +1,8 @@
 package readback
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
@@ -89,5 +91,47 @@ func TestVerifyLimit(t *testing.T) {
 	}
 	if lines := readCSVMaps(t, vc.ReportPath); len(lines) != 4 {
 		t.Errorf("report holds %d lines, want 4", len(lines))
+	}
+}
+
+// An update whose answer was lost is in doubt in the ledger: verify reads
+// the candidate and says, field by field, whether Comeet holds the values
+// sent (the update arrived) or the earlier ones (it did not).
+func TestVerifyComparesAnUpdateInDoubt(t *testing.T) {
+	g := newRig(t)
+	g.cfg.Update = true
+	write := func(phone1, phone2 string) {
+		t.Helper()
+		csv := "position_uid,partner_candidate_id,first_name,last_name,phone\n" +
+			"11.11,P00001,First1,Last," + phone1 + "\n11.11,P00002,First2,Last," + phone2 + "\n"
+		if err := os.WriteFile(g.cfg.Input, []byte(csv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("+1 555 0101", "+1 555 0102")
+	wantOutcomes(t, g.mustRun(), report.Created, report.Created)
+
+	write("+1 555 0201", "+1 555 0202")
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultAnswer, Apply: true, // applied, answer cut
+		Raw: comeettest.RawAnswer{Status: 200, ContentType: "text/html", Body: []byte("<html>")}},
+		comeettest.Fault{Kind: comeettest.FaultServerError, Status: 502}) // not applied
+	wantOutcomes(t, g.mustRun(), report.Failed, report.Failed)
+
+	vc := g.verifyConfig("verify.csv")
+	if _, err := Verify(t.Context(), vc); err != nil {
+		t.Fatal(err)
+	}
+	got := readCSVMaps(t, vc.ReportPath)
+	want := []struct{ verdict, detail string }{
+		{VerifyInDoubt, "Comeet holds the values sent for phone (it arrived)"},
+		{VerifyInDoubt, "Comeet holds the earlier values of phone (it did not arrive)"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d lines, want %d: %v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i]["verdict"] != w.verdict || !strings.Contains(got[i]["detail"], w.detail) {
+			t.Errorf("line %d: got %s (%s), want %s with %q", i+1, got[i]["verdict"], got[i]["detail"], w.verdict, w.detail)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package attach
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -149,15 +148,15 @@ func distinct(rows []int) []int {
 
 // WriteCSV writes the match report as CSV with the header file,status,rows.
 // Rows are row numbers separated by spaces, at most MaxRowsListed of them
-// and then "and N more". Names are neutralised so that a spreadsheet never
-// runs one as a formula.
+// and then "and N more". The report's writer neutralises the names, so
+// that a spreadsheet never runs one as a formula.
 func (u *Usage) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := report.NewCSVWriter(w)
 	if err := cw.Write([]string{"file", "status", "rows"}); err != nil {
 		return fmt.Errorf("write match report: %w", err)
 	}
 	for _, l := range u.Lines() {
-		if err := cw.Write([]string{report.Neutralize(l.File), string(l.Status), rowList(l.Rows, " ")}); err != nil {
+		if err := cw.Write([]string{l.File, string(l.Status), rowList(l.Rows, " ")}); err != nil {
 			return fmt.Errorf("write match report: %w", err)
 		}
 	}

@@ -2,7 +2,6 @@ package readback
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,7 +38,7 @@ func OpenHistory(ctx context.Context, path string) (*History, error) {
 // Write writes the ledger as CSV to w, one line per entry, oldest first,
 // every cell neutralised against formulas.
 func (h *History) Write(ctx context.Context, w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := report.NewCSVWriter(w)
 	cw.Write(HistoryHeader)
 	err := h.l.Each(ctx, func(e ledger.Entry) error {
 		return cw.Write(historyRecord(e))
@@ -57,8 +56,7 @@ func (h *History) Write(ctx context.Context, w io.Writer) error {
 // Close releases the ledger.
 func (h *History) Close() error { return h.l.Close() }
 
-// historyRecord is one entry as CSV cells, each neutralised so that a
-// spreadsheet never runs a cell as a formula.
+// historyRecord is one entry as CSV cells.
 func historyRecord(e ledger.Entry) []string {
 	var names, sizes, sums []string
 	for _, f := range e.Sent.Files {
@@ -70,7 +68,7 @@ func historyRecord(e ledger.Entry) []string {
 	if e.Response != nil {
 		status, created = e.Response.Status, e.Response.TimeCreated
 	}
-	rec := []string{
+	return []string{
 		e.Key.PositionUID, e.Key.PartnerCandidateID, string(e.State), e.Outcome, e.CandidateUID,
 		itoaOrEmpty(e.HTTPStatus), e.ErrorCode, e.Message,
 		strconv.Itoa(e.Attempts), strconv.Itoa(e.TotalAttempts), strconv.Itoa(e.Runs),
@@ -79,10 +77,6 @@ func historyRecord(e ledger.Entry) []string {
 		strings.Join(names, "; "), strings.Join(sizes, "; "), strings.Join(sums, "; "),
 		status, created,
 	}
-	for i, c := range rec {
-		rec[i] = report.Neutralize(c)
-	}
-	return rec
 }
 
 func itoaOrEmpty(n int) string {

@@ -98,7 +98,7 @@ func Verify(ctx context.Context, cfg VerifyConfig) (VerifyResult, error) {
 	if err != nil {
 		return res, &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
 	}
-	v := &verifier{client: client, ledger: lg, out: csv.NewWriter(out), done: done, limit: cfg.Limit, res: &res}
+	v := &verifier{client: client, ledger: lg, out: report.NewCSVWriter(out), done: done, limit: cfg.Limit, res: &res}
 	runErr := v.run(ctx)
 	v.out.Flush()
 	if err := errors.Join(v.out.Error(), out.Close()); err != nil && runErr == nil {
@@ -111,7 +111,7 @@ func Verify(ctx context.Context, cfg VerifyConfig) (VerifyResult, error) {
 type verifier struct {
 	client candidateReader
 	ledger *ledger.Ledger
-	out    *csv.Writer
+	out    *report.CSVWriter
 	done   map[comeet.Key]bool // keys the report already holds
 	limit  int
 	res    *VerifyResult
@@ -293,11 +293,7 @@ func (v *verifier) lostAnswers(ctx context.Context) error {
 
 func (v *verifier) line(k comeet.Key, uid, outcome, verdict, status, pos, detail string) error {
 	v.res.Verdicts[verdict]++
-	cells := []string{k.PositionUID, k.PartnerCandidateID, uid, outcome, verdict, status, pos, detail}
-	for i := range cells {
-		cells[i] = report.Neutralize(cells[i])
-	}
-	if err := v.out.Write(cells); err != nil {
+	if err := v.out.Write([]string{k.PositionUID, k.PartnerCandidateID, uid, outcome, verdict, status, pos, detail}); err != nil {
 		return err
 	}
 	v.out.Flush() // a line per candidate on disk, so that an interruption resumes
@@ -352,7 +348,7 @@ func openVerifyReport(path string, fresh bool) (*os.File, error) {
 		return nil, err
 	}
 	if fresh {
-		w := csv.NewWriter(f)
+		w := report.NewCSVWriter(f)
 		w.Write(verifyHeader)
 		w.Flush()
 		if err := w.Error(); err != nil {

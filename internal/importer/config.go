@@ -93,6 +93,12 @@ type Config struct {
 	// row buries the bar; the report and the errors file list them all.
 	// Failed rows are warnings whatever this says.
 	InvalidRowsAtInfo bool
+	// Hurry, when closed, cuts the grace period short: the requests still
+	// on the wire after the run was stopped are abandoned (their rows are
+	// failed, interrupted: a re-run finds out whether they arrived); the
+	// report and the ledger are still written. The command line closes it
+	// on a second, deliberate interrupt.
+	Hurry <-chan struct{}
 	// Progress, when set, is called after every row is written to the
 	// report, always from the same goroutine; it must return quickly.
 	Progress func(Progress)

@@ -268,9 +268,13 @@ func TestAuthFailureStopsRun(t *testing.T) {
 	if len(lines) != 10 {
 		t.Fatalf("got %d report lines, want 10", len(lines))
 	}
-	for _, l := range lines {
-		if l["outcome"] != "failed" {
-			t.Fatalf("got outcome %q, want failed for every row", l["outcome"])
+	for i, l := range lines {
+		want := report.NotSent // the rows after the refusal were never sent
+		if i == 0 {
+			want = report.Failed
+		}
+		if got := report.Outcome(l["outcome"]); got != want {
+			t.Fatalf("row %d: got outcome %q, want %q", i+1, got, want)
 		}
 	}
 	if n := len(srv.Requests()); n > 2 {
@@ -303,9 +307,9 @@ func TestInterruptedRunReportsEveryRow(t *testing.T) {
 		switch l["outcome"] {
 		case "created":
 			created++
-		case "failed":
+		case "failed", "not_sent":
 			if l["error_code"] != codeInterrupted {
-				t.Fatalf("got failed row with code %q (%s), want %q", l["error_code"], l["message"], codeInterrupted)
+				t.Fatalf("got %s row with code %q (%s), want %q", l["outcome"], l["error_code"], l["message"], codeInterrupted)
 			}
 		default:
 			t.Fatalf("got outcome %q", l["outcome"])

@@ -44,6 +44,11 @@ type pool struct {
 	workers       int
 	grace         time.Duration
 	rate          *stopWaiter // nil when unpaced
+	// stop is closed when the run stops: the workers waiting for the
+	// limiter or to retry let go at once.
+	stop chan struct{}
+	// hurry cuts the grace period short (Config.Hurry).
+	hurry <-chan struct{}
 	memory        *problemMemory
 	halt          halt
 }
@@ -104,7 +109,7 @@ func (p *pool) run(ctx context.Context) error {
 	defer cancelSend()
 	var release func()
 	p.halt, release = newHalt(ctx, func() {
-		p.rate.halt()
+		close(p.stop)
 		if ctx.Err() != nil {
 			p.log.Warn().Dur("grace", p.grace).
 				Msg("interrupted: sending nothing more; requests already on the wire may finish within the grace period")
@@ -112,6 +117,13 @@ func (p *pool) run(ctx context.Context) error {
 		time.AfterFunc(p.grace, cancelSend)
 	})
 	defer release()
+	go func() {
+		select {
+		case <-p.hurry:
+			cancelSend()
+		case <-sendCtx.Done():
+		}
+	}()
 
 	queue := make(chan *batch, queueBatches(p.workers))
 	jobs := make(chan *row, p.workers)
@@ -231,21 +243,19 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 	}
 }
 
-// stopped finishes a row that was not sent because the run is ending.
+// stopped finishes a row that was not sent because the run is ending:
+// nothing is wrong with it, and a re-run sends it.
 func stopped(rw *row, cause error) {
-	if errors.Is(cause, ErrAuth) {
-		rw.finish(report.Failed, codeNotSent, notSentAuth)
-		return
+	switch {
+	case errors.Is(cause, ErrAuth):
+		rw.finish(report.NotSent, codeNotSent, notSentAuth)
+	case errors.Is(cause, ErrReport):
+		rw.finish(report.NotSent, codeNotSent, "not sent: the report could not be written (is its disk full?)")
+	case errors.Is(cause, ErrLedger):
+		rw.finish(report.NotSent, codeNotSent, "not sent: the ledger could not record an earlier row (is its disk full?)")
+	default:
+		rw.finish(report.NotSent, codeInterrupted, "not sent: the run was interrupted")
 	}
-	if errors.Is(cause, ErrReport) {
-		rw.finish(report.Failed, "not_sent", "not sent: the report could not be written (is its disk full?)")
-		return
-	}
-	if errors.Is(cause, ErrLedger) {
-		rw.finish(report.Failed, "not_sent", "not sent: the ledger could not record an earlier row (is its disk full?)")
-		return
-	}
-	rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
 }
 
 // notSentAuth is the message of the rows a refusal of the credentials left
@@ -259,7 +269,7 @@ func stoppedInFlight(rw *row, cause error) {
 		return // an interruption: the row's own words say so
 	}
 	if rw.res.Attempts == 0 {
-		rw.finish(report.Failed, codeNotSent, notSentAuth)
+		rw.finish(report.NotSent, codeNotSent, notSentAuth)
 		return
 	}
 	rw.finish(report.Failed, codeStopped, fmt.Sprintf(
@@ -268,13 +278,24 @@ func stoppedInFlight(rw *row, cause error) {
 }
 
 // write writes the rows in input order, waiting for each one in flight.
+// The rows a stop left unsent are logged in one line, not one each.
 func (p *pool) write(queue <-chan *batch) error {
+	notSent := 0
+	defer func() {
+		if notSent > 0 {
+			p.log.Warn().Int("rows", notSent).Msg("not sent: the run stopped before these rows; a re-run sends them")
+		}
+	}()
 	for b := range queue {
 		for _, rw := range b.rows {
 			if rw.done != nil {
 				<-rw.done
 			}
-			p.logRow(rw, p.memory.note(rw))
+			if rw.outcome() == report.NotSent {
+				notSent++
+			} else {
+				p.logRow(rw, p.memory.note(rw))
+			}
 			if err := p.out.Write(&rw.res, rw.rec.Fields); err != nil {
 				return err
 			}
@@ -353,10 +374,7 @@ func (p *pool) readAhead(ctx context.Context) (_ <-chan *batch, wait func()) {
 	for range checkers {
 		wg.Go(func() {
 			for b := range work {
-				for _, rw := range b.rows {
-					p.checker.check(rw)
-				}
-				p.recaller.recall(b)
+				p.check(b)
 				close(b.checked)
 			}
 		})
@@ -382,6 +400,21 @@ func (p *pool) readAhead(ctx context.Context) (_ <-chan *batch, wait func()) {
 		}
 	})
 	return ordered, wg.Wait
+}
+
+// check checks a batch's rows and looks them up in the ledger. Once the run
+// is stopped, the rows left are not checked, hashed or looked up: they are
+// finished as not sent at once, so that the rest of the input is only read,
+// for the report to keep its line per row.
+func (p *pool) check(b *batch) {
+	for _, rw := range b.rows {
+		if cause := p.halt.err(); cause != nil {
+			stopped(rw, cause)
+			continue
+		}
+		p.checker.check(rw)
+	}
+	p.recaller.recall(b)
 }
 
 // readBatch reads up to checkBatchSize records; more is false once the

@@ -166,7 +166,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
 		},
 		log: cfg.Logger, invalidAtInfo: cfg.InvalidRowsAtInfo, workers: cfg.Concurrency, grace: cfg.Grace,
-		memory: memory, onRow: cfg.OnRow,
+		memory: memory, onRow: cfg.OnRow, stop: make(chan struct{}), hurry: cfg.Hurry,
 	}
 	p.recaller = &recaller{ledger: lg, files: files, checker: p.checker}
 	if err := cfg.checkSync(); err != nil {
@@ -292,9 +292,10 @@ func (r *run) openLedger(ctx context.Context) (*ledger.Ledger, error) {
 func (r *run) openClient(p *pool) (*comeet.Client, error) {
 	cc := r.cfg.ClientConfig(r.cfg.Logger)
 	cc.PatchFields = r.cfg.PatchFields
+	cc.Sleep = stopSleep(p.stop)
 	if lim := r.cfg.Limiter(); lim != nil {
 		r.adaptive = pace.NewAdaptive(lim, r.cfg.Concurrency, r.cfg.Logger)
-		p.rate = &stopWaiter{lim: r.adaptive, stop: make(chan struct{})}
+		p.rate = &stopWaiter{lim: r.adaptive, stop: p.stop}
 		cc.Limiter = p.rate
 		cc.Observe = r.adaptive.Observe
 	}

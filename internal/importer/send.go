@@ -128,7 +128,7 @@ func record(rw *row, reply comeet.Reply, err error) error {
 	case errors.As(err, &changed):
 		rw.finish(report.Failed, codeFileChanged, fileChangedMessage(changed))
 	case reply.Attempts == 0 && errors.Is(err, context.Canceled):
-		rw.finish(report.Failed, codeInterrupted, "not sent: the run was interrupted")
+		rw.finish(report.NotSent, codeInterrupted, "not sent: the run was interrupted")
 	case errors.Is(err, context.Canceled):
 		rw.finish(report.Failed, codeInterrupted, "interrupted while waiting for Comeet's answer; a re-run sends it again and a conflict then means it had arrived")
 	default:

@@ -1,12 +1,15 @@
 package importer
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // stopWaiter is the shared rate limiter, made to let go of every waiting
 // worker at once when the run stops, while requests already sent go on.
 type stopWaiter struct {
 	lim  interface{ Wait(context.Context) error }
-	stop chan struct{}
+	stop <-chan struct{}
 }
 
 // Wait waits for the limiter, or until ctx ends or the run stops.
@@ -30,8 +33,20 @@ func (w *stopWaiter) Wait(ctx context.Context) error {
 	return w.lim.Wait(ctx)
 }
 
-func (w *stopWaiter) halt() {
-	if w != nil {
-		close(w.stop)
+// stopSleep is the client's wait between attempts (a backoff, a
+// Retry-After of minutes): it ends at once when the run stops, since a
+// request not yet sent again is not one the grace period is for.
+func stopSleep(stop <-chan struct{}) func(ctx context.Context, d time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-stop:
+			return context.Canceled
+		case <-t.C:
+			return nil
+		}
 	}
 }

@@ -23,10 +23,14 @@ const (
 	Failed Outcome = "failed"
 	// Valid: dry run only; the row passed every check and would be sent.
 	Valid Outcome = "valid"
+	// NotSent: the run stopped (interrupted, credentials refused, an output
+	// that could not be written) before the row was sent, or before it was
+	// even checked. Nothing is wrong with the row: a re-run sends it.
+	NotSent Outcome = "not_sent"
 )
 
 // Outcomes lists every outcome in the order the summary prints them.
-var Outcomes = []Outcome{Created, Conflict, Updated, Skipped, Valid, Invalid, Failed}
+var Outcomes = []Outcome{Created, Conflict, Updated, Skipped, Valid, Invalid, Failed, NotSent}
 
 // NeedsAttention reports whether a row with this outcome belongs in the
 // errors file: it is neither in Comeet nor cleared to be sent.

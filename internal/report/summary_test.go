@@ -114,7 +114,7 @@ func TestSummaryJSONEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"schema_version":1,"command":"validate","dry_run":true,"exit_code":0,"elapsed_seconds":0,"input_rows":2,` +
-		`"counts":{"conflict":0,"created":0,"failed":0,"invalid":0,"skipped":0,"updated":0,"valid":2},"requests":0,` +
+		`"counts":{"conflict":0,"created":0,"failed":0,"invalid":0,"not_sent":0,"skipped":0,"updated":0,"valid":2},"requests":0,` +
 		`"requests_by_kind":{"create":0,"update":0,"files":0,"positions":0,"search":0},"throttled":0,` +
 		`"budget_used":0,"slowdowns":0,"lowest_per_minute":0,"top_error_codes":[],"top_problems":[],"other_problems":0,"report":"","errors":"","ledger":"","new_invalid":0}`
 	if string(b) != want {

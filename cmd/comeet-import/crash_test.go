@@ -450,10 +450,10 @@ func testInterrupt(t *testing.T, bin string) {
 		atServer := srv.CreatedCount(crashKey(i+1)) == 1
 		switch {
 		case l["outcome"] == string(report.Created) && atServer:
-		case l["outcome"] == string(report.Failed) && l["error_code"] == "interrupted" && !atServer:
+		case l["outcome"] == string(report.NotSent) && l["error_code"] == "interrupted" && !atServer:
 			interrupted++
 		default:
-			t.Errorf("row %d: got %s (%s), and at the server: %v; want created rows to be exactly those in Comeet, the others interrupted",
+			t.Errorf("row %d: got %s (%s), and at the server: %v; want created rows to be exactly those in Comeet, the others not_sent",
 				i+1, l["outcome"], l["message"], atServer)
 		}
 	}

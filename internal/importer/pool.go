@@ -48,9 +48,9 @@ type pool struct {
 	// limiter or to retry let go at once.
 	stop chan struct{}
 	// hurry cuts the grace period short (Config.Hurry).
-	hurry <-chan struct{}
-	memory        *problemMemory
-	halt          halt
+	hurry  <-chan struct{}
+	memory *problemMemory
+	halt   halt
 }
 
 // halt is the run's stop signal: an interruption or refused credentials.

@@ -25,6 +25,16 @@ var fixtureValues = []string{
 // included.
 func noValues(t *testing.T, path string, values []string) {
 	t.Helper()
+	for _, v := range values {
+		if inFile(t, path, v) {
+			t.Errorf("%q is in the ledger's bytes", v)
+		}
+	}
+}
+
+// inFile reports whether v is in the ledger's bytes, -wal file included.
+func inFile(t *testing.T, path, v string) bool {
+	t.Helper()
 	var all []byte
 	for _, p := range []string{path, path + "-wal"} {
 		b, err := os.ReadFile(p)
@@ -36,11 +46,7 @@ func noValues(t *testing.T, path string, values []string) {
 	if len(all) == 0 {
 		t.Fatal("nothing read")
 	}
-	for _, v := range values {
-		if bytes.Contains(all, []byte(v)) {
-			t.Errorf("%q is in the ledger's bytes", v)
-		}
-	}
+	return bytes.Contains(all, []byte(v))
 }
 
 func TestMigratedLedgerHoldsNoValue(t *testing.T) {

@@ -32,7 +32,7 @@ ledger (exit 2).`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&ledgerPath, "ledger", importer.DefaultLedgerName, "ledger database (import keeps it beside the report)")
+	registerLedger(cmd, &ledgerPath)
 	fs.StringVar(&output, "output", "", "CSV file to write, with mode 0600 (default: standard output)")
 	return cmd
 }

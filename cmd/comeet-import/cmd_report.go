@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/internal/importer"
 	"github.com/comeet-import/comeet-import/internal/readback"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
@@ -37,7 +36,7 @@ ledger (exit 2).`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&ledgerPath, "ledger", importer.DefaultLedgerName, "ledger database (import keeps it beside the report)")
+	registerLedger(cmd, &ledgerPath)
 	fs.StringVar(&output, "output", "", "report CSV to write, with mode 0600 (default: standard output)")
 	return cmd
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/comeet-import/comeet-import/internal/importer"
 	"github.com/comeet-import/comeet-import/internal/readback"
 )
 
@@ -59,7 +58,7 @@ read); 2 a usage, ledger or credentials error; 130 interrupted.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&vc.LedgerPath, "ledger", importer.DefaultLedgerName, "ledger database (import keeps it beside the report)")
+	registerLedger(cmd, &vc.LedgerPath)
 	fs.StringVar(&vc.ReportPath, "report", "", "CSV report to write or resume (default: verify.csv beside the ledger)")
 	fs.IntVar(&vc.Limit, "limit", 0, "read back at most N candidates (0: all); a limited run does not look for lost answers")
 	account.register(cmd)

@@ -229,6 +229,12 @@ func (o *outputFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&o.htmlPath, "html", "", "write a self-contained HTML page (counts, top problems, the rows that need work) to this file")
 }
 
+// registerLedger registers --ledger for a command that works on an existing
+// ledger (history, report, verify, forget).
+func registerLedger(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "ledger", importer.DefaultLedgerName, "ledger database (import keeps it beside the report)")
+}
+
 // completeWith offers values as the shell completion of a flag.
 func completeWith(cmd *cobra.Command, flag string, values ...string) {
 	// The flag is registered just before: an error here is a typo in code.

@@ -183,6 +183,7 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		newHistoryCmd(),
 		newReportCmd(),
 		newVerifyCmd(),
+		newForgetCmd(),
 		newMappingCmd(),
 		newTemplateCmd(),
 	)

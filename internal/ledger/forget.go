@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -28,18 +29,27 @@ type Forgotten struct {
 	UpdatedAt    time.Time
 }
 
-// where is each way's condition on entries and on known_problems
-// (which hold a key but no candidate uid), and its arguments.
-func (w Who) where() (entries, problems string, args []any, err error) {
+// Check says why w names no one way; nil when it names one.
+func (w Who) Check() error {
 	ways := 0
 	for _, set := range []bool{w.PartnerCandidateID != "", w.CandidateUID != "", !w.Before.IsZero()} {
 		if set {
 			ways++
 		}
 	}
+	if ways != 1 || (w.PositionUID != "" && w.PartnerCandidateID == "") {
+		return errors.New("name one candidate (by partner id, by position and partner id, or by candidate uid) or a date")
+	}
+	return nil
+}
+
+// where is each way's condition on entries and on known_problems
+// (which hold a key but no candidate uid), and its arguments.
+func (w Who) where() (entries, problems string, args []any, err error) {
+	if err := w.Check(); err != nil {
+		return "", "", nil, err
+	}
 	switch {
-	case ways != 1 || (w.PositionUID != "" && w.PartnerCandidateID == ""):
-		return "", "", nil, errors.New("name one candidate (by partner id, by position and partner id, or by candidate uid) or a date")
 	case w.PositionUID != "":
 		c := `position_uid = ? AND partner_candidate_id = ?`
 		return c, c, []any{w.PositionUID, w.PartnerCandidateID}, nil
@@ -50,7 +60,11 @@ func (w Who) where() (entries, problems string, args []any, err error) {
 		return `candidate_uid = ?`, `(position_uid, partner_candidate_id) IN
 			(SELECT position_uid, partner_candidate_id FROM entries WHERE candidate_uid = ?)`, []any{w.CandidateUID}, nil
 	}
-	return `updated_at < ?`, `seen_at < ?`, []any{w.Before.UnixNano()}, nil
+	before := int64(math.MaxInt64) // UnixNano ends in 2262
+	if w.Before.Before(time.Unix(0, before)) {
+		before = w.Before.UnixNano()
+	}
+	return `updated_at < ?`, `seen_at < ?`, []any{before}, nil
 }
 
 // Forget erases the entries who names, and the known problems of the same

@@ -60,3 +60,12 @@ func LooksLikeUID(s string) bool {
 	}
 	return true
 }
+
+// TopField is the API field of a dotted name, as a patch sets it:
+// "address.city" is address, "links[0].url" links.
+func TopField(name string) string {
+	if i := strings.IndexAny(name, ".["); i >= 0 {
+		return name[:i]
+	}
+	return name
+}

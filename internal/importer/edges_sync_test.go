@@ -18,6 +18,18 @@ func (g *rig) fileNames(uid string) string {
 	return strings.Join(names, ",")
 }
 
+// wantSettled runs again and wants the row skipped at no request: what
+// the ledger held in doubt is settled.
+func (g *rig) wantSettled() {
+	g.t.Helper()
+	before := len(g.srv.Requests())
+	_, lines := g.mustRun()
+	wantRigOutcomes(g.t, lines, report.Skipped)
+	if got := len(g.srv.Requests()) - before; got != 0 {
+		g.t.Errorf("a settled row cost %d requests, want 0", got)
+	}
+}
+
 // filesRig is a rig whose rows have a files column, with the files on disk.
 func filesRig(t *testing.T, names ...string) (*rig, []string) {
 	g := newRig(t, comeettest.Options{})
@@ -103,6 +115,23 @@ func TestUpdateWhoseAnswerWasLostIsReadBack(t *testing.T) {
 
 	rows[0][6] = old // the sheet is back to what the ledger recorded
 	g.writeInputWith(syncHeader, rows)
+
+	// validate --update says what the import would do, and sends nothing.
+	g.cfg.DryRun = true
+	before := len(g.srv.Requests())
+	sum, lines := g.mustRun()
+	wantRigOutcomes(t, lines, report.Valid)
+	if msg := lines[0]["message"]; !strings.Contains(msg, "would read the candidate back") {
+		t.Errorf("validate: message %q, want the read-back named", msg)
+	}
+	if p := sum.Planned; p == nil || p.Search != 1 || p.Update != 1 {
+		t.Errorf("validate: planned %+v, want 1 read-back and 1 update", p)
+	}
+	if got := len(g.srv.Requests()) - before; got != 0 {
+		t.Errorf("validate sent %d requests", got)
+	}
+	g.cfg.DryRun = false
+
 	gets, patches := g.requests("GET", "/candidates/"), g.requests("PATCH", "/")
 	_, lines = g.mustRun()
 	wantRigOutcomes(t, lines, report.Updated)
@@ -116,13 +145,7 @@ func TestUpdateWhoseAnswerWasLostIsReadBack(t *testing.T) {
 		t.Errorf("sent %d PATCHes, want 1", got)
 	}
 
-	// Settled: the next run sends nothing, reads nothing.
-	before := len(g.srv.Requests())
-	_, lines = g.mustRun()
-	wantRigOutcomes(t, lines, report.Skipped)
-	if got := len(g.srv.Requests()) - before; got != 0 {
-		t.Errorf("a settled row cost %d requests, want 0", got)
-	}
+	g.wantSettled()
 }
 
 // When the read-back shows that the lost update had arrived and the sheet
@@ -159,12 +182,7 @@ func TestUpdateInDoubtThatArrivedIsSettledByReading(t *testing.T) {
 	if got := g.phoneIn(uid); got != "+1 555 0199" {
 		t.Errorf("Comeet holds %q", got)
 	}
-	before := len(g.srv.Requests())
-	_, lines = g.mustRun()
-	wantRigOutcomes(t, lines, report.Skipped)
-	if got := len(g.srv.Requests()) - before; got != 0 {
-		t.Errorf("a settled row cost %d requests, want 0", got)
-	}
+	g.wantSettled()
 }
 
 // A file POST answered with a cut or HTML 2xx may have been added: the
@@ -201,10 +219,5 @@ func TestFileWhoseAnswerWasLostIsNotAddedTwice(t *testing.T) {
 	if got := g.requests("GET", "/candidates/"+uid+"/files"); got != 1 {
 		t.Errorf("read the files back %d times, want 1", got)
 	}
-	before := len(g.srv.Requests())
-	_, lines = g.mustRun()
-	wantRigOutcomes(t, lines, report.Skipped)
-	if got := len(g.srv.Requests()) - before; got != 0 {
-		t.Errorf("a settled row cost %d requests, want 0", got)
-	}
+	g.wantSettled()
 }

@@ -156,12 +156,12 @@ func changedFields(was, now map[string]string) []string {
 	set := map[string]bool{}
 	for k, v := range now {
 		if was[k] != v {
-			set[topField(k)] = true
+			set[comeet.TopField(k)] = true
 		}
 	}
 	for k := range was {
 		if _, ok := now[k]; !ok {
-			set[topField(k)] = true
+			set[comeet.TopField(k)] = true
 		}
 	}
 	var out []string
@@ -177,14 +177,6 @@ func changedFields(was, now map[string]string) []string {
 	}
 	slices.Sort(rest)
 	return append(out, rest...)
-}
-
-// topField is the API field of a dotted name: "address.city" is address.
-func topField(name string) string {
-	if i := strings.IndexAny(name, ".["); i >= 0 {
-		return name[:i]
-	}
-	return name
 }
 
 // setPatchField sets field f of the patch to c's value. It returns false
@@ -301,7 +293,7 @@ const (
 )
 
 // slotOf is the slot of a recorded file.
-func slotOf(recorded string) string { return topField(recorded) }
+func slotOf(recorded string) string { return comeet.TopField(recorded) }
 
 // in reports whether h, a file Comeet holds, is sf: same slot, same bytes
 // (or, recorded without a SHA-256, same name and size).
@@ -446,7 +438,7 @@ func (us *updateSend) settleFields(ctx context.Context) (stop bool, err error) {
 	c := rec.Candidate()
 	inComeet := u.ledger.SentOf(&c).Fields
 	for k := range us.doubt.Fields {
-		if !slices.Contains(comeet.ReadBackFields, topField(k)) {
+		if !slices.Contains(comeet.ReadBackFields, comeet.TopField(k)) {
 			continue
 		}
 		if v, ok := inComeet[k]; ok {
@@ -469,7 +461,7 @@ func (us *updateSend) sendPatch(ctx context.Context) (stop bool, err error) {
 		us.doubt.Fields = map[string]string{}
 	}
 	for k, v := range now {
-		if slices.Contains(p.fields, topField(k)) {
+		if slices.Contains(p.fields, comeet.TopField(k)) {
 			us.doubt.Fields[k] = v
 		}
 	}
@@ -492,7 +484,7 @@ func (us *updateSend) sendPatch(ctx context.Context) (stop bool, err error) {
 	us.done = append(us.done, "updated "+strings.Join(p.fields, ", "))
 	us.held = mergeSent(us.held, ledger.Sent{Fields: now}, p.fields)
 	for k := range us.doubt.Fields {
-		if slices.Contains(p.fields, topField(k)) {
+		if slices.Contains(p.fields, comeet.TopField(k)) {
 			delete(us.doubt.Fields, k)
 		}
 	}
@@ -752,12 +744,12 @@ func nonEmpty(s string) []string {
 func mergeSent(was, now ledger.Sent, fields []string) ledger.Sent {
 	out := ledger.Sent{Fields: make(map[string]string, len(was.Fields)), Files: slices.Clone(was.Files)}
 	for k, v := range was.Fields {
-		if !slices.Contains(fields, topField(k)) {
+		if !slices.Contains(fields, comeet.TopField(k)) {
 			out.Fields[k] = v
 		}
 	}
 	for k, v := range now.Fields {
-		if slices.Contains(fields, topField(k)) {
+		if slices.Contains(fields, comeet.TopField(k)) {
 			out.Fields[k] = v
 		}
 	}

@@ -200,7 +200,7 @@ func (v *verifier) doubt(e ledger.Entry, rec *comeet.Record) string {
 	held := v.ledger.SentOf(&c).Fields
 	byField := map[string][]string{}
 	for k := range e.Doubt.Fields {
-		byField[topField(k)] = append(byField[topField(k)], k)
+		byField[comeet.TopField(k)] = append(byField[comeet.TopField(k)], k)
 	}
 	var arrived, earlier, other, unread []string
 	for _, f := range slices.Sorted(maps.Keys(byField)) {
@@ -236,14 +236,6 @@ func (v *verifier) doubt(e ledger.Entry, rec *comeet.Record) string {
 		parts = append(parts, fmt.Sprintf("%d file(s) added without an answer", n))
 	}
 	return strings.Join(parts, "; ") + "; the next import --update reads it back and settles it"
-}
-
-// topField is the API field of a dotted name: "address.city" is address.
-func topField(name string) string {
-	if i := strings.IndexAny(name, ".["); i >= 0 {
-		return name[:i]
-	}
-	return name
 }
 
 // lostAnswers lists the candidates created since the ledger's first entry

@@ -22,7 +22,8 @@ func newHistoryCmd() *cobra.Command {
 		Short: "Export the ledger (what was sent and what Comeet answered) as CSV",
 		Long: `Write one CSV line per candidate the ledger knows: its key, the outcome, the
 candidate uid, the last answer, attempts and runs, where the row was last seen,
-when, and the files sent (names, sizes, SHA-256; never their bytes).
+when, and the files sent (slots, sizes, SHA-256; never their names or bytes).
+The ledger keeps no values (docs/privacy.md): the message column is empty.
 
 The ledger is read, never changed; history cannot run while an import holds the
 ledger (exit 2).`,

@@ -20,7 +20,9 @@ func newReportCmd() *cobra.Command {
 		Short: "Rebuild the report of the last run from the ledger (after a kill)",
 		Long: `Write the report CSV of the last import again, from the ledger: one line per
 row the ledger recorded for the last run's input file, in row order, with the
-latest outcome, candidate uid, HTTP status, error code and message it holds.
+latest outcome, candidate uid, HTTP status and error code it holds. The ledger
+keeps no values (docs/privacy.md): first_name, last_name, email and message are
+empty; the run's own report holds them.
 A row whose POST was sent but whose answer was never recorded is "failed" with
 error_code uncertain_outcome: the next import finds out.
 

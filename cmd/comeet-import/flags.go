@@ -52,7 +52,7 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.StringVar(&f.resumeTypes, "resume-types", "", `resume extensions allowed: "strict" (.pdf .doc .docx) or a list like ".pdf,.docx" (default: the API's whole list)`)
 	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", comeet.DefaultMaxFileSize, "largest attachment in bytes")
-	fs.IntVar(&f.maxStringLen, "max-string-length", 0, "longest text value in characters (default: the rules' default)")
+	fs.IntVar(&f.maxStringLen, "max-string-length", 0, fmt.Sprintf("longest short text value in characters (default %d; Comeet does not publish its limits; the note and custom field values allow 10,000)", comeet.DefaultMaxStringLength))
 	fs.StringVar(&f.failOn, "fail-on", failOnAny, "which invalid rows make the exit code 1: any, or new (only those whose problem the ledger does not know from the last run); failed rows always do")
 	completeWith(cmd, "fail-on", failOnAny, failOnNew)
 	fs.IntVar(&f.maxInvalid, "max-invalid", 0, "exit 0 while at most N invalid rows (new ones with --fail-on new) remain; failed rows still exit 1")

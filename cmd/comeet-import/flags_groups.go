@@ -100,7 +100,7 @@ func (p *pacingFlags) register(cmd *cobra.Command, workers bool) {
 	fs.IntVar(&p.maxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per request for transient failures (429, 5xx, timeouts) (default %d)", comeet.DefaultMaxAttempts))
 	p.registerTimeout(cmd)
 	if workers {
-		fs.IntVar(&p.concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d)", importer.DefaultConcurrency))
+		fs.IntVar(&p.concurrency, "concurrency", 0, fmt.Sprintf("workers sending at once (default %d: at 100 requests a minute, eight keep the budget spent while one request takes up to about 5 s)", importer.DefaultConcurrency))
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The README's memory figures ("Performance"): the peak RSS caps of an
+// The memory figures of bench/README.md ("Performance"): the peak RSS caps of an
 // import with 6 MB resumes and of a million-row dry run.
 const (
 	importPeakCap   = 48 << 20

@@ -14,7 +14,7 @@ import (
 	"github.com/comeet-import/comeet-import/internal/source"
 )
 
-// Defaults for the knobs a run exposes; the README quotes them.
+// Defaults for the knobs a run exposes; the flags quote them.
 const (
 	// DefaultConcurrency is the number of workers sending rows at once. At
 	// Comeet's 100 requests a minute a request leaves every 0.6 s, so eight

@@ -143,8 +143,8 @@ func (s Summary) Redacted() Summary {
 	return s
 }
 
-// summaryJSON is the JSON form of Summary, a contract documented in the
-// README: fields may be added, never renamed.
+// summaryJSON is the JSON form of Summary, a contract documented in
+// docs/reports.md: fields may be added, never renamed.
 type summaryJSON struct {
 	SchemaVersion   int              `json:"schema_version"`
 	Command         string           `json:"command"`
@@ -171,7 +171,7 @@ type summaryJSON struct {
 }
 
 // MarshalJSON writes the summary as the JSON object documented in the
-// README ("The JSON summary"): every outcome is counted, 0 included, and
+// docs/reports.md ("The JSON summary"): every outcome is counted, 0 included, and
 // the lists are never null.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	j := summaryJSON{

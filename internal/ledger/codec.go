@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 )
@@ -14,10 +15,11 @@ import (
 // The fields and files records are small binary encodings, a fraction of
 // the JSON they replace (schema version 3):
 //
-//	fields:  a flags byte (schema 3's key flags; 0), uvarint count, then per
-//	         field: a code byte (the name's index in fieldNames plus one, or
-//	         0 followed by the name as a string) and the value's keyed
-//	         digest as a string (schema 3: the value itself).
+//	fields:  a flags byte (schema 3's key flags; rawDigests), uvarint count,
+//	         then per field: a code byte (the name's index in fieldNames plus
+//	         one, or 0 followed by the name as a string) and the value's keyed
+//	         digest: digestSize raw bytes with rawDigests, else a string
+//	         (schema 3: the value itself).
 //	files:   uvarint count, then per file: slot, the name's and the path's
 //	         keyed digests (schema 3: name and path) as strings,
 //	         uvarint size, varint mtime (Unix nanoseconds, 0 unknown) and
@@ -99,13 +101,20 @@ func (d *decoder) count() int {
 const (
 	keyPosition = 1 << iota
 	keyPartnerID
+	// rawDigests: every value is a digest (Ledger.Digest), kept as its
+	// digestSize raw bytes instead of a string of hex (schema 5).
+	rawDigests = 0x80
 )
 
 func encodeFields(fields map[string]string) []byte {
 	if fields == nil {
 		return nil
 	}
-	e := encoder{b: []byte{0}}
+	var flags byte
+	if allDigests(fields) {
+		flags = rawDigests
+	}
+	e := encoder{b: []byte{flags}}
 	e.uint(uint64(len(fields)))
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if c, ok := fieldCodes[k]; ok {
@@ -114,9 +123,27 @@ func encodeFields(fields map[string]string) []byte {
 			e.b = append(e.b, 0)
 			e.str(k)
 		}
-		e.str(fields[k])
+		if flags == rawDigests {
+			e.b, _ = hex.AppendDecode(e.b, []byte(fields[k])) // allDigests checked it
+		} else {
+			e.str(fields[k])
+		}
 	}
 	return e.b
+}
+
+// allDigests reports whether every value is a digest in lower-case hex,
+// which the record then keeps as its raw bytes.
+func allDigests(fields map[string]string) bool {
+	for _, v := range fields {
+		if len(v) != 2*digestSize || strings.ToLower(v) != v {
+			return false
+		}
+		if _, err := hex.DecodeString(v); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeFields(b []byte, key comeet.Key) (map[string]string, error) {
@@ -143,7 +170,11 @@ func decodeFields(b []byte, key comeet.Key) (map[string]string, error) {
 		default:
 			return nil, fmt.Errorf("fields: unknown name code %d", c)
 		}
-		fields[name] = d.str()
+		if flags&rawDigests != 0 {
+			fields[name] = hex.EncodeToString(d.bytes(digestSize))
+		} else {
+			fields[name] = d.str()
+		}
 	}
 	if d.err != nil || len(d.b) > 0 {
 		return nil, fmt.Errorf("fields: %w", errCorrupt)

@@ -62,3 +62,21 @@ func FuzzDigest(f *testing.F) {
 		}
 	})
 }
+
+// TestFieldsRecordKeepsDigestsRaw: a record of digests keeps their raw
+// bytes (half the hex), and any other values as strings; both read back.
+func TestFieldsRecordKeepsDigestsRaw(t *testing.T) {
+	l, _ := openTemp(t)
+	digests := l.SentOf(&comeet.Candidate{FirstName: "Ann", LastName: "Lee", Email: "ann@example.com"}).Fields
+	other := map[string]string{"first_name": "not a digest", "last_name": l.Digest("last_name", "Lee")}
+	for _, fields := range []map[string]string{digests, other, {}} {
+		b := encodeFields(fields)
+		got, err := decodeFields(b, comeet.Key{})
+		if err != nil || !reflect.DeepEqual(got, fields) {
+			t.Errorf("round trip of %v: got %v (%v)", fields, got, err)
+		}
+	}
+	if n, hexLen := len(encodeFields(digests)), len(digests)*2*digestSize; n >= hexLen {
+		t.Errorf("a record of %d digests takes %d bytes, not less than their hex (%d)", len(digests), n, hexLen)
+	}
+}

@@ -478,7 +478,7 @@ func (us *updateSend) sendPatch(ctx context.Context) (stop bool, err error) {
 			return true, u.failed(ctx, rw, p, err)
 		}
 		us.doubt.Fields = before
-		return true, errors.Join(u.failed(ctx, rw, p, err), us.stepAnswered())
+		return true, us.failedAfter(ctx, err)
 	}
 	us.sent = true
 	us.done = append(us.done, "updated "+strings.Join(p.fields, ", "))
@@ -530,7 +530,7 @@ func (us *updateSend) sendFile(ctx context.Context, sf slotFile) (stop bool, err
 	}
 	var ae *comeet.APIError
 	if errors.As(err, &ae) && ae.Kind().StopsRun() {
-		return true, errors.Join(u.failed(ctx, rw, p, err), us.stepAnswered())
+		return true, us.failedAfter(ctx, err)
 	}
 	code := "file_refused"
 	if errors.As(err, &ae) && ae.Code != "" {
@@ -547,6 +547,16 @@ func (us *updateSend) sendFile(ctx context.Context, sf slotFile) (stop bool, err
 	}
 	us.refuse(sf, code, "not added: "+why)
 	return false, us.stepAnswered()
+}
+
+// failedAfter finishes the row on a request that certainly changed
+// nothing: the doubt as it was before it is recorded first, so that what
+// failed records (a deleted candidate's entry) has the last word.
+func (us *updateSend) failedAfter(ctx context.Context, err error) error {
+	if lerr := us.stepAnswered(); lerr != nil {
+		return errors.Join(us.u.failed(ctx, us.rw, us.p, err), lerr)
+	}
+	return us.u.failed(ctx, us.rw, us.p, err)
 }
 
 // refuse notes a file that did not go.

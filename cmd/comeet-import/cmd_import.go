@@ -66,6 +66,9 @@ func runImport(cmd *cobra.Command, f *runFlags, cfg importer.Config) error {
 	if err := checkSummaryOutputs(cfg.WithDefaults(), f); err != nil {
 		return err
 	}
+	if err := f.summaryRunning(cfg); err != nil {
+		return err
+	}
 	res, err := importer.Run(cmd.Context(), cfg)
 	if f.display != nil {
 		f.display.finish()

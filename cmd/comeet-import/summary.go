@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -40,6 +41,29 @@ func closeRun(cfg importer.Config, f *runFlags, sum report.Summary, err error) e
 		if werr := report.WriteHTMLFile(f.htmlPath, page); werr != nil {
 			return fmt.Errorf("--html: %w", werr)
 		}
+	}
+	return nil
+}
+
+// summaryRunning replaces the --summary file, before the run starts, with
+// one that says a run is under way (state "running", no exit code), so
+// that a run killed midway never leaves the previous run's success for a
+// monitor to read. The folders of --summary and --html are made when they
+// do not exist.
+func (f *runFlags) summaryRunning(cfg importer.Config) error {
+	for _, o := range []struct{ flag, path string }{{"--summary", f.summaryPath}, {"--html", f.htmlPath}} {
+		if o.path == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(o.path), 0o700); err != nil {
+			return usageError{fmt.Errorf("%s %s: creating its folder: %w", o.flag, o.path, err)}
+		}
+	}
+	if f.summaryPath == "" {
+		return nil
+	}
+	if err := (report.Summary{DryRun: cfg.DryRun, Running: true, Counts: report.Counts{}}).WriteFile(f.summaryPath); err != nil {
+		return usageError{fmt.Errorf("--summary: %w", err)}
 	}
 	return nil
 }

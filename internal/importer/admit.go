@@ -51,6 +51,9 @@ type admitter struct {
 	cleared int
 	// planned counts the requests a dry run's valid rows would send.
 	planned report.Requests
+	// changedNotSent counts the rows skipped although they changed since
+	// they were sent (no --update).
+	changedNotSent int
 }
 
 // admit decides rw's fate and finishes every row it does not clear for
@@ -155,6 +158,7 @@ func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bo
 		} else {
 			msg += "; the row changed since it was sent, and Comeet's create call cannot update it: run import with --update to send the change, or change it in Comeet"
 		}
+		a.changedNotSent++
 	}
 	rw.finish(report.Skipped, "", msg)
 	return decideSkip, true

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/comeet-import/comeet-import/internal/attach"
 	"github.com/comeet-import/comeet-import/internal/comeet"
@@ -29,11 +30,19 @@ func mapsFiles(b *mapping.Binder) bool {
 }
 
 // writeFilesReport writes the match report to path, readable by its owner
-// only, like the report: it names the candidates' files.
-func writeFilesReport(path string, u *attach.Usage) error {
+// only, like the report: it names the candidates' files. It starts with a
+// byte-order mark when the report does (d), so that a spreadsheet reads its
+// file names' accents.
+func writeFilesReport(path string, u *attach.Usage, d report.Dialect) error {
 	f, err := report.CreateFile(path)
 	if err != nil {
 		return fmt.Errorf("files report: %w", err)
+	}
+	if d.BOM {
+		if _, err := io.WriteString(f, "\uFEFF"); err != nil {
+			f.Close()
+			return fmt.Errorf("files report %s: %w", path, err)
+		}
 	}
 	if err := u.WriteCSV(f); err != nil {
 		f.Close()

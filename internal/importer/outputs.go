@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -28,6 +29,9 @@ func checkOutputs(cfg Config) error {
 		if o.path == "" {
 			continue
 		}
+		if err := makeFolder(o.path); err != nil {
+			return &ConfigError{Setting: o.setting, Path: o.path, Err: err}
+		}
 		for _, other := range append(inputs, outputs[i+1:]...) {
 			if other.path != "" && SamePath(o.path, other.path) {
 				return &ConfigError{Setting: o.setting, Path: o.path, Also: other.setting}
@@ -48,4 +52,26 @@ func SamePath(a, b string) bool {
 	sa, errA := os.Stat(a)
 	sb, errB := os.Stat(b)
 	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// outputFolderMode is the permission of a folder made for the outputs: they
+// hold personal data, so it is its owner's only.
+const outputFolderMode = 0o700
+
+// makeFolder creates the folder an output goes in when it does not exist
+// (a cron line writing into reports/ before anyone made it), before the
+// run starts, so that a folder that cannot be made stops it naming the
+// setting rather than failing at the first row.
+func makeFolder(path string) error {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err == nil {
+		if !st.IsDir() {
+			return fmt.Errorf("creating its folder: %s is not a folder", dir)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, outputFolderMode); err != nil {
+		return fmt.Errorf("creating its folder: %w", err)
+	}
+	return nil
 }

@@ -57,3 +57,35 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 		})
 	}
 }
+
+// Outputs into folders that do not exist yet (a cron line writing into
+// reports/) are written there: the folders are made, its owner's only; a
+// folder that cannot be made stops the run before it starts, naming the
+// setting.
+func TestOutputFoldersAreMade(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.writeInput(rigRows(1, 2))
+	g.cfg.ReportPath = filepath.Join(g.dir, "reports", "nightly", "run.report.csv")
+	g.cfg.ErrorsPath = filepath.Join(g.dir, "reports", "errors", "run.errors.csv")
+	g.cfg.LedgerPath = filepath.Join(g.dir, "state", "ledger.db")
+	if _, err := Run(t.Context(), g.cfg); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	for _, p := range []string{g.cfg.ReportPath, g.cfg.LedgerPath} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if st, err := os.Stat(filepath.Dir(g.cfg.ReportPath)); err != nil || st.Mode().Perm() != outputFolderMode {
+		t.Errorf("the report's folder: %v, %v; want mode %v", st.Mode(), err, os.FileMode(outputFolderMode))
+	}
+
+	blocker := filepath.Join(g.dir, "a-file")
+	os.WriteFile(blocker, nil, 0o600)
+	g.cfg.ReportPath = filepath.Join(blocker, "run.report.csv")
+	_, err := Run(t.Context(), g.cfg)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Setting != SettingReport || !strings.Contains(err.Error(), "creating its folder") {
+		t.Fatalf("got %v, want a ConfigError naming the report's setting", err)
+	}
+}

@@ -24,10 +24,10 @@ func openReport(cfg Config, src *source.Reader) (*report.Writer, error) {
 }
 
 // reportDialect is the input's dialect for the report's CSV;
-// report.DefaultDialect for a workbook, which has none.
+// report.WorkbookDialect for a workbook, which has none.
 func reportDialect(d source.Dialect) report.Dialect {
 	if d.Delimiter == 0 {
-		return report.DefaultDialect
+		return report.WorkbookDialect
 	}
 	return report.Dialect{Comma: d.Delimiter, BOM: d.BOM, CRLF: d.CRLF}
 }

@@ -69,6 +69,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		ByKind:     r.stats.byKind,
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 		NewInvalid: m.newInvalid,
+
+		ChangedNotSent: r.pool.admitter.changedNotSent,
 	}
 	if cfg.DryRun {
 		planned := r.pool.admitter.planned
@@ -81,7 +83,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if r.usage != nil {
 		res.Files = r.usage.Summary()
 		res.Paths.Files = cfg.filesReportPath()
-		if err := writeFilesReport(res.Paths.Files, r.usage); err != nil && closeErr == nil {
+		if err := writeFilesReport(res.Paths.Files, r.usage, reportDialect(r.src.Dialect())); err != nil && closeErr == nil {
 			closeErr = err
 		}
 	}

@@ -20,9 +20,14 @@ type Dialect struct {
 	CRLF bool
 }
 
-// DefaultDialect is the dialect of a CSV written for an input that has none
-// (a workbook): comma, no byte-order mark, \n.
+// DefaultDialect is the dialect of a CSV written for no input (a report
+// rebuilt from the ledger): comma, no byte-order mark, \n.
 var DefaultDialect = Dialect{Comma: ','}
+
+// WorkbookDialect is the dialect of a CSV written for a workbook input:
+// comma and a byte-order mark, without which Excel and LibreOffice read the
+// UTF-8 of "Chloé" as "ChloÃ©".
+var WorkbookDialect = Dialect{Comma: ',', BOM: true}
 
 // check validates the dialect and fills in its default delimiter.
 func (d Dialect) check() (Dialect, error) {

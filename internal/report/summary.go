@@ -105,6 +105,14 @@ type Summary struct {
 	// remember from the last run (all of them without a ledger): what
 	// --fail-on new counts.
 	NewInvalid int
+	// Running marks the summary a --summary file holds while the run is
+	// under way: its state is "running" and its exit_code null, so that a
+	// monitor never reads the last run's success into a run that was
+	// killed. The final summary replaces it ("finished").
+	Running bool
+	// ChangedNotSent counts the skipped rows that changed since they were
+	// sent, whose change a run without --update does not send.
+	ChangedNotSent int
 	// Error is why the run ended early (interrupted, credentials refused,
 	// a configuration error); empty when it ran to its end.
 	Error string
@@ -113,6 +121,13 @@ type Summary struct {
 // SummarySchemaVersion is the schema_version of the JSON summary. It
 // changes when a field changes meaning or is removed, not when one is added.
 const SummarySchemaVersion = 1
+
+// The states of a JSON summary: a --summary file says "running" from the
+// run's start and "finished" once the run has ended, however it ended.
+const (
+	StateRunning  = "running"
+	StateFinished = "finished"
+)
 
 // SummaryTop is how many problems and error codes the summary keeps.
 const SummaryTop = 10
@@ -149,7 +164,8 @@ type summaryJSON struct {
 	SchemaVersion   int              `json:"schema_version"`
 	Command         string           `json:"command"`
 	DryRun          bool             `json:"dry_run"`
-	ExitCode        int              `json:"exit_code"`
+	State           string           `json:"state"`
+	ExitCode        *int             `json:"exit_code"`
 	Error           string           `json:"error,omitempty"`
 	ElapsedSeconds  float64          `json:"elapsed_seconds"`
 	InputRows       int              `json:"input_rows"`
@@ -168,6 +184,7 @@ type summaryJSON struct {
 	Errors          string           `json:"errors"`
 	Ledger          string           `json:"ledger"`
 	NewInvalid      int              `json:"new_invalid"`
+	ChangedNotSent  int              `json:"changed_not_sent"`
 }
 
 // MarshalJSON writes the summary as the JSON object documented in the
@@ -175,7 +192,7 @@ type summaryJSON struct {
 // the lists are never null.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	j := summaryJSON{
-		SchemaVersion: SummarySchemaVersion, Command: "import", ExitCode: s.ExitCode,
+		SchemaVersion: SummarySchemaVersion, Command: "import", State: StateFinished, ExitCode: &s.ExitCode,
 		ElapsedSeconds: math.Round(s.Elapsed.Seconds()*1000) / 1000,
 		InputRows:      s.InputRows, Counts: map[Outcome]int{},
 		Requests: s.Sent, RequestsByKind: s.ByKind, RequestsPlanned: s.Planned, Throttled: s.Throttled, BudgetUsed: math.Round(s.BudgetUsed*1000) / 1000,
@@ -183,9 +200,13 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems, OtherProblems: s.OtherProblems,
 		Report: s.ReportPath, Errors: s.ErrorsPath, Ledger: s.LedgerPath,
 		DryRun: s.DryRun, Error: s.Error, NewInvalid: s.NewInvalid,
+		ChangedNotSent: s.ChangedNotSent,
 	}
 	if s.DryRun {
 		j.Command = "validate"
+	}
+	if s.Running {
+		j.State, j.ExitCode = StateRunning, nil
 	}
 	if j.InputRows == 0 {
 		j.InputRows = s.Counts.Total()
@@ -227,9 +248,10 @@ func (s Summary) String() string {
 	total := s.Counts.Total()
 	fmt.Fprintf(&b, "%d rows in %s", total, s.Elapsed.Round(100*time.Millisecond))
 	// A dry run checks thousands of rows a second: it is told per second.
+	// An import that sent nothing (every row skipped) has no rate to tell.
 	if secs := s.Elapsed.Seconds(); secs > 0 && s.DryRun {
 		fmt.Fprintf(&b, " (%.0f rows/s)", float64(total)/secs)
-	} else if secs > 0 {
+	} else if secs > 0 && s.Sent > 0 {
 		fmt.Fprintf(&b, " (%.0f rows/min)", float64(total)/secs*60)
 	}
 	b.WriteString(":")
@@ -242,6 +264,9 @@ func (s Summary) String() string {
 	}
 	if total == 0 {
 		b.WriteString(" nothing to do")
+	}
+	if n := s.ChangedNotSent; n > 0 {
+		fmt.Fprintf(&b, "; %s changed since sent, not sent: run import with --update to send the changes", plural(n, "skipped row"))
 	}
 	if s.DryRun && s.Planned != nil && s.Planned.Total() > 0 {
 		fmt.Fprintf(&b, "; an import would send %s (%s)", plural(s.Planned.Total(), "request"), s.Planned)

@@ -113,10 +113,10 @@ func TestSummaryJSONEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"schema_version":1,"command":"validate","dry_run":true,"exit_code":0,"elapsed_seconds":0,"input_rows":2,` +
+	want := `{"schema_version":1,"command":"validate","dry_run":true,"state":"finished","exit_code":0,"elapsed_seconds":0,"input_rows":2,` +
 		`"counts":{"conflict":0,"created":0,"failed":0,"invalid":0,"not_sent":0,"skipped":0,"updated":0,"valid":2},"requests":0,` +
 		`"requests_by_kind":{"create":0,"update":0,"files":0,"positions":0,"search":0},"throttled":0,` +
-		`"budget_used":0,"slowdowns":0,"lowest_per_minute":0,"top_error_codes":[],"top_problems":[],"other_problems":0,"report":"","errors":"","ledger":"","new_invalid":0}`
+		`"budget_used":0,"slowdowns":0,"lowest_per_minute":0,"top_error_codes":[],"top_problems":[],"other_problems":0,"report":"","errors":"","ledger":"","new_invalid":0,"changed_not_sent":0}`
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
 	}
@@ -180,5 +180,16 @@ func TestWriteProblemsEscapes(t *testing.T) {
 	}
 	if want := `Comeet said: \x1b]0;owned\a row 4: created (column Name\u202e, e.g. row 3)`; !strings.Contains(got, want) {
 		t.Errorf("got %q, want it to hold %q", got, want)
+	}
+}
+
+// A nightly run without --update says how many skipped rows changed and
+// how to send them; a run that sent nothing tells no rate.
+func TestSummaryStringChangedNotSent(t *testing.T) {
+	s := Summary{Counts: Counts{Skipped: 420}, Elapsed: 2 * time.Second, ChangedNotSent: 25}
+	got := s.String()
+	want := "420 rows in 2s: 420 skipped; 25 skipped rows changed since sent, not sent: run import with --update to send the changes; 0 requests, 0 throttled"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

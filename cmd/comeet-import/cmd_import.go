@@ -92,7 +92,9 @@ func runImport(cmd *cobra.Command, f *runFlags, cfg importer.Config) error {
 	w := cmd.ErrOrStderr()
 	fmt.Fprintln(w, res.String())
 	res.WriteProblems(w)
-	fmt.Fprintf(w, "report: %s\n", res.Paths.Report)
+	if res.Paths.Report != "" { // "" when it could not be written
+		fmt.Fprintf(w, "report: %s\n", res.Paths.Report)
+	}
 	if res.Files != "" {
 		fmt.Fprintln(w, res.Files)
 		fmt.Fprintf(w, "files: %s\n", res.Paths.Files)

@@ -90,4 +90,5 @@ var ErrLedger = errors.New("the ledger could not record a row; sending stopped")
 // ErrReport wraps the error of a report or errors file that could not be
 // written (a full disk): the run stops sending at once, finishes the
 // requests already on the wire (the ledger records them) and returns it.
-var ErrReport = errors.New("the report could not be written; sending stopped")
+// The previous report and errors file stay in place.
+var ErrReport = errors.New("the report could not be written (the previous one is kept)")

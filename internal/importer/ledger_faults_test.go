@@ -263,3 +263,69 @@ func TestReportWriteFailureStopsSending(t *testing.T) {
 		}
 	})
 }
+
+// Issue 16: a full disk replaced the previous good report with a 0-byte
+// file, left .partial files beside it, and the summary counted one row
+// created while a dozen were. The previous report and errors file stay
+// whole, the partial files are removed, and the summary counts the rows
+// as they really went: every POST is a created row in it. Import and
+// validate alike.
+func TestFullDiskKeepsThePreviousReport(t *testing.T) {
+	for _, dry := range []bool{false, true} {
+		name := "import"
+		if dry {
+			name = "validate"
+		}
+		t.Run(name, func(t *testing.T) {
+			inOwnProcess(t, func(t *testing.T) { fullDiskKeepsThePreviousReport(t, dry) })
+		})
+	}
+}
+
+func fullDiskKeepsThePreviousReport(t *testing.T, dry bool) {
+	g := newRig(t, comeettest.Options{})
+	const rows = 3000
+	g.writeInput(rigRows(1, rows))
+	g.cfg.Concurrency = 2
+	g.cfg.NoLedger = true
+	g.cfg.DryRun = dry
+	cfg := g.cfg.WithDefaults()
+	previous := map[string]string{
+		cfg.ReportPath: "row,line,outcome\n1,2,created\n",
+		cfg.ErrorsPath: "position_uid,error_code,message\n11.11,x,y\n",
+	}
+	for path, text := range previous {
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restore := capFileSizes(t, 16<<10) // a few hundred report lines
+	res, err := Run(context.Background(), g.cfg)
+	restore()
+	if !errors.Is(err, ErrReport) {
+		t.Fatalf("run: got %v, want ErrReport", err)
+	}
+	for path, text := range previous {
+		if got, err := os.ReadFile(path); err != nil || string(got) != text {
+			t.Errorf("%s: got %.80q (%v), want the previous one whole", filepath.Base(path), got, err)
+		}
+	}
+	if res.Paths.Report != "" || res.ReportPath != "" {
+		t.Errorf("the result names the report %q (%q), which this run did not write", res.Paths.Report, res.ReportPath)
+	}
+	left, _ := filepath.Glob(filepath.Join(g.dir, "*"+report.PartialSuffix))
+	if len(left) > 0 {
+		t.Errorf("partial files left: %q", left)
+	}
+	counts := res.Counts
+	if dry {
+		// The dry run checked every row; only its report was lost.
+		if counts[report.Valid] != rows {
+			t.Errorf("summary counts %v, want %d valid", counts, rows)
+		}
+		return
+	}
+	if got := g.posts(); got == 0 || counts[report.Created] != got {
+		t.Errorf("summary: %d created, %d rows in all; the server got %d POSTs", counts[report.Created], counts.Total(), got)
+	}
+}

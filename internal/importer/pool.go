@@ -141,17 +141,7 @@ func (p *pool) run(ctx context.Context) error {
 			return nil
 		})
 	}
-	g.Go(func() error {
-		err := p.write(queue)
-		if err != nil {
-			// Rows waiting for a worker are not sent: a row sent now
-			// could not be reported. The ledger still records the ones
-			// on the wire.
-			err = fmt.Errorf("%w: %w", ErrReport, err)
-			p.halt.set(err)
-		}
-		return err
-	})
+	g.Go(func() error { return p.write(queue) })
 	err := g.Wait()
 	switch {
 	case err != nil:
@@ -169,8 +159,10 @@ func (p *pool) run(ctx context.Context) error {
 // workers. The batch is queued before its rows go to the workers, so the
 // writer reports each row as soon as it is answered.
 func (p *pool) produce(ctx context.Context, queue chan<- *batch, jobs chan<- *row) error {
-	batches, wait := p.readAhead(ctx)
+	readCtx, stopReading := context.WithCancel(ctx)
+	batches, wait := p.readAhead(readCtx)
 	defer wait()
+	defer stopReading() // first: the reader may wait to hand a batch on
 	for b := range batches {
 		<-b.checked
 		for _, rw := range b.rows {
@@ -186,6 +178,9 @@ func (p *pool) produce(ctx context.Context, queue chan<- *batch, jobs chan<- *ro
 		}
 		if b.err != nil {
 			return b.err
+		}
+		if errors.Is(p.halt.err(), ErrReport) {
+			return nil // nothing more can be reported
 		}
 	}
 	return nil
@@ -279,7 +274,12 @@ func stoppedInFlight(rw *row, cause error) {
 
 // write writes the rows in input order, waiting for each one in flight.
 // The rows a stop left unsent are logged in one line, not one each.
+// When the report cannot be written, the rows waiting for a worker are not
+// sent (a row sent now could not be reported) and the reading stops; the
+// rows on the wire finish, and the ledger records them and the summary
+// counts them.
 func (p *pool) write(queue <-chan *batch) error {
+	var failed error
 	notSent := 0
 	defer func() {
 		if notSent > 0 {
@@ -297,7 +297,11 @@ func (p *pool) write(queue <-chan *batch) error {
 				p.logRow(rw, p.memory.note(rw))
 			}
 			if err := p.out.Write(&rw.res, rw.rec.Fields); err != nil {
-				return err
+				if failed == nil {
+					failed = fmt.Errorf("%w: %w", ErrReport, err)
+					p.halt.set(failed)
+				}
+				continue
 			}
 			if p.onRow != nil {
 				p.onRow(&rw.res, rw.rec.Fields)
@@ -305,7 +309,7 @@ func (p *pool) write(queue <-chan *batch) error {
 			p.progress.row(p.out.Counts())
 		}
 	}
-	return nil
+	return failed
 }
 
 // logRow logs a row by its numbers and ids only: names, emails and

@@ -97,6 +97,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if runErr == nil {
 		runErr = closeErr
 	}
+	if errors.Is(runErr, ErrReport) || errors.Is(closeErr, ErrReport) {
+		// The files at these paths are the previous run's: none is named.
+		res.Paths.Report, res.Paths.Errors, res.ReportPath, res.ErrorsPath = "", "", "", ""
+	}
 	return res, runErr
 }
 
@@ -307,7 +311,9 @@ func (r *run) openClient(p *pool) (*comeet.Client, error) {
 func (r *run) close() error {
 	var errs []error
 	if r.out != nil {
-		errs = append(errs, r.out.Close())
+		if err := r.out.Close(); err != nil && !errors.Is(err, ErrReport) {
+			errs = append(errs, fmt.Errorf("%w: %w", ErrReport, err))
+		}
 	}
 	for i := len(r.closers) - 1; i >= 0; i-- {
 		errs = append(errs, r.closers[i]())

@@ -32,13 +32,16 @@ func CreatePartial(target string) (*Partial, error) {
 // Target is the path the file gets on Commit.
 func (p *Partial) Target() string { return p.target }
 
-// Commit syncs and closes the file and renames it over its target.
+// Commit syncs and closes the file and renames it over its target. When
+// that fails, the file is removed and the target stays as it was.
 func (p *Partial) Commit() error {
 	err := errors.Join(p.File.Sync(), p.File.Close())
 	if err != nil {
+		os.Remove(p.Name())
 		return fmt.Errorf("write %q: %w", p.Name(), err)
 	}
 	if err := os.Rename(p.Name(), p.target); err != nil {
+		os.Remove(p.Name())
 		return fmt.Errorf("rename %q: %w", p.Name(), err)
 	}
 	return nil

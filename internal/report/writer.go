@@ -80,6 +80,9 @@ type Writer struct {
 	// uncutFile is the errors CSV beside an errors workbook (see
 	// UncutPath), kept by Close only when a cell was cut.
 	uncutFile *Partial
+	// failed is the first write that failed: the files are then lost,
+	// and Close keeps the previous ones.
+	failed error
 }
 
 // Open creates the report and, unless cfg.ErrorsPath is empty, the errors
@@ -209,9 +212,17 @@ const utf8BOM = "\uFEFF"
 
 // Write writes one row's result, and, when the row needs attention, its
 // original cells to the errors file. fields may be nil when the row could
-// not be read into cells.
+// not be read into cells. Once a write failed (a full disk), Write only
+// counts the row, for the summary, and returns that failure again.
 func (w *Writer) Write(r *Result, fields []string) error {
 	w.counts[r.Outcome]++
+	if w.failed == nil {
+		w.failed = w.write(r, fields)
+	}
+	return w.failed
+}
+
+func (w *Writer) write(r *Result, fields []string) error {
 	w.line = r.appendLine(w.line[:0], w.dialect)
 	if _, err := w.report.Write(w.line); err != nil {
 		return fmt.Errorf("write report: %w", err)
@@ -227,7 +238,7 @@ func (w *Writer) Write(r *Result, fields []string) error {
 	}
 	w.rows++
 	if w.flushEvery > 0 && w.rows%w.flushEvery == 0 {
-		return w.Flush()
+		return w.flush()
 	}
 	return nil
 }
@@ -235,6 +246,13 @@ func (w *Writer) Write(r *Result, fields []string) error {
 // Flush hands what is buffered of the report, and of an errors CSV, to the
 // system. An errors workbook is only written whole, by Close.
 func (w *Writer) Flush() error {
+	if w.failed == nil {
+		w.failed = w.flush()
+	}
+	return w.failed
+}
+
+func (w *Writer) flush() error {
 	if err := w.report.Flush(); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
@@ -266,38 +284,49 @@ func (w *Writer) ErrorRows() int {
 // Close flushes both files and, when Open created them, syncs them, closes
 // them and renames them into place; an errors file without rows is removed
 // instead. Close is also the way out of an interrupted run: what was
-// written so far becomes the report.
+// written so far becomes the report. When a write failed (a full disk), the
+// files written are removed and the previous ones stay whole: a cut or
+// empty report must not take the place of a good one.
 func (w *Writer) Close() error {
-	var errs []error
-	errs = append(errs, w.report.Flush())
-	var errsClose error
+	if w.failed == nil {
+		w.failed = w.flush()
+	}
 	if w.errs != nil {
-		errsClose = w.errs.Close()
-		errs = append(errs, errsClose)
-	}
-	if w.reportFile != nil {
-		errs = append(errs, w.reportFile.Commit())
-	}
-	switch {
-	case w.errorsFile == nil:
-	case errsClose != nil:
-		// A broken errors file stays under its partial name, and the
-		// previous one in place.
-		errs = append(errs, w.errorsFile.Close())
-	case w.errs.Rows() > 0:
-		errs = append(errs, w.errorsFile.Commit())
-	default:
-		errs = append(errs, w.errorsFile.Discard(true))
-	}
-	if w.uncutFile != nil {
-		if wb, ok := w.errs.(*ErrorsWorkbook); ok && wb.CutRows() > 0 && errsClose == nil {
-			errs = append(errs, w.uncutFile.Commit())
-		} else {
-			errs = append(errs, w.uncutFile.Discard(errsClose == nil))
+		if err := w.errs.Close(); w.failed == nil {
+			w.failed = err
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	if w.failed == nil && w.reportFile != nil {
+		w.failed = w.reportFile.Commit()
+	}
+	if w.failed != nil {
+		w.discard()
+		return fmt.Errorf("close report: %w", w.failed)
+	}
+	if err := w.commitErrors(); err != nil {
 		return fmt.Errorf("close report: %w", err)
 	}
 	return nil
+}
+
+// commitErrors renames the errors file into place, or removes it (and the
+// one an earlier run left) when it has no rows; the same for the uncut
+// errors CSV beside a workbook, kept only when a cell was cut.
+func (w *Writer) commitErrors() error {
+	var errs []error
+	if w.errorsFile != nil {
+		if w.errs.Rows() > 0 {
+			errs = append(errs, w.errorsFile.Commit())
+		} else {
+			errs = append(errs, w.errorsFile.Discard(true))
+		}
+	}
+	if w.uncutFile != nil {
+		if wb, ok := w.errs.(*ErrorsWorkbook); ok && wb.CutRows() > 0 {
+			errs = append(errs, w.uncutFile.Commit())
+		} else {
+			errs = append(errs, w.uncutFile.Discard(true))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -148,8 +148,8 @@ func TestAddFile(t *testing.T) {
 		t.Fatalf("AddFile: got (%+v, %v)", reply, err)
 	}
 	files, _, err := h.client.ListFiles(ctx, uid)
-	if err != nil || len(files) != 2 || files[1].Name != "cover letter.docx" || files[1].URL == "" {
-		t.Fatalf("ListFiles: got (%+v, %v), want the resume and the letter", files, err)
+	if err != nil || len(files) != 2 || files[1].Name != "cover letter.docx" || files[1].URL == "" || files[1].Size != file.Size {
+		t.Fatalf("ListFiles: got (%+v, %v), want the resume and the letter, with its size", files, err)
 	}
 	if got := h.srv.Files(uid); got[1].SHA256 != file.SHA256 || got[1].Size != file.Size {
 		t.Errorf("stored %+v, want the letter's digest and size", got[1])

@@ -221,3 +221,36 @@ func TestFileWhoseAnswerWasLostIsNotAddedTwice(t *testing.T) {
 	}
 	g.wantSettled()
 }
+
+// A file left in doubt that the sheet then drops does not hold the row
+// back; put back in the sheet, it is read back, not added a second time.
+func TestFileInDoubtDroppedThenPutBack(t *testing.T) {
+	g, header := filesRig(t, "a.pdf", "b.pdf")
+	row := append(syncRow(1), "a.pdf")
+	g.writeInputWith(header, [][]string{row})
+	_, lines := g.mustRun()
+	uid := lines[0]["candidate_uid"]
+
+	row[8] = "a.pdf;b.pdf"
+	g.writeInputWith(header, [][]string{row})
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultLostReply}) // added, answered 502
+	g.mustRun()
+
+	row[6], row[8] = "+1 555 0199", "a.pdf" // b.pdf dropped, the phone changed
+	g.writeInputWith(header, [][]string{row})
+	_, lines = g.mustRun()
+	wantRigOutcomes(t, lines, report.Updated)
+	g.wantSettled()
+
+	row[8] = "a.pdf;b.pdf"
+	g.writeInputWith(header, [][]string{row})
+	posts := g.requests("POST", "/candidates/")
+	_, lines = g.mustRun()
+	if msg := lines[0]["message"]; !strings.Contains(msg, "b.pdf (files) had been added (read back)") {
+		t.Errorf("message %q, want b.pdf found by reading back", msg)
+	}
+	if got := g.requests("POST", "/candidates/") - posts; got != 0 || g.fileNames(uid) != "a.pdf,b.pdf" {
+		t.Errorf("sent %d files; Comeet holds %s, want a.pdf,b.pdf", got, g.fileNames(uid))
+	}
+	g.wantSettled()
+}

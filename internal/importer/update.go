@@ -661,9 +661,11 @@ func (us *updateSend) finish(ctx context.Context) error {
 		e.HTTPStatus, e.ErrorCode, e.Message, e.Attempts = rw.res.HTTPStatus, "", msg, rw.res.Attempts
 	}
 	e.RowHash, e.Sent, e.Doubt = rw.hash, us.held, us.doubt
-	if us.retry || !us.doubt.Empty() {
+	if us.retry || len(us.doubt.Fields) > 0 {
 		// What Comeet holds is recorded, but not the row's fingerprint:
-		// the next run compares again and sends what did not go.
+		// the next run compares again and sends what did not go. (A file
+		// left in doubt that the row no longer names does not hold the
+		// row back; it is read back if the row names it again.)
 		e.RowHash = p.entry.RowHash
 	}
 	e.Row, e.Line, e.Source = rw.rec.Row, rw.rec.Line, u.source

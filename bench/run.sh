@@ -128,8 +128,8 @@ stop_server() {
 stat() { tr ' ' '\n' <<<"$SRV_STATS" | sed -n "s/^$1=//p"; }
 
 # timed NAME CMD...: runs CMD under /usr/bin/time -v, stderr to
-# $WORK/NAME.log; sets WALL (s) and RSS (KiB). A non-zero exit is reported
-# but does not end the benchmark.
+# $WORK/NAME.log; sets WALL (s), CPU (user + system, s) and RSS (KiB). A
+# non-zero exit is reported but does not end the benchmark.
 timed() {
 	local name=$1
 	shift
@@ -138,6 +138,7 @@ timed() {
 		log "$name exited non-zero; see $WORK/$name.log (use --keep)"
 	fi
 	RSS=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tv")
+	CPU=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$tv" | awk '{ s += $1 } END { print s }')
 	WALL=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv" |
 		awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
 }
@@ -313,14 +314,14 @@ figure_growth() {
 # target: within 3 × the floor at 100,000 rows; under 30 s and 200 MiB at
 # 1,000,000 (--ledger-1m).
 figure_ledger_scale() {
-	local n dir floor ratio fill
+	local n dir floor floorcpu ratio fill
 	for n in $LEDGER_SCALE; do
 		dir="$WORK/L$n"
 		log "6. re-run: $n rows, all in the ledger"
 		gen "$dir" "$n"
 		validate_run "floor$n" "$dir" --no-ledger
-		floor=$WALL
-		row "6. validate --no-ledger, $n rows (the floor)" "–" "$WALL s, $(mib "$RSS") MiB" "$(calc "%.2f" "1000000 * $WALL / $n") µs/row" info
+		floor=$WALL floorcpu=$CPU
+		row "6. validate --no-ledger, $n rows (the floor)" "–" "$WALL s (cpu $CPU s), $(mib "$RSS") MiB" "$(calc "%.2f" "1000000 * $WALL / $n") µs/row" info
 		fill="${FILL_DIR:-/dev/shm}/comeet-bench-L$n.$$.db"
 		"$BIN/ledgerfill" -ledger "$fill" -rows "$n" >"$WORK/fill$n.out"
 		mv "$fill" "$WORK/L$n.db"
@@ -337,7 +338,7 @@ figure_ledger_scale() {
 		elif [ "$n" -lt 100000 ]; then
 			met=info
 		fi
-		row "6. re-run, all $n rows in the ledger ($(stat requests) sent)" "$target" "$WALL s, $(mib "$RSS") MiB" "$ratio × floor" "$met"
+		row "6. re-run, all $n rows in the ledger ($(stat requests) sent)" "$target" "$WALL s (cpu $CPU s), $(mib "$RSS") MiB" "$ratio × floor (cpu $(calc "%.2f" "$CPU / $floorcpu") ×)" "$met"
 		rm -f "$dir/candidates.csv" "$WORK"/*"$n".report.csv "$WORK/L$n.db"
 	done
 }

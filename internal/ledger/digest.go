@@ -10,7 +10,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"strconv"
+	"sync"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 )
@@ -37,8 +40,14 @@ const digestSize = 16
 // never as "changed".
 const FingerprintVersion = 3
 
-// digester makes the ledger's keyed digests.
-type digester []byte
+// digester makes the ledger's keyed digests. It keeps HMACs keyed once
+// (Reset returns one to its keyed state), since a re-run digests a
+// million rows.
+type digester struct{ macs *sync.Pool }
+
+func newDigester(key []byte) digester {
+	return digester{&sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
+}
 
 // newDigestKey draws a key and records it in meta.
 func newDigestKey(ctx context.Context, tx *sql.Tx) (digester, error) {
@@ -46,9 +55,9 @@ func newDigestKey(ctx context.Context, tx *sql.Tx) (digester, error) {
 	rand.Read(key)
 	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, metaDigestKey, hex.EncodeToString(key))
 	if err != nil {
-		return nil, fmt.Errorf("record the digest key: %w", err)
+		return digester{}, fmt.Errorf("record the digest key: %w", err)
 	}
-	return key, nil
+	return newDigester(key), nil
 }
 
 // readKey loads the ledger's digest key.
@@ -65,15 +74,18 @@ func (l *Ledger) readKey(ctx context.Context) error {
 	if err != nil || len(key) != 32 {
 		return errors.New("the ledger's digest key is damaged")
 	}
-	l.d = key
+	l.d = newDigester(key)
 	return nil
 }
 
 func (d digester) sum(parts ...string) []byte {
-	m := hmac.New(sha256.New, d)
+	m := d.macs.Get().(hash.Hash)
+	defer d.macs.Put(m)
+	m.Reset()
+	var n [binary.MaxVarintLen64]byte
 	for _, p := range parts {
-		m.Write(binary.AppendUvarint(nil, uint64(len(p))))
-		m.Write([]byte(p))
+		m.Write(binary.AppendUvarint(n[:0], uint64(len(p))))
+		io.WriteString(m, p)
 	}
 	return m.Sum(nil)[:digestSize]
 }

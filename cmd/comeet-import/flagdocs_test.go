@@ -57,8 +57,16 @@ func TestFlagDocs(t *testing.T) {
 // generateFlagDocs renders every command's page, by file name.
 func generateFlagDocs(t *testing.T) map[string]string {
 	t.Helper()
+	// A default taken from the environment (a folder in the home) must
+	// read the same on every machine.
+	for _, env := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
+		t.Setenv(env, "")
+	}
+	t.Setenv("HOME", "/home/you")
 	root := newRootCmd()
 	root.DisableAutoGenTag = true // no date: the pages change only with the commands
+	// What Execute adds: --version and the completion command.
+	root.InitDefaultVersionFlag()
 	root.InitDefaultCompletionCmd()
 	dir := t.TempDir()
 	if err := doc.GenMarkdownTree(root, dir); err != nil {

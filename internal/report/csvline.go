@@ -46,7 +46,7 @@ func appendRecord(dst []byte, cells []string, d Dialect) []byte {
 // appendCell appends s neutralised (see Neutralize) and quoted where
 // encoding/csv would quote it.
 func appendCell(dst []byte, s string, d Dialect) []byte {
-	prefix := s != "" && source.FormulaStart(s[0])
+	prefix := source.NeedsGuard(s)
 	if !cellNeedsQuotes(s, prefix, byte(d.Comma)) {
 		if prefix {
 			dst = append(dst, '\'')

@@ -3,8 +3,11 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/comeet-import/comeet-import/internal/source"
 )
 
 // appendRecord is the reference for appendLine: the result's cells in
@@ -83,5 +86,46 @@ func TestHeaderIsTheContract(t *testing.T) {
 		if Header[i] != want[i] {
 			t.Fatalf("got %v, want %v", Header, want)
 		}
+	}
+}
+
+// The formula guard round-trips: whatever a cell holds, the errors file
+// written and read back (the reader strips the guard) gives the cell
+// again. Before, "'=1+2" (an apostrophe the user typed) came back as
+// "=1+2": its apostrophe was taken for the guard.
+func TestFormulaGuardRoundTrip(t *testing.T) {
+	cells := []string{"=1+2", "'=1+2", "''=1+2", "+972 5", "'+972 5", "'plain", "'", "''", "-", "'-", "@x", "a'=b", ""}
+	for _, c := range cells {
+		if got := source.Deneutralize(Neutralize(c)); got != c {
+			t.Errorf("%q: written %q, read back %q", c, Neutralize(c), got)
+		}
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"in.errors.csv", "in.errors.xlsx"} {
+		path := filepath.Join(dir, name)
+		w, err := Open(Config{ReportPath: filepath.Join(dir, "in.report.csv"), ErrorsPath: path, InputHeader: []string{"cell"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range cells {
+			w.Write(&Result{Row: i + 1, Line: i + 2, Outcome: Invalid, ErrorCode: "x"}, []string{c})
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		src, err := source.Open(path, source.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cells {
+			rec, err := src.Next()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got := source.Deneutralize(rec.Fields[0]); got != c {
+				t.Errorf("%s: %q read back as %q", name, c, got)
+			}
+		}
+		src.Close()
 	}
 }

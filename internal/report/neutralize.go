@@ -9,9 +9,11 @@ import "github.com/comeet-import/comeet-import/internal/source"
 // not display.
 //
 // The reader strips that apostrophe again (source.Deneutralize), so a row
-// from the errors file can be fed back unchanged.
+// from the errors file can be fed back unchanged; a cell that starts with
+// apostrophes before a formula start gets one more, so that its own
+// apostrophe survives the trip (source.NeedsGuard).
 func Neutralize(s string) string {
-	if s == "" || !source.FormulaStart(s[0]) {
+	if !source.NeedsGuard(s) {
 		return s
 	}
 	return "'" + s

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/comeet-import/comeet-import/internal/source"
 )
 
 // WorkbookSheet is the name of the errors workbook's one sheet.
@@ -242,6 +244,11 @@ func (e *ErrorsWorkbook) Write(r *Result, fields []string) error {
 		if m, ok := e.marked[i]; ok {
 			style = e.styles.offending
 			e.note(i+1, line, m)
+		}
+		if v != "" && v[0] == '\'' && source.NeedsGuard(v) {
+			// Read back, the first apostrophe is taken for a formula
+			// guard: one more keeps the cell's own ("'=1+2").
+			v = "'" + v
 		}
 		e.values = append(e.values, excelize.Cell{StyleID: style, Value: v})
 	}

@@ -35,7 +35,9 @@ type Entry struct {
 	// HTTPStatus is the status of the last answer; 0 when none came.
 	HTTPStatus int
 	// ErrorCode and Message describe a failure (Comeet's error code or one
-	// of the comeet.Code* constants, and its text).
+	// of the comeet.Code* constants, and its text). The ledger keeps the
+	// code, not the message, which may quote a value: Message reads back
+	// empty.
 	ErrorCode string
 	Message   string
 	// Attempts is the number of HTTP attempts of the latest send, as given
@@ -48,14 +50,15 @@ type Entry struct {
 	// key, that is how many runs sent (or were about to send) the row. It is
 	// ignored on input.
 	Runs int
-	// RowHash is the fingerprint of the row's content (Fingerprint), so a
+	// RowHash is the fingerprint of the row's content (Ledger.Fingerprint), so a
 	// re-run can tell that a row changed after it was sent. The ledger
 	// keeps it as opaque bytes; FingerprintCurrent tells whether it was
 	// made the way Fingerprint makes it today.
 	RowHash string
-	// Sent is what was sent, without file bytes.
+	// Sent is what was sent, as digests (Ledger.SentOf).
 	Sent Sent
-	// Response is Comeet's answer to a successful POST; nil when there was none.
+	// Response is Comeet's answer to a successful POST; nil when there was
+	// none. Its source contact is not kept.
 	Response *comeet.Created
 	// Doubt is what an update of the candidate may have changed in Comeet
 	// without an answer to say so; empty when nothing is in doubt.

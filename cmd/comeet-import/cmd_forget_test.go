@@ -86,6 +86,7 @@ func TestCommandsRefuseACutLedger(t *testing.T) {
 		{"history", "--ledger", ledgerPath},
 		{"report", "--ledger", ledgerPath},
 		{"forget", "--ledger", ledgerPath, "--uid", "U"},
+		{"verify", "--base-url", "http://127.0.0.1:1", "--ledger", ledgerPath},
 		{"validate", "--ledger", ledgerPath, input},
 		{"import", "--base-url", "http://127.0.0.1:1", "--ledger", ledgerPath, input},
 	} {

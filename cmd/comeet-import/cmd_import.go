@@ -69,6 +69,7 @@ func runImport(cmd *cobra.Command, f *runFlags, cfg importer.Config) error {
 	if err := f.summaryRunning(cfg); err != nil {
 		return err
 	}
+	cfg.Hurry = hurryOf(cmd.Context())
 	res, err := importer.Run(cmd.Context(), cfg)
 	if f.display != nil {
 		f.display.finish()

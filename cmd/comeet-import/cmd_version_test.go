@@ -114,24 +114,12 @@ func TestVersionLinkedIntoTheBinary(t *testing.T) {
 		t.Fatalf("the Dockerfile sets %v, want %v", vars, want)
 	}
 
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "comeet-import")
-	args := []string{"build", "-o", bin, "-ldflags",
-		"-X main.linkedVersion=v9.8.7 -X main.linkedCommit=abc1234 -X main.linkedDate=2026-12-02T03:04:05Z"}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	if out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t) // linked with testLinked
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatalf("version: %v", err)
 	}
-	want := "comeet-import v9.8.7\ncommit  abc1234\ndate    2026-12-02T03:04:05Z\ngo      " + runtime.Version() + "\n"
+	want := "comeet-import " + testLinked.Version + "\ncommit  " + testLinked.Commit + "\ndate    " + testLinked.Date + "\ngo      " + runtime.Version() + "\n"
 	if string(out) != want {
 		t.Errorf("version printed\n%s\nwant\n%s", out, want)
 	}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,33 +35,12 @@ func TestBinary(t *testing.T) {
 	t.Run("kill -9 during --update and run again", func(t *testing.T) { testKillUpdateAndRerun(t, bin) })
 	t.Run("kill -9 between the files of an update", func(t *testing.T) { testKillBetweenFiles(t, bin) })
 	t.Run("SIGINT finishes in-flight rows", func(t *testing.T) { testInterrupt(t, bin) })
+	t.Run("two TERMs at once are one stop", func(t *testing.T) { testSignalsTogether(t, bin) })
+	t.Run("a second interrupt abandons the requests on the wire", func(t *testing.T) { testSecondInterrupt(t, bin) })
 	t.Run("exit codes", func(t *testing.T) { testExitCodes(t, bin) })
 	t.Run("a named pipe as a CV never blocks", func(t *testing.T) { testNamedPipeCV(t, bin) })
 	t.Run("a JSON summary ends a JSON run", func(t *testing.T) { testJSONSummary(t, bin) })
 	t.Run("--fail-on new", func(t *testing.T) { testFailOnNew(t, bin) })
-}
-
-// buildBinary builds the command into a temporary folder. Under the race
-// detector it builds with -race, which reuses the packages the test build
-// already compiled.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "comeet-import")
-	args := []string{"build", "-o", bin}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	start := time.Now()
-	out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	t.Logf("built the binary in %s", time.Since(start).Round(time.Millisecond))
-	return bin
 }
 
 // job is the binary running in the background.
@@ -474,8 +452,12 @@ func testExitCodes(t *testing.T, bin string) {
 		args     func(dir, input string) []string
 		badEmail bool
 		hold     bool // hold the ledger as another run would
+		rows     int  // rows of the input; 3 when zero
+		faults   []comeettest.Fault
+		shell    string // run the binary under sh -c shell, with its arguments
 		wantCode int
 		wantText string
+		noText   string // what the output must not say
 	}{
 		{name: "clean run", wantCode: exitOK, wantText: "3 created",
 			args: func(_, in string) []string { return append(base, in) }},
@@ -491,11 +473,27 @@ func testExitCodes(t *testing.T, bin string) {
 			}},
 		{name: "ledger held by another run", hold: true, wantCode: exitConfig, wantText: "another run is using the ledger",
 			args: func(_, in string) []string { return append(base, in) }},
+		{name: "a mistyped command", wantCode: exitConfig, wantText: `comeet-import: unknown command "valdiate"; did you mean validate?`,
+			noText: "comeet-import comeet-import",
+			args:   func(_, in string) []string { return []string{"valdiate", in} }},
+		{name: "the positions list answered 5xx", wantCode: exitBroken, wantText: "comeet unreachable", noText: "configuration error",
+			faults: []comeettest.Fault{{Kind: comeettest.FaultServerError, Count: 2}},
+			args: func(_, in string) []string {
+				return append(base, "--check-positions", "--max-attempts", "2", "--log-format", "json", in)
+			}},
+		{name: "Comeet unreachable from the start", wantCode: exitBroken, wantText: "comeet unreachable",
+			faults: []comeettest.Fault{{Kind: comeettest.FaultServerError, Count: 3}},
+			args:   func(_, in string) []string { return append(base, "--max-attempts", "1", "--concurrency", "1", in) }},
+		{name: "the report cannot be written (file size limit)", rows: 300, shell: "ulimit -f 16; exec \"$@\"", wantCode: exitBroken,
+			wantText: "file too large",
+			args:     func(_, in string) []string { return append(base, "--no-ledger", in) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			input := writeCandidates(t, dir, 3)
+			input := writeCandidates(t, dir, max(tt.rows, 3))
+			srv.Inject(tt.faults...)
+			defer srv.ClearFaults()
 			if tt.badEmail {
 				data, _ := os.ReadFile(input)
 				os.WriteFile(input, bytes.Replace(data, []byte("c2@example.com"), []byte("c2-at-example"), 1), 0o600)
@@ -509,6 +507,9 @@ func testExitCodes(t *testing.T, bin string) {
 			}
 			before := len(srv.Requests())
 			cmd := exec.Command(bin, tt.args(dir, input)...)
+			if tt.shell != "" {
+				cmd = exec.Command("sh", append([]string{"-c", tt.shell, "sh", bin}, tt.args(dir, input)...)...)
+			}
 			cmd.Env = envWithoutCredentials()
 			out, err := cmd.CombinedOutput()
 			code := 0
@@ -524,9 +525,133 @@ func testExitCodes(t *testing.T, bin string) {
 			if !strings.Contains(string(out), tt.wantText) {
 				t.Errorf("output does not mention %q:\n%s", tt.wantText, out)
 			}
+			if tt.noText != "" && strings.Contains(string(out), tt.noText) {
+				t.Errorf("output says %q:\n%s", tt.noText, out)
+			}
 			if tt.wantCode == exitConfig && len(srv.Requests()) != before {
 				t.Errorf("a configuration error sent %d requests, want 0", len(srv.Requests())-before)
 			}
 		})
+	}
+}
+
+// heldImport starts an import of rows rows whose first four requests are
+// answered and the next ones held at the server until release is closed
+// (never, when release is nil), and returns once a request is held.
+func heldImport(t *testing.T, bin string, rows int, release <-chan struct{}) (*job, *comeettest.Server, string) {
+	t.Helper()
+	srv := comeettest.NewServer(comeettest.Options{})
+	t.Cleanup(srv.Close)
+	held := make(chan struct{})
+	srv.Inject(comeettest.Fault{Kind: comeettest.FaultNone, Count: 4},
+		comeettest.Fault{Kind: comeettest.FaultHold, Count: rows, Release: release,
+			Arrived: sync.OnceFunc(func() { close(held) })})
+	dir := t.TempDir()
+	input := writeCandidates(t, dir, rows)
+	j := startJob(t, bin, "import", "--base-url", srv.URL, "--rate", "200/1s", "--concurrency", "4",
+		"--log-level", "warn", "--progress", "none", input)
+	waitFor(t, j, "a request held at the server", func() bool {
+		select {
+		case <-held:
+			return true
+		default:
+			return false
+		}
+	})
+	return j, srv, dir
+}
+
+// checkStopped checks what a stopped run leaves: exit 130, its summary
+// printed, the report committed with one line per row (no .partial left),
+// the rows created exactly those in Comeet, and the rows never sent
+// not_sent, logged in one line, none in the errors file.
+func checkStopped(t *testing.T, j *job, srv *comeettest.Server, dir string, rows int) map[string]int {
+	t.Helper()
+	out := j.output.String()
+	if got := j.exitCode(); got != exitInterrupted {
+		t.Fatalf("got exit %d, want %d\n%s", got, exitInterrupted, out)
+	}
+	if !strings.Contains(out, "rows in") {
+		t.Errorf("no summary was printed:\n%s", out)
+	}
+	reportPath := filepath.Join(dir, "candidates.report.csv")
+	if _, err := os.Stat(reportPath + report.PartialSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stop left %s%s behind: %v", reportPath, report.PartialSuffix, err)
+	}
+	lines := readReport(t, reportPath)
+	if len(lines) != rows {
+		t.Fatalf("got %d report lines, want %d", len(lines), rows)
+	}
+	counts := map[string]int{}
+	for i, l := range lines {
+		counts[l["outcome"]]++
+		atServer := srv.CreatedCount(crashKey(i+1)) == 1
+		if created := l["outcome"] == string(report.Created); created != atServer {
+			t.Errorf("row %d: got %s (%s), and at the server: %v", i+1, l["outcome"], l["message"], atServer)
+		}
+	}
+	if counts[string(report.NotSent)] == 0 {
+		t.Errorf("got %v: no row was left not_sent, the stop came too late to test anything", counts)
+	}
+	if n := strings.Count(out, `"outcome":"not_sent"`); n > 0 {
+		t.Errorf("got %d log lines for rows not sent, want one line for all", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "candidates.errors.csv")); counts[string(report.Failed)] == 0 && !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an errors file was written (%v) though no row failed: not_sent rows are not rows to fix", err)
+	}
+	return counts
+}
+
+// Two TERMs a few milliseconds apart (GNU timeout signals the process,
+// then its group; kill -TERM twice) are one stop: the requests on the wire
+// finish, the report and the ledger are written, and a re-run creates
+// nothing twice.
+func testSignalsTogether(t *testing.T, bin string) {
+	const rows = 40
+	release := make(chan struct{})
+	let := sync.OnceFunc(func() { close(release) })
+	defer let()
+	j, srv, dir := heldImport(t, bin, rows, release)
+	j.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(time.Millisecond)
+	j.cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, j, "the job to log its interruption", func() bool { return strings.Contains(j.output.String(), "interrupted") })
+	let() // the held requests may be answered: nothing new is sent
+	<-j.done
+	if strings.Contains(j.output.String(), "interrupted again") {
+		t.Errorf("two signals together were taken as two:\n%s", j.output.String())
+	}
+	counts := checkStopped(t, j, srv, dir, rows)
+
+	again := startJob(t, bin, "import", "--base-url", srv.URL, "--rate", "none", "--log-level", "error",
+		filepath.Join(dir, "candidates.csv"))
+	<-again.done
+	if again.exitCode() != exitOK {
+		t.Fatalf("re-run: exit %d, want 0\n%s", again.exitCode(), again.output.String())
+	}
+	for i := 1; i <= rows; i++ {
+		if got := srv.CreatedCount(crashKey(i)); got != 1 {
+			t.Errorf("%s: created %d times, want exactly 1", crashID(i), got)
+		}
+	}
+	t.Logf("stopped with %v", counts)
+}
+
+// A second interrupt after the first was told abandons the requests held
+// on the wire, and the report and the ledger are still written.
+func testSecondInterrupt(t *testing.T, bin string) {
+	const rows = 40
+	j, srv, dir := heldImport(t, bin, rows, nil) // held until the client gives up
+	j.cmd.Process.Signal(os.Interrupt)
+	waitFor(t, j, "the job to log its interruption", func() bool { return strings.Contains(j.output.String(), "interrupted") })
+	time.Sleep(sameStop + 100*time.Millisecond) // later than the same stop: a person pressing again
+	j.cmd.Process.Signal(os.Interrupt)
+	<-j.done
+	if !strings.Contains(j.output.String(), "interrupted again") {
+		t.Errorf("the second interrupt was not told:\n%s", j.output.String())
+	}
+	counts := checkStopped(t, j, srv, dir, rows)
+	if counts[string(report.Failed)] == 0 {
+		t.Errorf("got %v: no row was abandoned on the wire", counts)
 	}
 }

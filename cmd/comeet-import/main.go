@@ -7,31 +7,36 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/comeet-import/comeet-import/internal/importer"
 )
 
-// Exit codes: part of the contract that cron jobs and scripts rely on.
+// Exit codes: the contract cron jobs and monitors rely on. exitCode is the
+// one place an error becomes one of them; exitCodesHelp lists them in --help.
 const (
-	exitOK          = 0   // every row created, already present, skipped or valid
-	exitRowsFailed  = 1   // a row failed, or invalid rows beyond --fail-on/--max-invalid (see the report)
-	exitConfig      = 2   // usage or configuration error, or credentials refused mid-run
-	exitInterrupted = 130 // interrupted: in-flight requests finished, report flushed
+	exitOK          = 0   // every row created, updated, conflict, skipped or valid
+	exitRowsFailed  = 1   // rows need a person: invalid (per --fail-on/--max-invalid) or failed
+	exitConfig      = 2   // usage or configuration; or Comeet refused the credentials mid-run
+	exitBroken      = 3   // the run itself broke: input, report or ledger I/O, Comeet unreachable
+	exitInterrupted = 130 // interrupted: in-flight requests finished, report and ledger flushed
 )
 
 const exitCodesHelp = `Exit codes:
-  0    every row was created, already present (conflict, skipped) or valid
-  1    a row failed, or a row is invalid (with --fail-on new: invalid in a way
-       the last run was not; --max-invalid N tolerates N): see the errors file
-  2    usage or configuration error (flags, mapping, header, credentials): nothing
-       sent; or Comeet refused the credentials during the run: the rows before are
-       in the report as they came back, the rest are not_sent
-  130  interrupted: in-flight requests finished and the report was flushed`
+  0    done: every row created, updated, conflict, skipped or valid
+  1    rows need a person: invalid rows (as --fail-on and --max-invalid say) or
+       failed rows: see the errors file
+  2    usage or configuration (flags, mapping, header, credentials, a ledger of
+       another account): nothing sent; or Comeet refused the credentials during
+       the run: the rows before are in the report, the rest are not_sent
+  3    the run itself broke: the input broke midway, the report or the ledger
+       could not be written, or Comeet was unreachable for good (the positions
+       list unavailable, every retry of the first rows failed)
+  130  interrupted (SIGINT or SIGTERM): requests on the wire finished, the report
+       and the ledger flushed; rows not reached are not_sent`
 
 // defaultMemoryLimit is the soft limit given to Go's garbage collector
 // unless GOMEMLIMIT says otherwise, and defaultGCPercent its pacing unless
@@ -58,25 +63,22 @@ func main() {
 }
 
 func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// After the first signal, the default handling comes back: a second
-	// Ctrl-C ends the process at once.
-	context.AfterFunc(ctx, stop)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hurry := make(chan struct{})
+	release := catchStop(cancel, hurry, os.Stderr)
+	defer release()
 
 	root := newRootCmd()
-	cmd, err := root.ExecuteContextC(ctx)
-	if err != nil {
-		code := exitCode(err)
-		if !errors.Is(err, errReported) {
-			fmt.Fprintf(os.Stderr, "comeet-import %s: %s\n", cmd.Name(), errorText(err))
-		}
+	cmd, err := root.ExecuteContextC(withHurry(ctx, hurry))
+	code := exitCode(err)
+	if err != nil && !errors.Is(err, errReported) {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", cmd.CommandPath(), errorText(err))
 		if code == exitConfig && isUsage(err) {
-			fmt.Fprintf(os.Stderr, "Run 'comeet-import %s --help' for usage.\n", cmd.Name())
+			fmt.Fprintf(os.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
-		return code
 	}
-	return exitOK
+	return code
 }
 
 // flagNames are the command line's names of the settings an
@@ -142,20 +144,24 @@ func isUsage(err error) bool {
 	return errors.As(err, &u)
 }
 
+// exitCode is the exit code of a command that returned err: the one
+// mapping from errors to the codes of exitCodesHelp. An error no case
+// claims (a report, ledger or input that failed midway, Comeet unreachable)
+// is the run itself breaking.
 func exitCode(err error) int {
 	var ce *importer.ConfigError
 	var rf rowsFailedError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &rf):
-		return exitRowsFailed
 	case errors.Is(err, importer.ErrInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
+	case errors.As(err, &rf):
+		return exitRowsFailed
 	case errors.As(err, &ce), isUsage(err), errors.Is(err, importer.ErrAuth):
 		return exitConfig
 	}
-	return exitRowsFailed
+	return exitBroken
 }
 
 func newRootCmd() *cobra.Command {
@@ -173,7 +179,22 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if !cmd.HasParent() && cmd.Flags().NArg() > 0 {
+			// A mistyped command followed by its flags: the command is the mistake.
+			return unknownCommand(cmd, cmd.Flags().Arg(0))
+		}
+		return usageError{err}
+	})
+	// The root runs only to refuse a mistyped command, as a usage error.
+	root.Args = cobra.ArbitraryArgs
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		return unknownCommand(cmd, args[0])
+	}
 	root.AddCommand(
 		newImportCmd(false),
 		newImportCmd(true),
@@ -189,4 +210,14 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 	)
 	addVersion(root)
 	return root
+}
+
+// unknownCommand is the usage error of a mistyped command, with cobra's
+// suggestions ("valdiate": validate).
+func unknownCommand(root *cobra.Command, name string) error {
+	err := fmt.Errorf("unknown command %q", name)
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		err = fmt.Errorf("%w; did you mean %s?", err, strings.Join(s, " or "))
+	}
+	return usageError{err}
 }

@@ -1,8 +1,11 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
 )
 
 // Setting names a part of the Config a ConfigError is about, so that the
@@ -61,15 +64,34 @@ func settingError(s Setting, path string, err error) error {
 	return &ConfigError{Setting: s, Path: path, Err: err}
 }
 
-func asConfigError(err error) error {
-	if err == nil {
-		return nil
-	}
+// openError is what a failure to open the run is: an interruption (a
+// header read cut short is no configuration error), Comeet unreachable,
+// or else a configuration error.
+func openError(ctx context.Context, err error) error {
 	var ce *ConfigError
-	if errors.As(err, &ce) {
+	switch {
+	case ctx.Err() != nil:
+		return ErrInterrupted
+	case errors.Is(err, ErrUnreachable), errors.As(err, &ce):
 		return err
 	}
 	return &ConfigError{Err: err}
+}
+
+// ErrUnreachable wraps the failure of a request that Comeet did not answer
+// for good (a network failure, a 5xx or 429 through every retry) where the
+// run cannot go on without it: the run itself broke, and nothing in the
+// configuration is shown to be wrong.
+var ErrUnreachable = errors.New("comeet unreachable")
+
+// unreachable wraps err in ErrUnreachable when no answer of Comeet's
+// blames the request or the credentials.
+func unreachable(err error) error {
+	var ae *comeet.APIError
+	if errors.As(err, &ae) && ae.Kind() != comeet.KindTransient && ae.Kind() != comeet.KindThrottled {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnreachable, err)
 }
 
 // ErrInterrupted is returned when the run was cancelled (SIGINT, SIGTERM)

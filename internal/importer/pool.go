@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"runtime"
 	"slices"
 	"sync"
@@ -49,6 +50,7 @@ type pool struct {
 	stop chan struct{}
 	// hurry cuts the grace period short (Config.Hurry).
 	hurry  <-chan struct{}
+	reach  reachability
 	memory *problemMemory
 	halt   halt
 }
@@ -148,7 +150,7 @@ func (p *pool) run(ctx context.Context) error {
 		return err
 	case ctx.Err() != nil:
 		return ErrInterrupted
-	case errors.Is(p.halt.err(), ErrAuth), errors.Is(p.halt.err(), ErrLedger):
+	case errors.Is(p.halt.err(), ErrAuth), errors.Is(p.halt.err(), ErrLedger), errors.Is(p.halt.err(), ErrUnreachable):
 		return p.halt.err() // with the clock or the ledger's error named
 	}
 	return nil
@@ -229,6 +231,8 @@ func (p *pool) work(ctx context.Context, jobs <-chan *row) {
 			stopped(rw, cause)
 		} else if fatal := p.sender.sendRow(ctx, rw); fatal != nil {
 			p.halt.set(fatal)
+		} else if p.reach.unreachable(rw) {
+			p.halt.set(fmt.Errorf("%w: the first %d rows sent failed through every retry, and Comeet has not answered once", ErrUnreachable, unreachableRows))
 		} else if cause := p.halt.err(); cause != nil && rw.res.ErrorCode == codeInterrupted {
 			// Cut short by the stop (waiting for the limiter or a retry):
 			// the stop's cause is the reason, not an interruption.
@@ -246,6 +250,8 @@ func stopped(rw *row, cause error) {
 		rw.finish(report.NotSent, codeNotSent, notSentAuth)
 	case errors.Is(cause, ErrReport):
 		rw.finish(report.NotSent, codeNotSent, "not sent: the report could not be written (is its disk full?)")
+	case errors.Is(cause, ErrUnreachable):
+		rw.finish(report.NotSent, codeNotSent, "not sent: Comeet could not be reached (the first rows sent failed through every retry)")
 	case errors.Is(cause, ErrLedger):
 		rw.finish(report.NotSent, codeNotSent, "not sent: the ledger could not record an earlier row (is its disk full?)")
 	default:
@@ -444,4 +450,41 @@ func (p *pool) readBatch() (b *batch, more bool) {
 		b.rows = append(b.rows, rw)
 	}
 	return b, true
+}
+
+// unreachableRows is how many rows sent at the start of a run may fail
+// through every retry, without one answer of Comeet's, before the run
+// stops: Comeet (or the way to it) is down, and every other row would
+// spend its retries the same way.
+const unreachableRows = 3
+
+// reachability tells a Comeet that never answered from rows that failed.
+// It is safe for concurrent use by the workers.
+type reachability struct {
+	mu       sync.Mutex
+	answered bool // Comeet gave an answer that was not a 5xx or a 429
+	failed   int  // rows failed without an answer before the first one
+}
+
+// unreachable notes how rw's sending went and reports whether it makes
+// the unreachableRows-th row in a row to fail without an answer at the
+// start of the run.
+func (r *reachability) unreachable(rw *row) bool {
+	if rw.res.Attempts == 0 {
+		return false // not sent: it tells nothing
+	}
+	st := rw.res.HTTPStatus
+	unanswered := rw.outcome() == report.Failed &&
+		(rw.res.ErrorCode == codeNetwork || st >= 500 || st == http.StatusTooManyRequests)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !unanswered {
+		r.answered = true
+		return false
+	}
+	if r.answered {
+		return false
+	}
+	r.failed++
+	return r.failed == unreachableRows
 }

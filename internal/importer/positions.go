@@ -43,7 +43,7 @@ func (p *positions) load(ctx context.Context) error {
 	list, reply, err := p.client.ListPositions(ctx, comeet.PositionFilter{})
 	p.stats.finishedAs(requestPosition, time.Now(), reply)
 	if err != nil {
-		return fmt.Errorf("checking positions: %w", err)
+		return fmt.Errorf("checking positions: %w", unreachable(err))
 	}
 	p.known = make(map[string]*comeet.Position, len(list))
 	for i := range list {

@@ -128,7 +128,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	defer func() {
 		if err != nil {
 			r.close()
-			err = asConfigError(err)
+			err = openError(ctx, err)
 		}
 	}()
 	// Before anything is created: a refused URL must not bind a new ledger.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -173,5 +174,134 @@ func TestHurryAbandonsRequestsOnTheWire(t *testing.T) {
 	}
 	if failed == 0 {
 		t.Error("no row was on the wire when the run was hurried: the test proves little")
+	}
+}
+
+// A Comeet that answers nothing but 5xx from the start stops the run after
+// unreachableRows rows: the rest are not sent, and the run says Comeet was
+// unreachable (the command exits 3).
+func TestUnreachableAtStartStopsTheRun(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	srv.Inject(comeettest.Fault{Kind: comeettest.FaultServerError, Count: 1000})
+	cfg := testConfig(writeInput(t, testHeader, testRows(50)), srv)
+	cfg.MaxAttempts, cfg.Concurrency = 1, 1
+	_, err := Run(context.Background(), cfg)
+	var ce *ConfigError
+	if !errors.Is(err, ErrUnreachable) || errors.As(err, &ce) {
+		t.Fatalf("got %v, want ErrUnreachable, not a configuration error", err)
+	}
+	counts := map[report.Outcome]int{}
+	for _, l := range readCSVMaps(t, cfg.WithDefaults().ReportPath) {
+		counts[report.Outcome(l["outcome"])]++
+	}
+	if counts[report.Failed] != unreachableRows || counts[report.NotSent] != 50-unreachableRows {
+		t.Errorf("got %v, want %d failed and the rest not_sent", counts, unreachableRows)
+	}
+}
+
+// Once Comeet has answered, later failures are rows that failed: the run
+// goes on with the others.
+func TestAnsweredOnceGoesOn(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	srv.Inject(comeettest.Fault{Kind: comeettest.FaultNone}, comeettest.Fault{Kind: comeettest.FaultServerError, Count: 1000})
+	cfg := testConfig(writeInput(t, testHeader, testRows(10)), srv)
+	cfg.MaxAttempts, cfg.Concurrency = 1, 1
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatalf("got %v, want the run to end normally", err)
+	}
+	if n := len(srv.Requests()); n != 10 {
+		t.Errorf("got %d requests, want every row tried", n)
+	}
+}
+
+// The positions list that Comeet does not serve (5xx through every retry)
+// is Comeet unreachable, not a configuration error.
+func TestPositionsUnavailableIsNoConfigError(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	srv.Inject(comeettest.Fault{Kind: comeettest.FaultServerError, Count: 1000})
+	cfg := testConfig(writeInput(t, testHeader, testRows(2)), srv)
+	cfg.MaxAttempts, cfg.CheckPositions = 2, true
+	_, err := Run(context.Background(), cfg)
+	var ce *ConfigError
+	if !errors.Is(err, ErrUnreachable) || errors.As(err, &ce) {
+		t.Fatalf("got %v, want ErrUnreachable, not a configuration error", err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("got %d requests, want the list's 2 attempts and no row sent", n)
+	}
+}
+
+// blockingReader gives its text, then blocks until the test ends, and says
+// when a read blocks.
+type blockingReader struct {
+	text    string
+	blocked chan struct{}
+	once    sync.Once
+	end     <-chan struct{}
+}
+
+func (r *blockingReader) Read(p []byte) (int, error) {
+	if r.text != "" {
+		n := copy(p, r.text)
+		r.text = r.text[n:]
+		return n, nil
+	}
+	r.once.Do(func() { close(r.blocked) })
+	<-r.end
+	return 0, errors.New("the test ended")
+}
+
+// An interruption while the header is read is an interruption, not a
+// configuration error.
+func TestInterruptWhileReadingTheHeader(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	end := make(chan struct{})
+	defer close(end)
+	in := &blockingReader{text: "position_uid,partner", blocked: make(chan struct{}), end: end}
+	cfg := testConfig(Stdin, srv)
+	cfg.Stdin, cfg.ReportPath = in, filepath.Join(t.TempDir(), "report.csv")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-in.blocked
+		cancel()
+	}()
+	err := runGuarded(t, ctx, cfg)
+	var ce *ConfigError
+	if !errors.Is(err, ErrInterrupted) || errors.As(err, &ce) {
+		t.Fatalf("got %v, want ErrInterrupted alone", err)
+	}
+}
+
+// failingReader gives its text, then fails.
+type failingReader struct{ text string }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.text == "" {
+		return 0, errors.New("device went away")
+	}
+	n := copy(p, r.text)
+	r.text = r.text[n:]
+	return n, nil
+}
+
+// An input that breaks midway ends the run with its error, which is no
+// configuration error (the command exits 3); the rows read are reported.
+func TestInputBrokenMidway(t *testing.T) {
+	srv := comeettest.NewServer(comeettest.Options{})
+	defer srv.Close()
+	cfg := testConfig(Stdin, srv)
+	cfg.Stdin = &failingReader{text: testHeader + "\n" + strings.Join(testRows(3), "\n") + "\n"}
+	cfg.ReportPath = filepath.Join(t.TempDir(), "report.csv")
+	_, err := Run(context.Background(), cfg)
+	var ce *ConfigError
+	if err == nil || errors.As(err, &ce) || errors.Is(err, ErrInterrupted) || !strings.Contains(err.Error(), "device went away") {
+		t.Fatalf("got %v, want the input's own error", err)
+	}
+	if lines := readCSVMaps(t, cfg.ReportPath); len(lines) != 3 {
+		t.Errorf("got %d report lines, want the 3 rows read", len(lines))
 	}
 }

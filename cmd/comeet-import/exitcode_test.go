@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/comeet-import/comeet-import/internal/importer"
+)
+
+// Every error a command returns maps to one code of the table, and --help
+// lists every code.
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"done", nil, exitOK},
+		{"rows need a person", rowsFailedError{}, exitRowsFailed},
+		{"rows need a person, told in the JSON summary", reportedError{rowsFailedError{}}, exitRowsFailed},
+		{"configuration", &importer.ConfigError{Err: errors.New("no column feeds email")}, exitConfig},
+		{"configuration, told in the JSON summary", reportedError{&importer.ConfigError{Err: errors.New("x")}}, exitConfig},
+		{"usage", usageError{errors.New("unknown flag: --fast")}, exitConfig},
+		{"credentials refused mid-run", fmt.Errorf("%w: clock skew", importer.ErrAuth), exitConfig},
+		{"report not written", fmt.Errorf("%w: write report: no space left on device", importer.ErrReport), exitBroken},
+		{"ledger not written", fmt.Errorf("%w: disk full", importer.ErrLedger), exitBroken},
+		{"Comeet unreachable", fmt.Errorf("checking positions: %w: 503", importer.ErrUnreachable), exitBroken},
+		{"input broken midway", fmt.Errorf("read in.csv: %w", io.ErrUnexpectedEOF), exitBroken},
+		{"summary file not written", errors.New("--summary: permission denied"), exitBroken},
+		{"interrupted", importer.ErrInterrupted, exitInterrupted},
+		{"interrupted, told in the JSON summary", reportedError{importer.ErrInterrupted}, exitInterrupted},
+		{"interrupted while opening", fmt.Errorf("open: %w", context.Canceled), exitInterrupted},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("%s: exitCode(%v) = %d, want %d", tt.name, tt.err, got, tt.want)
+		}
+	}
+	long := newRootCmd().Long
+	for _, code := range []int{exitOK, exitRowsFailed, exitConfig, exitBroken, exitInterrupted} {
+		if !strings.Contains(long, fmt.Sprintf("\n  %-4d ", code)) {
+			t.Errorf("--help does not list exit code %d:\n%s", code, long)
+		}
+	}
+}

@@ -60,9 +60,10 @@ func newCellUse(b *mapping.Binder, header []string) *cellUse {
 // returns the problem of a mapped formula cell without a value ("" if
 // none) and the warnings about phones typed as numbers.
 func (u *cellUse) apply(rec source.Record) (problem string, warnings []string) {
+	warnings = u.scientificPhones(rec)
 	n := rec.Notes
 	if n == nil {
-		return "", nil
+		return "", warnings
 	}
 	for i, target := range n.Links {
 		if i >= len(rec.Fields) {
@@ -86,10 +87,52 @@ func (u *cellUse) apply(rec source.Record) (problem string, warnings []string) {
 	}
 	for _, i := range n.Numbers {
 		if i < len(rec.Fields) && u.is(u.phones, i) && looksLikePhone(rec.Fields[i]) {
-			warnings = append(warnings, fmt.Sprintf("column %q: %s is a number in the workbook, so a leading 0 or + may be lost; format the column as Text", u.header[i], strings.TrimSpace(rec.Fields[i])))
+			warnings = append(warnings, fmt.Sprintf("column %q (cell %s): %s is a number in the workbook, so a leading 0 or + may be lost; format the column as Text",
+				u.header[i], source.CellName(i, rec.Line), strings.TrimSpace(rec.Fields[i])))
 		}
 	}
 	return strings.Join(problems, "; "), warnings
+}
+
+// scientificPhones warns of the phone cells that Excel wrote into a CSV in
+// scientific notation ("9.72521E+11"): the digits past the sixth are gone,
+// and no reading brings them back. A workbook's own cells are numbers, told
+// by the notes instead.
+func (u *cellUse) scientificPhones(rec source.Record) []string {
+	var warnings []string
+	for i, f := range rec.Fields {
+		if u.is(u.phones, i) && isScientific(strings.TrimSpace(f)) {
+			warnings = append(warnings, fmt.Sprintf("column %q (cell %s): %s is a number Excel wrote in scientific notation, "+
+				"so digits of the phone are lost; format the column as Text in the workbook and export it again",
+				u.header[i], source.CellName(i, rec.Line), strings.TrimSpace(f)))
+		}
+	}
+	return warnings
+}
+
+// isScientific reports a number in scientific notation: "9.72521E+11",
+// "9.7e11", "1E+12".
+func isScientific(s string) bool {
+	mant, exp, ok := strings.Cut(strings.ToUpper(s), "E")
+	if !ok || mant == "" || exp == "" {
+		return false
+	}
+	exp = strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
+	digits := func(t string, dot bool) bool {
+		seen := false
+		for _, r := range t {
+			switch {
+			case r >= '0' && r <= '9':
+				seen = true
+			case r == '.' && dot:
+				dot = false
+			default:
+				return false
+			}
+		}
+		return seen
+	}
+	return digits(mant, true) && digits(exp, false)
 }
 
 func (u *cellUse) is(set []bool, i int) bool { return i >= 0 && i < len(set) && set[i] }

@@ -74,7 +74,7 @@ func TestWorkbookAsExcelShowsIt(t *testing.T) {
 		t.Fatalf("report has %d rows, want 3", len(lines))
 	}
 	want := []struct{ outcome, code, message string }{
-		{"created", "", `warning: column "phone": 501234567 is a number in the workbook, so a leading 0 or + may be lost; format the column as Text`},
+		{"created", "", `warning: column "phone" (cell G2): 501234567 is a number in the workbook, so a leading 0 or + may be lost; format the column as Text`},
 		{"created", "", ""},
 		{"invalid", codeUncomputed, `column "last_name" (cell D4) is a formula with no saved value: open the workbook in Excel and save it, or paste the values`},
 	}
@@ -125,5 +125,42 @@ func TestWrongEncodingIsConfigError(t *testing.T) {
 	lines := readCSVMaps(t, cfg.ReportPath)
 	if len(lines) != 3 || lines[0]["first_name"] != "דנה" || lines[2]["last_name"] != "אברהם" {
 		t.Errorf("report %v", lines)
+	}
+}
+
+// Issue 17: phones that Excel wrote into a CSV in scientific notation lost
+// their digits: each row is warned, naming the cell; other numbers and
+// phones pass without a word.
+func TestScientificPhonesInACSVAreWarned(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	rows := syncRows(1, 3)
+	rows[0][6] = "9.72521E+11"
+	rows[1][6] = "9.7e11"
+	rows[2][6] = "972521234567"
+	g.writeInputWith(syncHeader, rows)
+	g.cfg.DryRun = true
+	if _, err := Run(t.Context(), g.cfg); err != nil {
+		t.Fatal(err)
+	}
+	lines := g.report()
+	for i, cell := range []string{"G2", "G3"} {
+		msg := lines[i]["message"]
+		if lines[i]["outcome"] != "valid" || !strings.Contains(msg, "(cell "+cell+")") || !strings.Contains(msg, "scientific notation") {
+			t.Errorf("row %d: %s %q, want a valid row warned about cell %s", i+1, lines[i]["outcome"], msg, cell)
+		}
+	}
+	if msg := lines[2]["message"]; msg != "" {
+		t.Errorf("row 3: message %q, want none", msg)
+	}
+}
+
+func TestIsScientific(t *testing.T) {
+	for s, want := range map[string]bool{
+		"9.72521E+11": true, "9.7e11": true, "1E+12": true, "9.72521E-03": true,
+		"972521234567": false, "E+11": false, "9.7E": false, "+972 52": false, "1.2.3E4": false, "Eve": false,
+	} {
+		if got := isScientific(s); got != want {
+			t.Errorf("isScientific(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

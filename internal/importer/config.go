@@ -134,7 +134,7 @@ func (c Config) WithDefaults() Config {
 	if c.ErrorsPath == "" {
 		// Beside the report, not the input: a run whose --report points
 		// elsewhere leaves the input's folder as it was.
-		c.ErrorsPath = filepath.Join(filepath.Dir(c.ReportPath), filepath.Base(source.TrimExt(base))+errorsExt(base))
+		c.ErrorsPath = filepath.Join(filepath.Dir(c.ReportPath), errorsName(base))
 	}
 	if c.LedgerPath == "" {
 		c.LedgerPath = filepath.Join(filepath.Dir(c.ReportPath), DefaultLedgerName)

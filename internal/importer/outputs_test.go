@@ -89,3 +89,17 @@ func TestOutputFoldersAreMade(t *testing.T) {
 		t.Fatalf("got %v, want a ConfigError naming the report's setting", err)
 	}
 }
+
+// Issue 17: an errors file fixed and fed back gets the next number, not
+// "errors.errors".
+func TestErrorsNameOfAnErrorsFile(t *testing.T) {
+	for in, want := range map[string]string{
+		"/d/cands.xlsx": "cands.errors.xlsx", "cands.csv": "cands.errors.csv",
+		"/d/cands.errors.xlsx": "cands.errors.2.xlsx", "cands.errors.csv": "cands.errors.2.csv",
+		"cands.errors.2.xlsx": "cands.errors.3.xlsx", "cands.errors.x.csv": "cands.errors.x.errors.csv",
+	} {
+		if got := errorsName(in); got != want {
+			t.Errorf("errorsName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,6 +1,11 @@
 package importer
 
 import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
 	"github.com/comeet-import/comeet-import/internal/report"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
@@ -44,6 +49,23 @@ func summarize(sum *report.Summary, cfg Config, out *report.Writer) {
 	}
 	sum.AddProblems(out.Problems())
 	sum.Attention = out.Attention()
+}
+
+// errorsName is the errors file's default name for the input base: "c.errors.xlsx"
+// for "c.xlsx". An errors file fixed and fed back ("c.errors.xlsx") gets the
+// next number, "c.errors.2.xlsx", then "c.errors.3.xlsx", rather than
+// "c.errors.errors.xlsx".
+func errorsName(base string) string {
+	stem, ext := filepath.Base(source.TrimExt(base)), errorsExt(base)
+	if rest, ok := strings.CutSuffix(stem, ".errors"); ok {
+		return rest + ".errors.2" + strings.TrimPrefix(ext, ".errors")
+	}
+	if i := strings.LastIndex(stem, ".errors."); i >= 0 {
+		if n, err := strconv.Atoi(stem[i+len(".errors."):]); err == nil && n > 0 {
+			return fmt.Sprintf("%s.errors.%d%s", stem[:i], n+1, strings.TrimPrefix(ext, ".errors"))
+		}
+	}
+	return stem + ext
 }
 
 // errorsExt is the errors file's default extension: a workbook for a

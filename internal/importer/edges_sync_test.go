@@ -254,3 +254,17 @@ func TestFileInDoubtDroppedThenPutBack(t *testing.T) {
 	}
 	g.wantSettled()
 }
+
+func TestRemovedMessage(t *testing.T) {
+	for _, tc := range []struct {
+		slots []string
+		want  string
+	}{
+		{[]string{"files"}, "1 file (files) removed from the sheet stays in Comeet"},
+		{[]string{"files", "resume", "files"}, "1 file (resume), 2 files (files) removed from the sheet stay in Comeet"},
+	} {
+		if got := removedMessage(tc.slots); got != tc.want {
+			t.Errorf("removedMessage(%v) = %q, want %q", tc.slots, got, tc.want)
+		}
+	}
+}

@@ -50,7 +50,7 @@ type updatePlan struct {
 	// the API has no way to empty.
 	fields, refused, uncleared []string
 	files                      []slotFile
-	removedFiles               []string // slots gone from the row: they stay in Comeet
+	removedFiles               []string // the slot of each file gone from the row: it stays in Comeet
 	list                       string   // the configured list's name, for messages
 	allowed                    []string // the configured list
 	// readBack: an earlier update's answer was lost (entry.Doubt has
@@ -78,9 +78,35 @@ func (p *updatePlan) notSent() string {
 		parts = append(parts, fmt.Sprintf("%s emptied in the sheet but the API cannot empty it: clear it in Comeet", strings.Join(p.uncleared, ", ")))
 	}
 	if len(p.removedFiles) > 0 {
-		parts = append(parts, fmt.Sprintf("%s removed from the sheet stays in Comeet", strings.Join(p.removedFiles, ", ")))
+		parts = append(parts, removedMessage(p.removedFiles))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// removedMessage says how many files of each slot the row no longer
+// names: "2 files (files) removed from the sheet stay in Comeet".
+func removedMessage(slots []string) string {
+	var parts []string
+	for _, slot := range []string{slotResume, slotPicture, slotFiles} {
+		n := 0
+		for _, s := range slots {
+			if s == slot {
+				n++
+			}
+		}
+		switch n {
+		case 0:
+		case 1:
+			parts = append(parts, fmt.Sprintf("1 file (%s)", slot))
+		default:
+			parts = append(parts, fmt.Sprintf("%d files (%s)", n, slot))
+		}
+	}
+	verb := "stay"
+	if len(slots) == 1 {
+		verb = "stays"
+	}
+	return fmt.Sprintf("%s removed from the sheet %s in Comeet", strings.Join(parts, ", "), verb)
 }
 
 // patchListName names the configured list as --patch-fields does.
@@ -265,7 +291,7 @@ func changedFiles(l *ledger.Ledger, held []ledger.SentFile, c *comeet.Candidate)
 	})
 	for _, h := range held {
 		if !slices.ContainsFunc(want, func(sf slotFile) bool { return sf.in(l, h) }) && !filledSlot(want, h) {
-			removed = append(removed, h.Slot) // the ledger keeps no file name
+			removed = append(removed, slotOf(h.Slot)) // the ledger keeps no file name
 		}
 	}
 	return add, removed

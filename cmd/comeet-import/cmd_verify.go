@@ -69,7 +69,7 @@ read); 2 a usage, ledger or credentials error; 130 interrupted.`,
 
 func runVerify(cmd *cobra.Command, vc readback.VerifyConfig) error {
 	res, err := readback.Verify(cmd.Context(), vc)
-	printVerify(cmd.OutOrStdout(), res, vc.ReportPath)
+	printVerify(cmd.OutOrStdout(), res)
 	if err != nil {
 		return readbackError(err)
 	}
@@ -81,7 +81,7 @@ func runVerify(cmd *cobra.Command, vc readback.VerifyConfig) error {
 	return nil
 }
 
-func printVerify(out io.Writer, res readback.VerifyResult, path string) {
+func printVerify(out io.Writer, res readback.VerifyResult) {
 	fmt.Fprintf(out, "verify: %d read back, %d already in the report, %d requests\n", res.Read, res.Resumed, res.Requests)
 	verdicts := make([]string, 0, len(res.Verdicts))
 	for v := range res.Verdicts {
@@ -91,5 +91,7 @@ func printVerify(out io.Writer, res readback.VerifyResult, path string) {
 	for _, v := range verdicts {
 		fmt.Fprintf(out, "  %-17s %d\n", v, res.Verdicts[v])
 	}
-	fmt.Fprintf(out, "report: %s\n", path)
+	if res.Report != "" { // "" when verify stopped before writing it
+		fmt.Fprintf(out, "report: %s\n", res.Report)
+	}
 }

@@ -151,3 +151,20 @@ func TestFilesDirFIFOIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// Issue 16: verify printed "report: PATH" when it had written nothing.
+func TestVerifyNamesNoReportItDidNotWrite(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "verify.csv")
+	code, out := executeBounded(t, context.Background(), "verify", "--ledger", filepath.Join(dir, "none.ledger.db"),
+		"--report", report, "--base-url", "http://127.0.0.1:1", "--log-level", "error")
+	if code != exitConfig {
+		t.Errorf("exit %d, want %d\n%s", code, exitConfig, out)
+	}
+	if strings.Contains(out, "report: ") {
+		t.Errorf("output names a report it did not write:\n%s", out)
+	}
+	if _, err := os.Stat(report); err == nil {
+		t.Errorf("%s was written", report)
+	}
+}

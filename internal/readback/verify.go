@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -55,6 +56,9 @@ type VerifyResult struct {
 	// Read is how many candidates were read back; Resumed how many the
 	// report already held; Requests how many requests were sent.
 	Read, Resumed, Requests int
+	// Report is the report written or resumed; "" when the run ended
+	// before it was opened.
+	Report string
 }
 
 // candidateReader is the part of comeet.Client verify needs.
@@ -90,17 +94,19 @@ func Verify(ctx context.Context, cfg VerifyConfig) (VerifyResult, error) {
 	if err != nil {
 		return res, &SettingError{Err: err}
 	}
-	done, err := readVerified(cfg.ReportPath)
+	out, done, err := openVerifyReport(cfg.ReportPath)
 	if err != nil {
 		return res, &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
 	}
-	out, err := openVerifyReport(cfg.ReportPath, len(done) == 0)
-	if err != nil {
-		return res, &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
-	}
+	res.Report = cfg.ReportPath
 	v := &verifier{client: client, ledger: lg, out: report.NewCSVWriter(out), done: done, limit: cfg.Limit, res: &res}
 	runErr := v.run(ctx)
 	v.out.Flush()
+	if len(done) == 0 && v.lines == 0 {
+		// A header alone says nothing: no report is left or named.
+		os.Remove(cfg.ReportPath)
+		res.Report = ""
+	}
 	if err := errors.Join(v.out.Error(), out.Close()); err != nil && runErr == nil {
 		runErr = &SettingError{Setting: SettingReport, Path: cfg.ReportPath, Err: err}
 	}
@@ -116,11 +122,13 @@ type verifier struct {
 	limit  int
 	res    *VerifyResult
 	first  time.Time // the ledger's first entry
+	lines  int       // lines written by this run
 }
 
 var errLimit = errors.New("limit reached")
 
 func (v *verifier) run(ctx context.Context) error {
+	var stopped error // the callback's own error, told from the ledger's
 	err := v.ledger.Each(ctx, func(e ledger.Entry) error {
 		if v.first.IsZero() || e.FirstSeen.Before(v.first) {
 			v.first = e.FirstSeen
@@ -135,11 +143,16 @@ func (v *verifier) run(ctx context.Context) error {
 		if v.limit > 0 && v.res.Read >= v.limit {
 			return errLimit
 		}
-		return v.readBack(ctx, e)
+		stopped = v.readBack(ctx, e)
+		return stopped
 	})
 	switch {
 	case errors.Is(err, errLimit):
 		return nil // a limited run does not list: it has not seen every entry
+	case err != nil && err != stopped:
+		// A ledger found damaged midway is the ledger's fault, as one
+		// refused when it is opened.
+		return &SettingError{Setting: SettingLedger, Err: err}
 	case err != nil:
 		return err
 	}
@@ -169,6 +182,8 @@ func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
 	verdict, status, pos, detail := VerifyPresent, "", "", ""
 	var ae *comeet.APIError
 	switch {
+	case err == nil && rec.UID != "" && rec.UID != e.CandidateUID:
+		verdict, detail = VerifyFailed, fmt.Sprintf("Comeet answered with candidate %q for %s (merged into it, or an answer that is not this candidate's)", rec.UID, e.CandidateUID)
 	case err == nil:
 		status, pos = rec.Status, rec.PositionUID
 		if pos != "" && pos != e.Key.PositionUID {
@@ -186,9 +201,25 @@ func (v *verifier) readBack(ctx context.Context, e ledger.Entry) error {
 	case errors.As(err, &ae) && ae.Kind().StopsRun():
 		return fmt.Errorf("verify: %w", err)
 	default:
-		verdict, detail = VerifyFailed, err.Error()
+		verdict, detail = VerifyFailed, failedDetail(err)
 	}
 	return v.line(e.Key, e.CandidateUID, e.Outcome, verdict, status, pos, detail)
+}
+
+// failedDetail says why a read failed without quoting the answer's body:
+// a candidate's answer cut short holds names and phone numbers, and the
+// report is kept.
+func failedDetail(err error) string {
+	var ae *comeet.APIError
+	switch {
+	case errors.As(err, &ae):
+		bare := *ae
+		bare.Body = ""
+		return bare.Error()
+	case errors.Is(err, comeet.ErrUnreadableAnswer):
+		return "comeet: the " + comeet.ErrUnreadableAnswer.Error() + " (not quoted: it may hold the candidate's data)"
+	}
+	return err.Error()
 }
 
 // doubt compares what Comeet holds with an update whose answer was lost
@@ -253,7 +284,7 @@ func (v *verifier) lostAnswers(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("verify interrupted: %w", context.Canceled)
 		}
-		return v.line(comeet.Key{}, "", "", VerifyFailed, "", "", "listing the candidates created during the ledger's runs: "+err.Error())
+		return v.line(comeet.Key{}, "", "", VerifyFailed, "", "", "listing the candidates created during the ledger's runs: "+failedDetail(err))
 	}
 	recs := created.Records
 	for start := 0; start < len(recs); start += ledger.LookupBatch {
@@ -264,7 +295,7 @@ func (v *verifier) lostAnswers(ctx context.Context) error {
 		}
 		known, err := v.ledger.Lookup(ctx, keys)
 		if err != nil {
-			return err
+			return &SettingError{Setting: SettingLedger, Err: err}
 		}
 		for i, k := range known {
 			r := part[i]
@@ -285,6 +316,7 @@ func (v *verifier) lostAnswers(ctx context.Context) error {
 
 func (v *verifier) line(k comeet.Key, uid, outcome, verdict, status, pos, detail string) error {
 	v.res.Verdicts[verdict]++
+	v.lines++
 	if err := v.out.Write([]string{k.PositionUID, k.PartnerCandidateID, uid, outcome, verdict, status, pos, detail}); err != nil {
 		return err
 	}
@@ -292,21 +324,59 @@ func (v *verifier) line(k comeet.Key, uid, outcome, verdict, status, pos, detail
 	return v.out.Error()
 }
 
-// readVerified returns the keys an earlier verify wrote to path, so that
-// they are not read again; none when path does not exist.
-func readVerified(path string) (map[comeet.Key]bool, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return map[comeet.Key]bool{}, nil
+// ErrReportBusy is a verify report another verify is writing: two runs
+// appending to one report tear its lines.
+var ErrReportBusy = errors.New("another verify is writing this report: wait for it to end, or give another --report")
+
+// openVerifyReport opens the report to write, under an exclusive flock(2)
+// held until it is closed (ErrReportBusy when another verify holds it),
+// and returns the keys an earlier verify wrote to it, so that they are not
+// read again. A report without such keys is started afresh, with its
+// header; one with them is appended to.
+func openVerifyReport(path string) (*os.File, map[comeet.Key]bool, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, report.FileMode)
+	if err != nil {
+		return nil, nil, err
 	}
+	done, err := lockAndRead(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, done, nil
+}
+
+func lockAndRead(f *os.File) (map[comeet.Key]bool, error) {
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrReportBusy
+		}
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	done, err := readVerified(f)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = len(verifyHeader)
+	if len(done) > 0 {
+		_, err := f.Seek(0, io.SeekEnd)
+		return done, err
+	}
+	if err := f.Truncate(0); err != nil {
+		return nil, err
+	}
+	w := report.NewCSVWriter(f)
+	w.Write(verifyHeader)
+	w.Flush()
+	return done, w.Error()
+}
+
+// readVerified returns the keys an earlier verify wrote to r; none when it
+// is empty.
+func readVerified(r io.Reader) (map[comeet.Key]bool, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(verifyHeader)
 	done := map[comeet.Key]bool{}
-	head, err := r.Read()
+	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return done, nil
 	}
@@ -314,7 +384,7 @@ func readVerified(path string) (map[comeet.Key]bool, error) {
 		return nil, fmt.Errorf("not a verify report (%v): give another --report", err)
 	}
 	for {
-		rec, err := r.Read()
+		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return done, nil
 		}
@@ -326,27 +396,4 @@ func readVerified(path string) (map[comeet.Key]bool, error) {
 			done[comeet.Key{PositionUID: source.Deneutralize(rec[0]), PartnerCandidateID: source.Deneutralize(rec[1])}] = true
 		}
 	}
-}
-
-// openVerifyReport opens the report to append to, with its header when it
-// is new.
-func openVerifyReport(path string, fresh bool) (*os.File, error) {
-	flag := os.O_WRONLY | os.O_CREATE | os.O_APPEND
-	if fresh {
-		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flag, report.FileMode)
-	if err != nil {
-		return nil, err
-	}
-	if fresh {
-		w := report.NewCSVWriter(f)
-		w.Write(verifyHeader)
-		w.Flush()
-		if err := w.Error(); err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
-	return f, nil
 }

@@ -1,6 +1,9 @@
 package readback
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -133,5 +136,106 @@ func TestVerifyComparesAnUpdateInDoubt(t *testing.T) {
 		if got[i]["verdict"] != w.verdict || !strings.Contains(got[i]["detail"], w.detail) {
 			t.Errorf("line %d: got %s (%s), want %s with %q", i+1, got[i]["verdict"], got[i]["detail"], w.verdict, w.detail)
 		}
+	}
+}
+
+// Issue 16: a GET answered with another candidate's uid was reported
+// present; a read that failed quoted the answer's cut body (a candidate's
+// names and phone) in verify.csv. Now the first is failed naming both
+// uids, and no body is quoted.
+func TestVerifyDoesNotTrustOrQuoteAnswers(t *testing.T) {
+	g := newRig(t)
+	g.writeInput(1, 3)
+	lines := g.mustRun()
+	private := []string{"Dana", "Levi", "+972", "050-123"}
+	g.srv.Inject(
+		comeettest.Fault{Kind: comeettest.FaultAnswer, Raw: comeettest.RawAnswer{Status: 200, ContentType: "application/json",
+			Body: []byte(`{"uid":"99.999","position_uid":"11.11","status":"In progress"}`)}},
+		comeettest.Fault{Kind: comeettest.FaultAnswer, Raw: comeettest.RawAnswer{Status: 502, ContentType: "text/html",
+			Body: []byte(`<html>upstream sent: first_name Dana last_name Levi phone +972 050-1234567`)}},
+		comeettest.Fault{Kind: comeettest.FaultAnswer, Raw: comeettest.RawAnswer{Status: 200, ContentType: "application/json",
+			Body: []byte(`{"uid":"` + lines[2]["candidate_uid"] + `","first_name":"Dana","last_name":"Levi","phone":"+972 050-123`)}},
+	)
+	vc := g.verifyConfig("verify.csv")
+	res, err := Verify(t.Context(), vc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdicts[VerifyPresent] != 0 || res.Verdicts[VerifyFailed] != 3 {
+		t.Errorf("verdicts %v, want 3 failed", res.Verdicts)
+	}
+	got := readCSVMaps(t, vc.ReportPath)
+	if len(got) != 3 {
+		t.Fatalf("got %d lines, want 3: %v", len(got), got)
+	}
+	if d := got[0]["detail"]; got[0]["verdict"] != VerifyFailed || !strings.Contains(d, "99.999") || !strings.Contains(d, lines[0]["candidate_uid"]) {
+		t.Errorf("another uid: got %s %q, want failed naming both uids", got[0]["verdict"], d)
+	}
+	raw, _ := os.ReadFile(vc.ReportPath)
+	for _, p := range private {
+		if strings.Contains(string(raw), p) {
+			t.Errorf("verify.csv quotes %q from an answer:\n%s", p, raw)
+		}
+	}
+}
+
+// Issue 16: two verify runs on one ledger and one report tore its lines.
+// A verify holds the report while it writes; a second one is refused,
+// naming the report, and leaves it as it was.
+func TestVerifyReportHasOneWriter(t *testing.T) {
+	g := newRig(t)
+	g.writeInput(1, 3)
+	g.mustRun()
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultHold, Release: release, Arrived: func() { arrived <- struct{}{} }})
+	vc := g.verifyConfig("verify.csv")
+	first := make(chan error, 1)
+	go func() {
+		_, err := Verify(context.Background(), vc)
+		first <- err
+	}()
+	<-arrived // the first verify holds the report and waits for Comeet
+	res, err := Verify(t.Context(), vc)
+	var se *SettingError
+	if !errors.As(err, &se) || se.Setting != SettingReport || !errors.Is(err, ErrReportBusy) {
+		t.Errorf("second verify: got %v, want a SettingError for the report wrapping ErrReportBusy", err)
+	}
+	if res.Report != "" || res.Read != 0 {
+		t.Errorf("second verify: %+v, want nothing read and no report", res)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("first verify: %v", err)
+	}
+	got := readCSVMaps(t, vc.ReportPath)
+	if len(got) != 3 {
+		t.Fatalf("report holds %d lines, want 3: %v", len(got), got)
+	}
+	for _, l := range got {
+		if l["verdict"] != VerifyPresent {
+			t.Errorf("line %v, want present", l)
+		}
+	}
+}
+
+// Issue 16: a ledger found damaged midway ended verify with exit 1, as if
+// candidates were missing; it is the ledger's error, as at open.
+func TestVerifyLedgerDamagedMidway(t *testing.T) {
+	g := newRig(t)
+	g.writeInput(1, 3)
+	g.mustRun()
+	db, err := sql.Open("sqlite", g.cfg.WithDefaults().LedgerPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE entries SET files = x'ffffffffffffffffffff' WHERE partner_candidate_id = 'P00002'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Verify(t.Context(), g.verifyConfig("verify.csv"))
+	var se *SettingError
+	if !errors.As(err, &se) || se.Setting != SettingLedger || !strings.Contains(err.Error(), "ledger each") {
+		t.Errorf("got %v, want a SettingError for the ledger, found reading its entries", err)
 	}
 }

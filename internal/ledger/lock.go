@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,7 +77,7 @@ func holdInProcess(id fileID, exclusive bool) error {
 	case n < 0:
 		return fmt.Errorf("%w (process %d holds it)", ErrLocked, os.Getpid())
 	case n > 0 && exclusive:
-		return fmt.Errorf("%w (a history export is reading it)", ErrLocked)
+		return fmt.Errorf("%w (a read-back in this process is reading it: verify, history or report)", ErrLocked)
 	case exclusive:
 		held[id] = -1
 	default:
@@ -140,14 +141,34 @@ func holder(id fileID) string {
 		if len(fields) < 6 || fields[1] != "FLOCK" || fields[5] != want {
 			continue
 		}
-		if fields[3] == "READ" {
-			return "a history export is reading it"
+		pid, err := strconv.Atoi(fields[4])
+		switch {
+		case err != nil && fields[3] == "READ":
+			return "a reader holds it"
+		case err != nil:
+			continue
+		case fields[3] == "READ":
+			return "process " + strconv.Itoa(pid) + commandOf(pid) + " is reading it"
 		}
-		if pid, err := strconv.Atoi(fields[4]); err == nil {
-			return "process " + strconv.Itoa(pid) + " holds it"
-		}
+		return "process " + strconv.Itoa(pid) + " holds it"
 	}
 	return "another process holds it"
+}
+
+// commandOf names the command process pid runs, from /proc, as
+// " (comeet-import verify)"; "" when it cannot be read.
+func commandOf(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		return ""
+	}
+	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+	name := filepath.Base(args[0])
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		name += " " + args[1]
+	}
+	q := strconv.Quote(name) // another process's arguments may hold anything
+	return " (" + q[1:len(q)-1] + ")"
 }
 
 // devMajor and devMinor split a Linux dev_t as the kernel prints it.

@@ -81,7 +81,7 @@ func TestLockInOneProcess(t *testing.T) {
 		if err == nil {
 			l.Close()
 		}
-		wantLocked(t, err, "a history export is reading it")
+		wantLocked(t, err, "a read-back in this process is reading it: verify, history or report")
 	})
 	for _, r := range readers {
 		r.Close()
@@ -91,6 +91,30 @@ func TestLockInOneProcess(t *testing.T) {
 		t.Fatalf("Open after every holder closed: %v", err)
 	}
 	again.Close()
+}
+
+// Issue 16: an import refused while verify read the ledger said "a
+// history export is reading it"; it names the process and its command.
+func TestLockNamesTheReader(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.ledger")
+	l, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	f, err := os.Open(path) // a reader of another process, as flock(2) sees it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
+		t.Fatal(err)
+	}
+	l, err = Open(context.Background(), path)
+	if err == nil {
+		l.Close()
+	}
+	wantLocked(t, err, fmt.Sprintf("process %d (%s) is reading it", os.Getpid(), filepath.Base(os.Args[0])))
 }
 
 func wantLocked(t *testing.T, err error, holder string) {

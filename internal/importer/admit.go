@@ -70,7 +70,7 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 	if len(problems) > 0 {
 		rw.problems = problems // the duplicate's too, for the log's columns
 		rw.finish(report.Invalid, problems[0].Code, a.words.message(rw.rec.Fields, problems))
-		rw.res.Cells = cellsOf(problems)
+		rw.res.Cells = a.words.cells(rw.rec.Fields, problems)
 		return decideInvalid
 	}
 	if a.ledger != nil {
@@ -111,7 +111,9 @@ func (a *admitter) duplicate(rw *row) (comeet.Problem, bool) {
 	if c.PositionUID == "" || c.PartnerCandidateID == "" {
 		return comeet.Problem{}, false
 	}
-	if first, ok := a.seen.add(rw.keyHash, int32(rw.rec.Row)); ok {
+	// The first row is named by its line, the row a person sees in Excel
+	// (the header counted), as the report's line column does.
+	if first, ok := a.seen.add(rw.keyHash, int32(rw.rec.Line)); ok {
 		return comeet.Problem{
 			Field: "partner_candidate_id",
 			Code:  comeet.CodeDuplicateRow,
@@ -164,13 +166,15 @@ func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bo
 	return decideSkip, true
 }
 
-// cellsOf is the input cells at fault, for an errors workbook to mark:
-// every problem that came from a cell, each with its own message.
-func cellsOf(problems []problem) []report.CellProblem {
+// cells is the input cells at fault, for an errors workbook, the page and
+// the top problems to show: every problem that came from a cell, each with
+// its own message in the same words as the row's (the sheet's column, the
+// value as typed).
+func (w wording) cells(fields []string, problems []problem) []report.CellProblem {
 	var cells []report.CellProblem
 	for _, p := range problems {
 		if p.Column >= 0 {
-			cells = append(cells, report.CellProblem{Column: p.Column, Code: p.Code, Message: p.String()})
+			cells = append(cells, report.CellProblem{Column: p.Column, Code: p.Code, Message: w.problem(fields, p)})
 		}
 	}
 	return cells

@@ -220,8 +220,9 @@ func TestEveryRowOneLineInOrder(t *testing.T) {
 	if got := lines[20]["candidate_uid"]; got != pre.Created.UID {
 		t.Errorf("conflict: got candidate_uid %q, want %q", got, pre.Created.UID)
 	}
-	if got := lines[23]; got["error_code"] != "duplicate_row" || !strings.Contains(got["message"], "row 1") {
-		t.Errorf("duplicate: got %q %q, want duplicate_row naming row 1", got["error_code"], got["message"])
+	// The first row is named as Excel shows it: row 2, the header counted.
+	if got := lines[23]; got["error_code"] != "duplicate_row" || !strings.Contains(got["message"], "row 2 ") {
+		t.Errorf("duplicate: got %q %q, want duplicate_row naming row 2", got["error_code"], got["message"])
 	}
 	if got := lines[25]; got["error_code"] != comeet.CodeMalformedRow || got["line"] != "27" {
 		t.Errorf("ragged row: got code %q line %q, want %s on line 27", got["error_code"], got["line"], comeet.CodeMalformedRow)

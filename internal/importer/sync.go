@@ -71,6 +71,6 @@ func (a *admitter) checkPosition(ctx context.Context, rw *row) (decision, bool) 
 	problems := a.positions.locate(rw.rec.Fields, []comeet.Problem{prob})
 	rw.problems = problems
 	rw.finish(report.Invalid, prob.Code, a.words.message(rw.rec.Fields, problems))
-	rw.res.Cells = cellsOf(problems)
+	rw.res.Cells = a.words.cells(rw.rec.Fields, problems)
 	return decideInvalid, true
 }

@@ -294,8 +294,12 @@ func (b *Binder) setName(c *comeet.Candidate, s *slot, v string) (comeet.Problem
 	if err != errNameEmpty {
 		msg = fmt.Sprintf("%s: %s holds %q, %s", FullName, b.columnOf(s), clip(v), err)
 	}
-	return comeet.Problem{Field: FullName, Code: comeet.CodeRequiredField,
-		Message: msg + `: a first and a last name are required; write both ("Dana Levi" or "Levi, Dana"), or map them from two columns`}, false
+	const fix = `a first and a last name are required; write both ("Dana Levi" or "Levi, Dana"), or map them from two columns`
+	reason := "empty: " + fix
+	if err != errNameEmpty {
+		reason = err.Error() + ": " + fix
+	}
+	return comeet.Problem{Field: FullName, Code: comeet.CodeRequiredField, Message: msg + ": " + fix, Reason: reason}, false
 }
 
 // Explain joins the problems of a row as a report shows them: those of the

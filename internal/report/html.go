@@ -112,7 +112,7 @@ td.num{text-align:right}
 <h2>Top problems</h2>
 <table><tr><th>rows</th><th>problem</th><th>column</th><th>example</th></tr>
 {{- range .}}
-<tr><td class="num">{{.Rows}}</td><td>{{.Message}}</td><td>{{.Column}}</td><td>row {{.ExampleRow}}{{with .ExampleValue}}: {{.}}{{end}}</td></tr>
+<tr><td class="num">{{.Rows}}</td><td>{{.Message}}</td><td>{{.Column}}</td><td>row {{or .ExampleLine .ExampleRow}}{{with .ExampleValue}}: {{.}}{{end}}</td></tr>
 {{- end}}</table>
 {{- end}}
 {{- with .Attention.Rows}}

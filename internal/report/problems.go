@@ -25,8 +25,11 @@ type Problem struct {
 	// as a whole (a failed request, a duplicate).
 	Column string `json:"column"`
 	Rows   int    `json:"rows"`
-	// ExampleRow is the first row (1-based, header excluded) with it.
-	ExampleRow int `json:"example_row"`
+	// ExampleRow is the first row (1-based, header excluded) with it, and
+	// ExampleLine the line it starts on: the row a person sees in Excel
+	// (the header counted), which headlines name.
+	ExampleRow  int `json:"example_row"`
+	ExampleLine int `json:"example_line"`
 	// ExampleValue is that row's cell in Column, as typed.
 	ExampleValue string `json:"example_value"`
 	// Message is that row's message for the cell, or the row's message.
@@ -97,7 +100,7 @@ func (p *Problems) add(k problemKey, r *Result, value, message string) {
 		return
 	}
 	p.byKey[k] = &Problem{
-		ErrorCode: k.code, Column: p.columnName(k.column), Rows: 1, ExampleRow: r.Row,
+		ErrorCode: k.code, Column: p.columnName(k.column), Rows: 1, ExampleRow: r.Row, ExampleLine: r.Line,
 		ExampleValue: cut(value, maxExampleRunes), Message: cut(message, maxExampleRunes),
 	}
 }
@@ -182,7 +185,7 @@ func WriteProblems(w io.Writer, top []Problem, more int) error {
 		} else if pr.Message == "" || !strings.Contains(pr.Message, pr.ErrorCode) {
 			fmt.Fprintf(&b, "%s, ", pr.ErrorCode)
 		}
-		fmt.Fprintf(&b, "e.g. row %d)\n", pr.ExampleRow)
+		fmt.Fprintf(&b, "e.g. row %d)\n", cmp.Or(pr.ExampleLine, pr.ExampleRow))
 	}
 	if more > 0 {
 		fmt.Fprintf(&b, "  and %s: see the errors file\n", plural(more, "more kind"))

@@ -256,4 +256,3 @@ func checkFirstTryCandidates(t *testing.T, srv *comeettest.Server, cvs int) {
 		t.Errorf("%d candidates have their CV, want at least %d", withCV, cvs-len(firstTryWrong))
 	}
 }
-

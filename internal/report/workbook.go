@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -83,10 +84,10 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 	if err := f.SetSheetName(f.GetSheetName(0), WorkbookSheet); err != nil {
 		return nil, err
 	}
-	if err := setPrintLayout(f); err != nil {
+	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}, maxNotes: MaxWorkbookComments}
+	if err := setPrintLayout(f, e.totalWidth()); err != nil {
 		return nil, err
 	}
-	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}, maxNotes: MaxWorkbookComments}
 	if e.styles, err = newWorkbookStyles(f); err != nil {
 		return nil, err
 	}
@@ -99,17 +100,53 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 	return e, nil
 }
 
-// setPrintLayout prints the sheet in landscape, every column on the width
-// of a page (as many pages down as the rows need), so a printed or PDF copy
-// keeps each row on one line instead of a page per few columns. The stream
-// writer writes the sheet's properties when it starts: call before it.
-func setPrintLayout(f *excelize.File) error {
+// printWidthPerPage is how many character widths of columns a landscape
+// page holds at a scale still readable on paper (about 70%).
+const printWidthPerPage = 180
+
+// setPrintLayout prints the sheet in landscape, its columns fitted to as
+// many pages across as keep the text readable (one for a narrow sheet), as
+// many pages down as the rows need, the header row repeated on each page.
+// Fitting a wide export on one page made its text too small to read. The
+// stream writer writes the sheet's properties when it starts: call before
+// it.
+func setPrintLayout(f *excelize.File, width float64) error {
 	fit := true
 	if err := f.SetSheetProps(WorkbookSheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	landscape, wide, tall := "landscape", 1, 0
+	err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + WorkbookSheet + "'!$1:$1", Scope: WorkbookSheet})
+	if err != nil {
+		return err
+	}
+	landscape, wide, tall := "landscape", pagesAcross(width), 0
 	return f.SetPageLayout(WorkbookSheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
+}
+
+// pagesAcross is how many landscape pages a sheet of columns this wide
+// (in character widths) is printed across.
+func pagesAcross(width float64) int {
+	return max(1, int(math.Ceil(width/printWidthPerPage)))
+}
+
+// totalWidth is the sum of the columns' widths.
+func (e *ErrorsWorkbook) totalWidth() float64 {
+	total := 0.0
+	for i, h := range e.layout.header {
+		total += e.columnWidth(i, h)
+	}
+	return total
+}
+
+// columnWidth is the width of column i, headed h.
+func (e *ErrorsWorkbook) columnWidth(i int, h string) float64 {
+	switch i {
+	case e.layout.codeCol:
+		return 24
+	case e.layout.msgCol:
+		return 60
+	}
+	return columnWidth(h)
 }
 
 func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
@@ -146,13 +183,7 @@ func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
 // and writes it: the stream writer takes these before any row.
 func (e *ErrorsWorkbook) start() error {
 	for i, h := range e.layout.header {
-		style, width := e.styles.text, columnWidth(h)
-		switch i {
-		case e.layout.codeCol:
-			width = 24
-		case e.layout.msgCol:
-			width = 60
-		}
+		style, width := e.styles.text, e.columnWidth(i, h)
 		if i == e.layout.codeCol || i == e.layout.msgCol {
 			style = e.styles.info
 		}

@@ -393,8 +393,8 @@ func TestWorkbookColumnWidths(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	// Printed (or turned into a PDF), a row stays on one line: landscape,
-	// every column on the width of one page.
+	// Printed (or turned into a PDF), landscape, the columns (284
+	// character widths) on two pages across, so the text stays readable.
 	layout, err := f.GetPageLayout(WorkbookSheet)
 	if err != nil {
 		t.Fatal(err)
@@ -403,9 +403,14 @@ func TestWorkbookColumnWidths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 ||
+	if layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 2 ||
 		props.FitToPage == nil || !*props.FitToPage {
-		t.Errorf("page layout %+v, fit to page %v: want landscape, one page wide", layout, props.FitToPage)
+		t.Errorf("page layout %+v, fit to page %v: want landscape, two pages wide", layout, props.FitToPage)
+	}
+	for width, pages := range map[float64]int{0: 1, 100: 1, 180: 1, 181: 2, 284: 2, 541: 4} {
+		if got := pagesAcross(width); got != pages {
+			t.Errorf("pagesAcross(%v) = %d, want %d", width, got, pages)
+		}
 	}
 	want := []float64{12, 30, 18, 18, 30, 40, 12, 40, 24, 60}
 	for i, w := range want {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 )
@@ -81,7 +82,7 @@ func (r Row) Cells(resume string) []string {
 func (r Row) Candidate() *comeet.Candidate {
 	return &comeet.Candidate{
 		PositionUID: r.Position, PartnerCandidateID: r.ID,
-		FirstName: r.First, LastName: r.Last, Email: r.Email, Phone: r.Phone,
+		FirstName: r.First, LastName: r.Last, Email: strings.ToLower(r.Email), Phone: r.Phone, // as the mapping sends it
 		LinkedInURL: r.LinkedIn, ProspectStatus: r.Status,
 		Links:         []comeet.Link{{URL: r.Website}},
 		SourceContact: &comeet.SourceContact{FullName: r.Recruiter, Email: r.RecruiterEmail},

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/ledger"
 	"github.com/comeet-import/comeet-import/internal/readback"
@@ -36,7 +37,14 @@ func importForHistory(t *testing.T) (ledgerPath string, cv []byte) {
 	}
 	srv := comeettest.NewServer(comeettest.Options{})
 	t.Cleanup(srv.Close)
-	srv.Inject(comeettest.Fault{Kind: comeettest.FaultNone}, comeettest.Fault{Kind: comeettest.FaultLostReply})
+	// B2 is in Comeet already: the import meets a 409, a conflict.
+	client, err := comeet.NewClient(comeet.Config{BaseURL: srv.URL, APIKey: comeettest.DefaultAPIKey, Secret: comeettest.DefaultSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateCandidate(t.Context(), &comeet.Candidate{PositionUID: "11.11", PartnerCandidateID: "B2", FirstName: "Bob", LastName: "Jones"}); err != nil {
+		t.Fatal(err)
+	}
 	ledgerPath = filepath.Join(dir, "ledger.db")
 	code, out, err := executeCmd(t, "import", "--base-url", srv.URL, "--rate", "none", "--concurrency", "1",
 		"--ledger", ledgerPath, "--log-level", "error", input)
@@ -102,8 +110,8 @@ func TestHistoryExportsTheLedger(t *testing.T) {
 	if got, want := col(bob, "file_sha256s"), hex.EncodeToString(sum[:]); got != want {
 		t.Errorf("file digest: got %q, want %q", got, want)
 	}
-	if got := col(bob, "attempts"); got != "2" {
-		t.Errorf("lost reply: got %s attempts, want 2", got)
+	if got := col(bob, "attempts"); got != "1" {
+		t.Errorf("conflict: got %s attempts, want 1", got)
 	}
 	if got := col(recs[1], "response_status"); got != comeettest.StatusInProgress {
 		t.Errorf("response status: got %q, want %q", got, comeettest.StatusInProgress)

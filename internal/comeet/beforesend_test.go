@@ -42,3 +42,21 @@ func TestBeforeSendFailureSendsNothing(t *testing.T) {
 		t.Errorf("got %d attempts, %d requests; want none", reply.Attempts, len(h.srv.Requests()))
 	}
 }
+
+// BeforeRetry runs before a resend that follows an attempt that may have
+// arrived (a 5xx), not one that was surely refused (a 429); its error ends
+// the retries and is returned.
+func TestBeforeRetry(t *testing.T) {
+	h := newHarness(t, comeettest.Options{}, nil)
+	h.srv.Inject(comeettest.Fault{Kind: comeettest.FaultThrottle}, comeettest.Fault{Kind: comeettest.FaultServerError})
+	calls := 0
+	found := errors.New("found")
+	reply, err := h.client.CreateCandidate(context.Background(), bobby(t),
+		comeet.BeforeRetry(func(context.Context) error { calls++; return found }))
+	if !errors.Is(err, found) {
+		t.Errorf("got %v, want an error wrapping the hook's", err)
+	}
+	if calls != 1 || reply.Attempts != 2 || len(h.srv.Requests()) != 2 {
+		t.Errorf("got %d calls, %d attempts, %d requests; want 1 call after the 503, and no third attempt", calls, reply.Attempts, len(h.srv.Requests()))
+	}
+}

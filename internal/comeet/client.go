@@ -340,7 +340,7 @@ func (c *Client) CreateCandidate(ctx context.Context, cand *Candidate, opts ...C
 		return reply, fmt.Errorf("post candidate: %w", err)
 	}
 	res, err := c.do(ctx, request{op: "post candidate", method: http.MethodPost, path: "/candidates", body: b,
-		beforeSend: o.beforeSend}, &reply)
+		beforeSend: o.beforeSend, beforeRetry: o.beforeRetry}, &reply)
 	if err != nil {
 		return reply, err
 	}
@@ -364,6 +364,9 @@ type request struct {
 	// beforeSend runs once, after the rate limiter let the first attempt
 	// go and before it leaves (BeforeSend).
 	beforeSend func(ctx context.Context) error
+	// beforeRetry runs before an attempt is sent again after one that may
+	// have been applied (BeforeRetry).
+	beforeRetry func(ctx context.Context) error
 }
 
 // takeBeforeSend returns the hook once: only the first attempt runs it.
@@ -400,6 +403,11 @@ func (c *Client) do(ctx context.Context, rq request, reply *Reply) (attemptResul
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return res, fmt.Errorf("%s: wait to retry: %w", rq.op, err)
+		}
+		if rq.beforeRetry != nil && !notApplied(res.apiErr, res.err) {
+			if err := rq.beforeRetry(ctx); err != nil {
+				return res, fmt.Errorf("%s: %w", rq.op, err)
+			}
 		}
 	}
 }
@@ -461,7 +469,7 @@ func (r attemptResult) code() string {
 type CreateOption func(*createOptions)
 
 type createOptions struct {
-	beforeSend func(ctx context.Context) error
+	beforeSend, beforeRetry func(ctx context.Context) error
 }
 
 // BeforeSend has CreateCandidate call fn once, after the rate limiter let
@@ -472,6 +480,15 @@ type createOptions struct {
 // attempts.
 func BeforeSend(fn func(ctx context.Context) error) CreateOption {
 	return func(o *createOptions) { o.beforeSend = fn }
+}
+
+// BeforeRetry has CreateCandidate call fn before it sends the candidate
+// again after an attempt that may have created it (no answer, a 5xx, an
+// answer cut short): fn looks for the candidate that attempt may have
+// made. When fn returns an error, nothing more is sent and CreateCandidate
+// returns it (wrapped), so that a candidate found is not created twice.
+func BeforeRetry(fn func(ctx context.Context) error) CreateOption {
+	return func(o *createOptions) { o.beforeRetry = fn }
 }
 
 // attempt waits for the limiter, runs before (when not nil) and sends one

@@ -60,7 +60,7 @@ func (s *sender) findLost(ctx context.Context, rw *row) (found bool, fatal error
 	if e.FirstSeen.Before(since) && e.State == ledger.StatePending {
 		since = e.FirstSeen.Add(-time.Minute)
 	}
-	r, found, attempts, err := s.lost.find(ctx, lister, s.stats, since, rw.cand.Key())
+	r, found, attempts, err := s.lost.find(ctx, lister, s.stats, since, time.Time{}, rw.cand.Key())
 	if err != nil {
 		s.log.Warn().Err(err).Int("row", rw.rec.Row).Msg("looking for a candidate whose creation went unrecorded failed; sending the row again")
 		return false, nil
@@ -91,17 +91,21 @@ func (s *sender) findLost(ctx context.Context, rw *row) (found bool, fatal error
 // and one list (with its pages) serves them all. It is listed again only
 // for a row whose earlier POST is older than what it covers.
 type lostIndex struct {
-	mu      sync.Mutex
-	listing *comeet.Listing // nil until listed
+	mu       sync.Mutex
+	listing  *comeet.Listing // nil until listed
+	listedAt time.Time       // when the listing was asked for
 }
 
 // find returns the candidate created since since with key, listing when
-// the index does not cover since. attempts counts the requests it sent.
-func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats, since time.Time, key comeet.Key) (_ comeet.Record, found bool, attempts int, _ error) {
+// the index does not cover since, or was asked for before fresh (an
+// attempt sent at fresh may have created it). attempts counts the
+// requests it sent.
+func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats, since, fresh time.Time, key comeet.Key) (_ comeet.Record, found bool, attempts int, _ error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.listing == nil || since.Before(x.listing.Since) {
-		st.started(time.Now())
+	if x.listing == nil || since.Before(x.listing.Since) || x.listedAt.Before(fresh) {
+		x.listedAt = time.Now()
+		st.started(x.listedAt)
 		l, reply, err := lister.CreatedSince(ctx, since)
 		st.finishedAs(requestSearch, time.Now(), reply)
 		attempts = reply.Attempts
@@ -112,4 +116,53 @@ func (x *lostIndex) find(ctx context.Context, lister candidateLister, st *stats,
 	}
 	r, ok := x.listing.Find(key)
 	return r, ok, attempts, nil
+}
+
+// foundError ends the retries of a create: the candidate an earlier
+// attempt of it may have made is in Comeet's list of recent creations.
+type foundError struct {
+	rec   comeet.Record
+	since time.Time
+}
+
+func (e *foundError) Error() string {
+	return fmt.Sprintf("an earlier attempt created it as %s", e.rec.UID)
+}
+
+// lookBeforeResend looks, before a create is sent again after an attempt
+// that may have arrived (no answer, a 5xx, an answer cut short), for the
+// candidate that attempt may have made: Comeet answers a second POST of a
+// candidate still in progress with a 409, but creates a second one once
+// the first was rejected or hired, which may happen at once. It reads the
+// candidates created since shortly before the first attempt, listed after
+// the failed one's answer; one with the row's key ends the retries
+// (foundError). A list that
+// cannot be read lets the create go again, as before.
+func (s *sender) lookBeforeResend(ctx context.Context, rw *row, sentAt time.Time) error {
+	lister, ok := s.client.(candidateLister)
+	if !ok {
+		return nil
+	}
+	// Listed from now on: the failed attempt's answer has come, so what it
+	// created is in the list.
+	since := sentAt.Add(-time.Minute)
+	r, found, _, err := s.lost.find(ctx, lister, s.stats, since, time.Now(), rw.cand.Key())
+	if err != nil {
+		s.log.Warn().Err(err).Int("row", rw.rec.Row).Msg("looking for a candidate an attempt may have created failed; sending the row again")
+		return nil
+	}
+	if !found {
+		return nil
+	}
+	return &foundError{rec: r, since: since}
+}
+
+// foundOnRetry finishes a row whose create was found among the recent
+// creations before it was sent again: this run created it.
+func foundOnRetry(rw *row, reply comeet.Reply, found *foundError) {
+	rw.res.Attempts, rw.res.HTTPStatus = reply.Attempts, reply.Status
+	rw.res.CandidateUID = found.rec.UID
+	rw.finish(report.Created, "", fmt.Sprintf(
+		"created as %s by an attempt whose answer was lost (found in Comeet's list of candidates created since %s); not sent again",
+		found.rec.UID, found.since.UTC().Format(time.RFC3339)))
 }

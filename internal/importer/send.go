@@ -71,14 +71,22 @@ func (s *sender) send(ctx context.Context, rw *row) (fatal error) {
 			return nil
 		}))
 	}
-	s.stats.started(time.Now())
+	sentAt := time.Now()
+	opts = append(opts, comeet.BeforeRetry(func(ctx context.Context) error { return s.lookBeforeResend(ctx, rw, sentAt) }))
+	s.stats.started(sentAt)
 	reply, err := s.client.CreateCandidate(ctx, rw.cand, opts...)
 	s.stats.finished(time.Now(), reply)
 	if s.ledger != nil && !begun && reply.Attempts == 0 && errors.Is(err, ledger.ErrWrite) {
 		rw.finish(report.Failed, "ledger", fmt.Sprintf("not sent: the ledger could not record it: %v", err))
 		return fmt.Errorf("%w: %w", ErrLedger, err)
 	}
-	fatal = record(rw, reply, err)
+	var found *foundError
+	if errors.As(err, &found) {
+		reply.Created = &found.rec.Created
+		foundOnRetry(rw, reply, found)
+	} else {
+		fatal = record(rw, reply, err)
+	}
 	if s.ledger != nil && begun {
 		e := s.entry(rw, ledger.StateDone)
 		e.Response = reply.Created

@@ -72,6 +72,14 @@ func TestStopLeavesTheRestNotSent(t *testing.T) {
 	cfg := testConfig(writeInput(t, testHeader, rows), srv)
 	var log syncLog
 	cfg.Logger = zerolog.New(&log)
+	var streamed []int // the rows OnRow saw, for the page
+	notSentStreamed := 0
+	cfg.OnRow = func(res *report.Result, _ []string) {
+		streamed = append(streamed, res.Row)
+		if res.Outcome == report.NotSent {
+			notSentStreamed++
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-held
@@ -99,6 +107,14 @@ func TestStopLeavesTheRestNotSent(t *testing.T) {
 	errorsFile := readCSVMaps(t, cfg.WithDefaults().ErrorsPath)
 	if len(errorsFile) != counts[string(report.Invalid)]+counts[string(report.Failed)] {
 		t.Errorf("errors file: %d rows, want only the %d invalid and failed", len(errorsFile), counts["invalid"]+counts["failed"])
+	}
+	if len(streamed) != valid+invalid || notSentStreamed != notSent {
+		t.Errorf("OnRow saw %d rows (%d not_sent), want every row (%d not_sent)", len(streamed), notSentStreamed, notSent)
+	}
+	for i, r := range streamed {
+		if r != i+1 {
+			t.Fatalf("OnRow's row %d is row %d: want input order", i+1, r)
+		}
 	}
 	out := log.String()
 	if n := strings.Count(out, `"outcome":"not_sent"`); n != 0 {

@@ -64,8 +64,11 @@ func notText(s string, replaced bool) rune {
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if hasByteBelow(x, 0x20) || hasZeroByte(x^(0x7F*lsb)) || hasZeroByte(x^(0xC2*lsb)) ||
-			hasZeroByte(x^(0xE2*lsb)) || hasZeroByte(x^(0xEF*lsb)) {
+		if hasByteBelow(x, 0x20) {
+			break
+		}
+		if hasByteFrom7F(x) && (hasZeroByte(x^(0x7F*lsb)) || hasZeroByte(x^(0xC2*lsb)) ||
+			hasZeroByte(x^(0xE2*lsb)) || hasZeroByte(x^(0xEF*lsb))) {
 			break
 		}
 	}
@@ -105,6 +108,10 @@ const (
 
 // hasZeroByte reports whether a byte of x is zero.
 func hasZeroByte(x uint64) bool { return (x-lsb)&^x&msb != 0 }
+
+// hasByteFrom7F reports whether a byte of x is DEL or beyond ASCII: the
+// low seven bits plus one carry into the high bit only from 0x7F.
+func hasByteFrom7F(x uint64) bool { return ((x&^msb)+lsb|x)&msb != 0 }
 
 // hasByteBelow reports whether a byte of x is below n (n <= 128).
 func hasByteBelow(x uint64, n uint64) bool { return (x-n*lsb)&^x&msb != 0 }

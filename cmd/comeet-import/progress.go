@@ -195,8 +195,11 @@ func describe(p importer.Progress, dryRun bool) string {
 		if n := p.Counts[report.Updated]; n > 0 {
 			fmt.Fprintf(&b, " · updated %d", n)
 		}
-		if n := p.Counts[report.Conflict] + p.Counts[report.Skipped]; n > 0 {
-			fmt.Fprintf(&b, " · present %d", n)
+		// The summary's words: conflict and skipped are two outcomes.
+		for _, o := range []report.Outcome{report.Conflict, report.Skipped} {
+			if n := p.Counts[o]; n > 0 {
+				fmt.Fprintf(&b, " · %s %d", o, n)
+			}
 		}
 	}
 	fmt.Fprintf(&b, " · invalid %d", p.Counts[report.Invalid])

@@ -136,12 +136,12 @@ func TestBarProgressUnknownTotal(t *testing.T) {
 
 func TestDescribe(t *testing.T) {
 	p := importer.Progress{Counts: report.Counts{report.Created: 2, report.Conflict: 1, report.Skipped: 1, report.Invalid: 3}}
-	if got, want := describe(p, false), "created 2 · present 2 · invalid 3 · failed 0"; got != want {
+	if got, want := describe(p, false), "created 2 · conflict 1 · skipped 1 · invalid 3 · failed 0"; got != want {
 		t.Errorf("describe = %q, want %q", got, want)
 	}
 	// An --update run: the updates, and every request so far.
 	p.Counts[report.Updated], p.Requests = 4, 11
-	if got, want := describe(p, false), "created 2 · updated 4 · present 2 · invalid 3 · failed 0 · 11 req"; got != want {
+	if got, want := describe(p, false), "created 2 · updated 4 · conflict 1 · skipped 1 · invalid 3 · failed 0 · 11 req"; got != want {
 		t.Errorf("describe = %q, want %q", got, want)
 	}
 }

@@ -17,8 +17,9 @@ type Progress struct {
 	// Done is the number of rows finished and written to the report.
 	Done int
 	// Total is the number of records in the input, counted before the run
-	// by the input's own parser; 0 when unknown: standard input, a pipe, a
-	// workbook or a dry run.
+	// by the input's own parser, or the rows a workbook's sheet says it has
+	// (blank rows included); 0 when unknown: standard input, a pipe, or a
+	// dry run of delimited text.
 	Total int
 	// Counts are the rows per outcome so far. The map is the report's own:
 	// read it during the call only, and copy it to keep it.
@@ -33,6 +34,10 @@ type Progress struct {
 	// included; ByKind splits it.
 	Requests int
 	ByKind   report.Requests
+	// Limit is --limit: the rows the run sends at most (0: no limit). The
+	// rows past it are skipped at once, so the ETA counts only the sends
+	// left.
+	Limit int
 }
 
 // ETA estimates the time left, and reports false when it cannot tell (the
@@ -45,7 +50,7 @@ func (p Progress) ETA() (time.Duration, bool) {
 	if p.Total <= 0 || p.Done <= 0 || p.Elapsed <= 0 {
 		return 0, false
 	}
-	left := float64(max(p.Total-p.Done, 0))
+	left := p.rowsLeft()
 	seen := left * p.Elapsed.Seconds() / float64(p.Done)
 	if p.Allowed <= 0 {
 		return seconds(seen), true
@@ -58,6 +63,22 @@ func (p Progress) ETA() (time.Duration, bool) {
 	}
 	budget := left * float64(sent) / float64(p.Done) / p.Allowed
 	return seconds(max(seen, budget)), true
+}
+
+// rowsLeft is the rows left, counted as rows like those done: under a
+// limit, only as many as hold the sends the limit leaves (the rows past it
+// take no time).
+func (p Progress) rowsLeft() float64 {
+	left := float64(max(p.Total-p.Done, 0))
+	if p.Limit <= 0 {
+		return left
+	}
+	sent := p.Counts[report.Created] + p.Counts[report.Conflict] + p.Counts[report.Failed] + p.Counts[report.Updated]
+	toSend := float64(max(p.Limit-sent, 0))
+	if sent > 0 {
+		toSend = toSend * float64(p.Done) / float64(sent)
+	}
+	return min(left, toSend)
 }
 
 func seconds(s float64) time.Duration {
@@ -95,12 +116,18 @@ func newProgressFeed(ctx context.Context, cfg Config, src *source.Reader, log ze
 	if f.fn == nil {
 		return f
 	}
+	f.p.Limit = cfg.Limit
 	if !cfg.DryRun && !cfg.Rate.Unlimited() {
 		f.p.Allowed = cfg.Rate.PerSecond() * (1 - cfg.SafetyMargin)
 	}
 	// A workbook would be unpacked again; standard input cannot be read
 	// twice; and a dry run, which goes through a million rows in a second
 	// or two, would spend half its time reading the file twice to count it.
+	// A workbook's sheet says how many rows it has (its dimension).
+	if n := src.SheetRows(); n > 0 {
+		f.p.Total = n
+		return f
+	}
 	if !cfg.DryRun && cfg.Input != Stdin && src.Delimiter() != 0 {
 		n, err := source.Count(ctx, cfg.Input, cfg.Source)
 		if err != nil && !errors.Is(err, source.ErrUncountable) {

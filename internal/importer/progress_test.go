@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/pace"
@@ -27,6 +28,20 @@ func TestProgressETA(t *testing.T) {
 		{"total unknown", Progress{Done: 10, Elapsed: time.Second}, 0, false},
 		{"nothing done", Progress{Total: 10, Elapsed: time.Second}, 0, false},
 		{"unpaced: the pace so far", Progress{Done: 100, Total: 400, Elapsed: 10 * time.Second}, 30 * time.Second, true},
+		{
+			// --limit 150 of 10,000 rows: 50 sends are left, each row so
+			// far was sent, so 50 rows' time.
+			"a limit: only the sends it leaves",
+			Progress{Done: 100, Total: 10000, Elapsed: 10 * time.Second, Limit: 150,
+				Counts: report.Counts{report.Created: 100}},
+			5 * time.Second, true,
+		},
+		{
+			"a limit reached: nothing left to send",
+			Progress{Done: 100, Total: 10000, Elapsed: 10 * time.Second, Limit: 50,
+				Counts: report.Counts{report.Created: 50, report.Skipped: 50}},
+			0, true,
+		},
 		{
 			"paced: the budget, every row sent",
 			Progress{Done: 100, Total: 1100, Elapsed: 10 * time.Second, Allowed: 2,
@@ -224,5 +239,35 @@ func TestRunStreamsRowsInInputOrder(t *testing.T) {
 	}
 	if invalid != sum.Counts[report.Invalid] || invalid == 0 {
 		t.Errorf("streamed %d invalid rows, summary says %d", invalid, sum.Counts[report.Invalid])
+	}
+}
+
+// Issue 17: a workbook's progress has a total (its sheet's rows) and so an
+// ETA, on the run that takes hours.
+func TestWorkbookProgressHasATotal(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	f := excelize.NewFile()
+	rows := append([][]string{rigHeader}, rigRows(1, 5)...)
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.SetSheetDimension("Sheet1", "A1:F6") // as Excel writes it
+	g.cfg.Input = filepath.Join(g.dir, "candidates.xlsx")
+	if err := f.SaveAs(g.cfg.Input); err != nil {
+		t.Fatal(err)
+	}
+	var seen []Progress
+	g.cfg.Progress = func(p Progress) { seen = append(seen, p) }
+	if _, err := Run(t.Context(), g.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 5 || seen[0].Total != 5 {
+		t.Fatalf("progress %+v, want 5 updates with a total of 5", seen)
+	}
+	if _, ok := seen[4].ETA(); !ok {
+		t.Error("no ETA with the total known")
 	}
 }

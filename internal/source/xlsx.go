@@ -18,6 +18,7 @@ type sheet struct {
 	name      string
 	rows      *excelize.Rows // formatted values
 	n         int            // spreadsheet row of the last read
+	lastRow   int            // the sheet's last row as its dimension says; 0 when it does not
 	cellSheet                // what the sheet's XML says beyond the text
 	tmp       string         // excelize's temporary files, removed on Close
 }
@@ -61,6 +62,37 @@ func openXLSX(path string, opts Options) (*Reader, error) {
 	return r, nil
 }
 
+// dimensionRows is the last row of the sheet's dimension ("A1:M650" is
+// 650), read from the start of its XML without reading the rows; 0 when
+// the sheet does not say.
+func dimensionRows(f *excelize.File, name string) int {
+	ref, err := f.GetSheetDimension(name)
+	if err != nil {
+		return 0
+	}
+	_, last, _ := strings.Cut(ref, ":")
+	if last == "" {
+		last = ref
+	}
+	_, row, err := excelize.CellNameToCoordinates(last)
+	if err != nil {
+		return 0
+	}
+	return row
+}
+
+// SheetRows returns how many rows a workbook sheet has below its header as
+// the sheet's dimension says, blank rows included: a progress total, not a
+// count of records. It is 0 for delimited text, or a sheet that does not
+// say.
+func (r *Reader) SheetRows() int {
+	s, ok := r.src.(*sheet)
+	if !ok || s.lastRow == 0 {
+		return 0
+	}
+	return max(s.lastRow-s.headerLine, 0)
+}
+
 func openSheet(f *excelize.File, path, name string) (*sheet, sheetChoice, error) {
 	choice, err := chooseSheet(f, name)
 	if err != nil {
@@ -70,7 +102,7 @@ func openSheet(f *excelize.File, path, name string) (*sheet, sheetChoice, error)
 	if err != nil {
 		return nil, choice, fmt.Errorf("read sheet %q: %w", choice.name, err)
 	}
-	s := &sheet{file: f, name: choice.name, rows: rows}
+	s := &sheet{file: f, name: choice.name, rows: rows, lastRow: dimensionRows(f, choice.name)}
 	if err := s.openCells(path); err != nil {
 		rows.Close()
 		return nil, choice, fmt.Errorf("read sheet %q: %w", choice.name, err)

@@ -187,3 +187,41 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// A workbook's sheet says how many rows it has below the header, for a
+// progress total, without its rows being read; a sheet whose dimension
+// names one cell says nothing.
+func TestSheetRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"id", "name"})
+	for r := 2; r <= 10; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		f.SetSheetRow("Sheet1", cell, &[]any{r, "x"})
+	}
+	// As Excel and LibreOffice write it (excelize's own rows leave "A1").
+	if err := f.SetSheetDimension("Sheet1", "A1:B10"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := r.SheetRows(); got != 9 {
+		t.Errorf("SheetRows() = %d, want 9 below the header", got)
+	}
+	f.SetSheetDimension("Sheet1", "A1")
+	f.SaveAs(path)
+	r2, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if got := r2.SheetRows(); got != 0 {
+		t.Errorf("SheetRows() = %d for a dimension of one cell, want 0 (unknown)", got)
+	}
+}

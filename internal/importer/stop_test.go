@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
+	"github.com/comeet-import/comeet-import/internal/pace"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
 
@@ -319,5 +320,40 @@ func TestInputBrokenMidway(t *testing.T) {
 	}
 	if lines := readCSVMaps(t, cfg.ReportPath); len(lines) != 3 {
 		t.Errorf("got %d report lines, want the 3 rows read", len(lines))
+	}
+}
+
+// Updates waiting for the limiter when the run stops were never sent:
+// they are not_sent, not failed.
+func TestStopLeavesWaitingUpdatesNotSent(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.cfg.Update = true
+	rows := syncRows(1, 6)
+	g.createSync(rows)
+	for _, r := range rows {
+		r[6] = "+1 555 0199" // a phone: sent with PATCH
+	}
+	g.writeInputWith(syncHeader, rows)
+	arrived := make(chan struct{})
+	g.srv.Inject(comeettest.Fault{Kind: comeettest.FaultNone, Arrived: sync.OnceFunc(func() { close(arrived) })})
+	g.cfg.Rate = pace.Rate{N: 1, Per: time.Hour} // the first goes; the others wait
+	g.cfg.Grace = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	if err := runGuarded(t, ctx, g.cfg); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("got %v, want ErrInterrupted", err)
+	}
+	counts := map[string]int{}
+	for _, l := range g.report() {
+		counts[l["outcome"]]++
+		if l["attempts"] == "0" && l["outcome"] != string(report.NotSent) {
+			t.Errorf("row %s: never sent, got %s %s (%s), want not_sent", l["row"], l["outcome"], l["error_code"], l["message"])
+		}
+	}
+	if counts[string(report.NotSent)] == 0 {
+		t.Errorf("got %v: no update was left waiting", counts)
 	}
 }

@@ -726,6 +726,8 @@ func (u *updater) failed(ctx context.Context, rw *row, p *updatePlan, err error)
 		switch {
 		case errors.As(err, &pfe):
 			rw.finish(report.Failed, "patch_fields", err.Error())
+		case errors.Is(err, context.Canceled) && rw.res.Attempts == 0:
+			rw.finish(report.NotSent, codeInterrupted, "not sent: the run was interrupted")
 		case errors.Is(err, context.Canceled):
 			rw.finish(report.Failed, codeInterrupted, "interrupted while updating; a re-run sends the update again (applying it twice is applying it once)")
 		default:

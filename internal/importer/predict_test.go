@@ -106,7 +106,7 @@ func (c *predictCase) mutate(rng *rand.Rand, row []string) {
 // to be there already (conflict); a skipped, invalid or failed row is the
 // same row with the same code and message in both reports.
 func TestValidatePredictsImport(t *testing.T) {
-	cases := 120
+	cases := 100
 	if testing.Short() {
 		cases = 30
 	}

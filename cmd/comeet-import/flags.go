@@ -47,7 +47,11 @@ func (f *runFlags) register(cmd *cobra.Command, dryRun bool) {
 	fs.BoolVar(&c.AllowHardlinks, "allow-hardlinks", false, "attach files with more than one hard link (refused by default: one may be a file outside the files folder)")
 	fs.StringVar(&c.LedgerPath, "ledger", "", "ledger database of what was sent (default: "+importer.DefaultLedgerName+" beside the report)")
 	fs.BoolVar(&c.NoLedger, "no-ledger", false, "do not keep a ledger (re-runs may then create duplicates)")
-	fs.IntVar(&c.Limit, "limit", 0, "send only the first N rows that pass the checks (0: all)")
+	limitHelp := "send only the first N rows that pass the checks (0: all)"
+	if dryRun {
+		limitHelp = "report only the first N rows that pass the checks as valid, as import --limit would send them; the others are reported skipped (0: all)"
+	}
+	fs.IntVar(&c.Limit, "limit", 0, limitHelp)
 	fs.StringVar(&c.Source.DateFormat, "date-format", "", `format of dates written as text, e.g. MM/DD/YYYY, DD.MM.YY or a Go layout; such cells are sent as ISO 8601 (2025-03-21)`)
 	fs.StringVar(&f.resumeTypes, "resume-types", "", `resume extensions allowed: "strict" (.pdf .doc .docx) or a list like ".pdf,.docx" (default: the API's whole list)`)
 	fs.StringSliceVar(&f.customFields, "custom-fields", nil, "the account's custom field names; others are refused before sending")

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,6 +29,9 @@ func checkOutputs(cfg Config) error {
 	for i, o := range outputs {
 		if o.path == "" {
 			continue
+		}
+		if o.path == Stdin {
+			return &ConfigError{Setting: o.setting, Path: o.path, Err: errors.New("the outputs are files: give a path (the summary goes to standard error; --summary FILE writes it as JSON)")}
 		}
 		if err := makeFolder(o.path); err != nil {
 			return &ConfigError{Setting: o.setting, Path: o.path, Err: err}

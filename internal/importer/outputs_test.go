@@ -103,3 +103,19 @@ func TestErrorsNameOfAnErrorsFile(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17: "--report -" is refused naming the setting, rather than
+// writing a file named "-".
+func TestOutputDashRefused(t *testing.T) {
+	g := newRig(t, comeettest.Options{})
+	g.writeInput(rigRows(1, 1))
+	g.cfg.ReportPath = "-"
+	_, err := Run(t.Context(), g.cfg)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Setting != SettingReport {
+		t.Fatalf("got %v, want a ConfigError naming the report's setting", err)
+	}
+	if _, err := os.Stat(filepath.Join(g.dir, "-")); err == nil {
+		t.Error("a file named - was written")
+	}
+}

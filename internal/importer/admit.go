@@ -51,6 +51,9 @@ type admitter struct {
 	cleared int
 	// planned counts the requests a dry run's valid rows would send.
 	planned report.Requests
+	// positionsUnchecked counts a dry run's valid rows that name their
+	// position by name, which only the account can check.
+	positionsUnchecked int
 	// changedNotSent counts the rows skipped although they changed since
 	// they were sent (no --update).
 	changedNotSent int
@@ -93,6 +96,9 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 	case a.dryRun:
 		a.cleared++
 		a.planned.Create++
+		if rw.positionUnchecked {
+			a.positionsUnchecked++
+		}
 		rw.finish(report.Valid, "", "")
 		return decideValid
 	}

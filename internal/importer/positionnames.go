@@ -136,6 +136,7 @@ func (k *checker) resolvePosition(rw *row) (named []comeet.Problem, failed strin
 		return nil, ""
 	}
 	if k.names == nil {
+		rw.positionUnchecked = true
 		rw.warnings = append(rw.warnings, fmt.Sprintf("position %q is a name, not a uid: checked against Comeet's positions only with the credentials (validate --check-positions, or import, looks it up)", c.PositionUID))
 		return nil, ""
 	}

@@ -126,7 +126,8 @@ func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
 	t.Run("validate offline", func(t *testing.T) {
 		cfg := g.cfg
 		cfg.DryRun = true
-		if _, err := Run(t.Context(), cfg); err != nil {
+		res, err := Run(t.Context(), cfg)
+		if err != nil {
 			t.Fatal(err)
 		}
 		lines := g.report()
@@ -140,6 +141,9 @@ func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
 		}
 		if n := len(g.srv.Requests()); n != 0 {
 			t.Errorf("validate sent %d requests, want 0", n)
+		}
+		if res.PositionsUnchecked != 3 || !strings.Contains(res.String(), "3 valid rows name their position by name, not checked") {
+			t.Errorf("summary %q (positions_unchecked %d), want the 3 named rows counted", res.String(), res.PositionsUnchecked)
 		}
 	})
 	t.Run("import", func(t *testing.T) {

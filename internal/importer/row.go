@@ -32,6 +32,10 @@ type row struct {
 	// plan is set by the admitter for a changed row already in Comeet that
 	// import updates: the worker sends it rather than creating the row.
 	plan *updatePlan
+	// positionUnchecked is set for a dry run's row that names its position
+	// by name without the positions listed: valid only if the account
+	// has it.
+	positionUnchecked bool
 	// keyHash is the hash of the candidate's key, for the duplicate check.
 	keyHash uint64
 	// warnings are what the row's outcome message says when it has none

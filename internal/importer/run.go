@@ -70,7 +70,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		BudgetUsed: r.stats.budgetUsed(cfg.Rate),
 		NewInvalid: m.newInvalid,
 
-		ChangedNotSent: r.pool.admitter.changedNotSent,
+		ChangedNotSent:     r.pool.admitter.changedNotSent,
+		PositionsUnchecked: r.pool.admitter.positionsUnchecked,
 	}
 	if cfg.DryRun {
 		planned := r.pool.admitter.planned

@@ -110,6 +110,11 @@ type Summary struct {
 	// monitor never reads the last run's success into a run that was
 	// killed. The final summary replaces it ("finished").
 	Running bool
+	// PositionsUnchecked counts a dry run's valid rows that name their
+	// position by name ("Backend Engineer"): valid only if the account has
+	// one open position of that name, which validate checks with
+	// --check-positions.
+	PositionsUnchecked int
 	// ChangedNotSent counts the skipped rows that changed since they were
 	// sent, whose change a run without --update does not send.
 	ChangedNotSent int
@@ -185,6 +190,8 @@ type summaryJSON struct {
 	Ledger          string           `json:"ledger"`
 	NewInvalid      int              `json:"new_invalid"`
 	ChangedNotSent  int              `json:"changed_not_sent"`
+	// PositionsUnchecked is omitted when 0: it concerns validate alone.
+	PositionsUnchecked int `json:"positions_unchecked,omitempty"`
 }
 
 // MarshalJSON writes the summary as the JSON object documented in the
@@ -200,7 +207,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		TopErrorCodes: s.TopErrorCodes, TopProblems: s.TopProblems, OtherProblems: s.OtherProblems,
 		Report: s.ReportPath, Errors: s.ErrorsPath, Ledger: s.LedgerPath,
 		DryRun: s.DryRun, Error: s.Error, NewInvalid: s.NewInvalid,
-		ChangedNotSent: s.ChangedNotSent,
+		ChangedNotSent: s.ChangedNotSent, PositionsUnchecked: s.PositionsUnchecked,
 	}
 	if s.DryRun {
 		j.Command = "validate"
@@ -264,6 +271,10 @@ func (s Summary) String() string {
 	}
 	if total == 0 {
 		b.WriteString(" nothing to do")
+	}
+	if n := s.PositionsUnchecked; n > 0 {
+		fmt.Fprintf(&b, "; %s name their position by name, not checked: valid only if the account has it (validate --check-positions checks)",
+			plural(n, "valid row"))
 	}
 	if n := s.ChangedNotSent; n > 0 {
 		fmt.Fprintf(&b, "; %s changed since sent, not sent: run import with --update to send the changes", plural(n, "skipped row"))

@@ -71,9 +71,7 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 		problems = append(problems, problem{Problem: p, Column: a.idColumn})
 	}
 	if len(problems) > 0 {
-		rw.problems = problems // the duplicate's too, for the log's columns
-		rw.finish(report.Invalid, problems[0].Code, a.words.message(rw.rec.Fields, problems))
-		rw.res.Cells = a.words.cells(rw.rec.Fields, problems)
+		a.words.invalid(rw, problems) // the duplicate's too, for the log's columns
 		return decideInvalid
 	}
 	if a.ledger != nil {
@@ -170,6 +168,15 @@ func (a *admitter) skipKnown(ctx context.Context, rw *row) (_ decision, known bo
 	}
 	rw.finish(report.Skipped, "", msg)
 	return decideSkip, true
+}
+
+// invalid finishes rw as invalid for its problems: the row's message and
+// its cells at fault, in the sheet's words. The admitter and RowChecker
+// share it, so the page says what the report says.
+func (w wording) invalid(rw *row, problems []problem) {
+	rw.problems = problems
+	rw.finish(report.Invalid, problems[0].Code, w.message(rw.rec.Fields, problems))
+	rw.res.Cells = w.cells(rw.rec.Fields, problems)
 }
 
 // cells is the input cells at fault, for an errors workbook, the page and

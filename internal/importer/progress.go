@@ -38,6 +38,9 @@ type Progress struct {
 	// rows past it are skipped at once, so the ETA counts only the sends
 	// left.
 	Limit int
+	// Throttled is the number of answers so far that said to slow down
+	// (429), each waited out and tried again.
+	Throttled int
 }
 
 // ETA estimates the time left, and reports false when it cannot tell (the
@@ -103,6 +106,7 @@ func (f *progressFeed) row(counts report.Counts) {
 	f.p.Elapsed = time.Since(f.start)
 	if f.stats != nil {
 		f.p.Requests, f.p.ByKind = f.stats.sent()
+		f.p.Throttled = f.stats.throttledSoFar()
 	}
 	f.fn(f.p)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 	"time"
@@ -166,7 +165,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 	}
 	p := &pool{
 		src: r.src, name: name, stdin: cfg.Input == Stdin,
-		checker: &checker{binder: binder, files: files, rules: cfg.Rules, cells: newCellUse(binder, r.src.Header()), seed: maphash.MakeSeed(), words: wording{header: r.src.Header()}},
+		checker: newChecker(binder, files, cfg.Rules, r.src.Header()),
 		admitter: &admitter{
 			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
 			words:    wording{header: r.src.Header()},
@@ -224,20 +223,26 @@ func (r *run) openSource(ctx context.Context) (string, error) {
 }
 
 func (r *run) bindMapping() (*mapping.Binder, error) {
-	m := mapping.FromHeader(r.src.Header())
-	if r.cfg.MappingFile != "" {
+	return bindMapping(r.cfg, r.src.Header(), r.src.SheetNote())
+}
+
+// bindMapping binds cfg's mapping file, or the header itself, to header;
+// sheetNote (which sheet was read) is told when columns are missing.
+func bindMapping(cfg Config, header []string, sheetNote string) (*mapping.Binder, error) {
+	m := mapping.FromHeader(header)
+	if cfg.MappingFile != "" {
 		var err error
-		if m, err = mapping.LoadFile(r.cfg.MappingFile); err != nil {
-			return nil, fmt.Errorf("--mapping %s: %w", r.cfg.MappingFile, err)
+		if m, err = mapping.LoadFile(cfg.MappingFile); err != nil {
+			return nil, fmt.Errorf("--mapping %s: %w", cfg.MappingFile, err)
 		}
 	}
-	if err := requireMapped(m, r.cfg.MappingFile); err != nil {
+	if err := requireMapped(m, cfg.MappingFile); err != nil {
 		return nil, err
 	}
-	b, err := m.Bind(r.src.Header())
+	b, err := m.Bind(header)
 	var missing *mapping.MissingColumnsError
-	if errors.As(err, &missing) && r.src.SheetNote() != "" {
-		return nil, fmt.Errorf("mapping: %w; %s", err, r.src.SheetNote())
+	if errors.As(err, &missing) && sheetNote != "" {
+		return nil, fmt.Errorf("mapping: %w; %s", err, sheetNote)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)

@@ -77,6 +77,13 @@ func (s *stats) sent() (int, report.Requests) {
 	return s.requests, s.byKind
 }
 
+// throttledSoFar is the number of answers so far that said to slow down.
+func (s *stats) throttledSoFar() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
+}
+
 // budgetUsed is the share of the allowed rate used between the first
 // request and the last answer. A run sends its first request at once, so
 // n requests paced perfectly span (n-1) intervals: that is the ideal.

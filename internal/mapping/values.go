@@ -206,3 +206,8 @@ func (vm *valueMap) recognise(s string) string {
 	}
 	return s
 }
+
+// FoldValue is the form in which value-map lines match cells: lower case,
+// runs of spaces, underscores and hyphens made one space, trimmed. Two
+// values of a column that fold alike share a value line.
+func FoldValue(s string) string { return foldValue(s) }

@@ -201,6 +201,7 @@ from files (--api-key-file, --api-secret-file), never from a plain flag.
 		newSandboxCmd(),
 		newDemoCmd(),
 		newCheckCmd(),
+		newServeCmd(),
 		newHistoryCmd(),
 		newReportCmd(),
 		newVerifyCmd(),

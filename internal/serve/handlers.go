@@ -18,7 +18,7 @@ var staticFiles embed.FS
 
 // pages are the page templates, each parsed with the layout.
 var pages = func() map[string]*template.Template {
-	funcs := template.FuncMap{"pageURL": pageLink, "seq": func(n int) []int {
+	funcs := template.FuncMap{"pageURL": pageLink, "size": inputSize, "sendLabel": sendLabel, "seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
 			out[i] = i + 1

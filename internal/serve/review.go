@@ -30,6 +30,18 @@ type gridCell struct {
 	Edited  bool
 }
 
+// inputSize is the width of a cell's input, in characters: its value's,
+// within bounds that keep a row on a screen.
+func inputSize(v string) int { return min(max(len([]rune(v)), 6), 36) }
+
+// sendLabel is the words of the send button.
+func sendLabel(n int) string {
+	if n == 1 {
+		return "Send 1 candidate to Comeet"
+	}
+	return "Send " + strconv.Itoa(n) + " candidates to Comeet"
+}
+
 // needsWork reports whether a result asks a person to do something.
 func needsWork(r report.Result) bool {
 	return r.Outcome == report.Invalid || r.Outcome == report.Failed
@@ -75,7 +87,7 @@ func (ss *session) view(r *http.Request) gridView {
 	v := gridView{Run: ss.meta, Header: ss.header, All: all, Status: ss.status(), Error: errText(ss.mappingErr)}
 	var keep []int
 	for i, res := range ss.results {
-		if all || needsWork(res) {
+		if all || (needsWork(res) && !ss.leftOut(i+1)) {
 			keep = append(keep, i+1)
 		}
 	}
@@ -92,8 +104,11 @@ func (ss *session) view(r *http.Request) gridView {
 // gridRow is row as the grid shows it; mu is held.
 func (ss *session) gridRow(row int) gridRow {
 	res := ss.results[row-1]
-	g := gridRow{Row: row, Line: ss.rows[row-1].line, Outcome: string(res.Outcome), Message: res.Message,
-		NeedsWork: needsWork(res), LeftOut: ss.leftOut(row), Checked: res.Outcome != ""}
+	g := gridRow{Row: row, Line: ss.rows[row-1].line, Outcome: string(res.Outcome), NeedsWork: needsWork(res),
+		LeftOut: ss.leftOut(row), Checked: res.Outcome != ""}
+	if len(res.Cells) == 0 {
+		g.Message = res.Message // else each cell says its own
+	}
 	f := ss.fields(row)
 	for c := range ss.header {
 		gc := gridCell{Col: c}

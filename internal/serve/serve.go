@@ -21,9 +21,9 @@ const (
 	// DefaultMaxUpload bounds one upload (the sheet and the zip of CVs
 	// together): 600 CVs of 3 MB fit.
 	DefaultMaxUpload = 2 << 30
-	// readHeaderTimeout bounds a client that opens a connection and sends
-	// its headers slowly.
-	readHeaderTimeout = 10 * time.Second
+	// DefaultReadHeaderTimeout bounds a client that opens a connection and
+	// sends its headers slowly.
+	DefaultReadHeaderTimeout = 10 * time.Second
 )
 
 // Config is what the page needs: where runs are kept, and the account and
@@ -44,6 +44,9 @@ type Config struct {
 	Out io.Writer
 	// Open, when set, opens the URL in a browser.
 	Open func(url string) error
+	// ReadHeaderTimeout bounds a client that opens a connection and sends
+	// its headers slowly (0: DefaultReadHeaderTimeout).
+	ReadHeaderTimeout time.Duration
 }
 
 // Server is the page's HTTP handler with its state: the secret of its URL
@@ -102,7 +105,10 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer s.Close()
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout,
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	fmt.Fprintf(cfg.Out, "The page is at (open it in a browser on this machine; Ctrl-C stops):\n\n    %s\n\nRuns are kept in %s\n", s.URL(), cfg.StateDir)
 	if cfg.Open != nil {

@@ -297,4 +297,3 @@ func (s *session) close() {
 
 // errStopped is the cause of a job stopped by the person.
 var errStopped = errors.New("stopped on the page")
-

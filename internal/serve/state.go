@@ -79,8 +79,8 @@ type meta struct {
 	// corrected sheet.
 	LeftOut []int `json:"left_out,omitempty"`
 	// Rows is the sheet's row count; Sent and Invalid the last run's counts.
-	Rows    int    `json:"rows"`
-	Last    string `json:"last,omitempty"` // what the last run came to, in words
+	Rows    int       `json:"rows"`
+	Last    string    `json:"last,omitempty"` // what the last run came to, in words
 	Updated time.Time `json:"updated"`
 }
 

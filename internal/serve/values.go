@@ -94,6 +94,7 @@ func (ss *session) valueGroups(positions []comeet.Position, posErr error) []valu
 		items, ok := ss.distinct(col)
 		g.TooMany = !ok
 		lines := ss.lines(vf.Value)
+		proposed := proposedLines(vf.Value, g.Column, items)
 		for _, it := range items {
 			if send, ok := lines[mapping.FoldValue(it.Value)]; ok {
 				it.Send = send
@@ -102,10 +103,28 @@ func (ss *session) valueGroups(positions []comeet.Position, posErr error) []valu
 				}
 			} else if v, ok := auto(it.Value); ok {
 				it.Send = v
+			} else if v, ok := proposed[mapping.FoldValue(it.Value)]; ok {
+				it.Send = v
 			}
 			g.Items = append(g.Items, it)
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// proposedLines are the proposal's value lines for the items, by folded
+// value, for a column whose field was chosen after the proposal.
+func proposedLines(field, column string, items []valueItem) map[string]string {
+	values := make([]string, len(items))
+	for i, it := range items {
+		values[i] = it.Value
+	}
+	out := map[string]string{}
+	for _, v := range mapping.ProposeValues(field, column, values) {
+		if v.Send != "" {
+			out[mapping.FoldValue(v.Value)] = v.Send
+		}
 	}
 	return out
 }
@@ -215,6 +234,11 @@ func (s *Server) saveValues(w http.ResponseWriter, r *http.Request, ss *session)
 	m := &mapping.Mapping{Rules: ss.mapping.Rules, Values: ss.mapping.Values}
 	for _, vf := range valueFields {
 		_, auto := valueOptions(vf.Value, positions)
+		if vf.Value == comeet.FieldPositionUID {
+			// A position named by its name gets a line all the same, so
+			// the mapping says which uid the name is sent as.
+			auto = func(v string) (string, bool) { return v, true }
+		}
 		m.Values = setValueLines(m.Values, vf.Value, r, auto)
 	}
 	if err := ss.setMapping(m); err != nil {

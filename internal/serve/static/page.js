@@ -89,8 +89,9 @@ function renderCounts(counts) {
     li.append(b, " " + k);
     ul.append(li);
   });
-  var send = document.getElementById("send");
-  send.textContent = "Send " + (counts.valid || 0) + " candidates to Comeet";
+  var send = document.getElementById("send"), n = counts.valid || 0;
+  send.textContent = n === 1 ? "Send 1 candidate to Comeet" : "Send " + n + " candidates to Comeet";
+  send.disabled = n === 0;
 }
 
 function setupEvents() {
@@ -102,9 +103,16 @@ function setupEvents() {
   src.onmessage = function (ev) {
     var st = JSON.parse(ev.data);
     var busy = st.phase !== "idle";
+    if (!busy && phase !== "idle") {
+      // The run ended: the page as the server renders it now has the
+      // outcomes, the summary and the downloads.
+      src.close();
+      location.reload();
+      return;
+    }
     bar.dataset.phase = st.phase;
     renderCounts(st.counts);
-    document.getElementById("send").disabled = busy;
+    document.getElementById("send").disabled = busy || !st.counts.valid;
     document.getElementById("check").disabled = busy;
     document.getElementById("stop").hidden = !busy;
     document.getElementById("progress").hidden = !busy;
@@ -125,10 +133,6 @@ function setupEvents() {
         fetch(wrap.dataset.src, {credentials: "same-origin"}).then(function (r) { return r.text(); })
           .then(function (html) { wrap.innerHTML = html; });
       }
-    } else if (phase !== "idle") {
-      src.close();
-      location.reload();
-      return;
     }
     phase = st.phase;
   };

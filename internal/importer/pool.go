@@ -420,11 +420,21 @@ func (p *pool) check(b *batch) {
 	for _, rw := range b.rows {
 		if cause := p.halt.err(); cause != nil {
 			stopped(rw, cause)
+			p.nameUnchecked(rw)
 			continue
 		}
 		p.checker.check(rw)
 	}
 	p.recaller.recall(b)
+}
+
+// nameUnchecked gives the report line of a row that was not checked the
+// partner_candidate_id of its cell, when one column holds it, so a person
+// finds the row by its id as well as by its numbers.
+func (p *pool) nameUnchecked(rw *row) {
+	if c := p.admitter.idColumn; c >= 0 && c < len(rw.rec.Fields) && rw.rec.Err == nil {
+		rw.res.PartnerCandidateID = source.Deneutralize(rw.rec.Fields[c])
+	}
 }
 
 // readBatch reads up to checkBatchSize records; more is false once the

@@ -98,8 +98,11 @@ func TestStopLeavesTheRestNotSent(t *testing.T) {
 		t.Fatalf("got %d report lines, want %d", len(lines), valid+invalid)
 	}
 	counts := map[string]int{}
-	for _, l := range lines {
+	for i, l := range lines {
 		counts[l["outcome"]]++
+		if want := fmt.Sprintf("B%d", i-valid); i >= valid && l["partner_candidate_id"] != want {
+			t.Errorf("row %d: got id %q, want %q, also when it was not checked", i+1, l["partner_candidate_id"], want)
+		}
 	}
 	notSent := counts[string(report.NotSent)]
 	if notSent < invalid/2 {

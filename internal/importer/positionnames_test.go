@@ -142,6 +142,9 @@ func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
 		if n := len(g.srv.Requests()); n != 0 {
 			t.Errorf("validate sent %d requests, want 0", n)
 		}
+		if res.Planned == nil || res.Planned.Positions != 1 {
+			t.Errorf("planned %+v, want the one list of positions an import reads", res.Planned)
+		}
 		if res.PositionsUnchecked != 3 || !strings.Contains(res.String(), "3 valid rows name their position by name, not checked") {
 			t.Errorf("summary %q (positions_unchecked %d), want the 3 named rows counted", res.String(), res.PositionsUnchecked)
 		}

@@ -76,6 +76,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		planned := r.pool.admitter.planned
 		// An import checks the positions again, with the same requests.
 		planned.Positions = r.stats.byKind.Positions
+		if planned.Positions == 0 && r.pool.admitter.positionsUnchecked > 0 {
+			planned.Positions = 1 // the list an import reads to find the names
+		}
 		res.Planned = &planned
 	}
 	res.Slowdowns, res.LowestPerMinute = r.adaptive.Slowed()

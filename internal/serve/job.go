@@ -36,6 +36,7 @@ type status struct {
 	Throttled int            `json:"throttled"`
 	ETA       string         `json:"eta,omitempty"`
 	Last      string         `json:"last,omitempty"`
+	Account   string         `json:"account,omitempty"`
 }
 
 // start begins a run over the corrected sheet unless one is going on;
@@ -139,7 +140,7 @@ var outcomes = []report.Outcome{report.Valid, report.Created, report.Updated, re
 
 // status is the session's state for the page; mu is held.
 func (s *session) status() status {
-	st := status{Phase: "idle", Last: s.meta.Last, Counts: map[string]int{}}
+	st := status{Phase: "idle", Last: s.meta.Last, Account: s.account, Counts: map[string]int{}}
 	for _, r := range s.results {
 		if r.Outcome != "" && !s.leftOut(r.Row) {
 			st.Counts[string(r.Outcome)]++

@@ -32,7 +32,7 @@ type gridCell struct {
 
 // inputSize is the width of a cell's input, in characters: its value's,
 // within bounds that keep a row on a screen.
-func inputSize(v string) int { return min(max(len([]rune(v)), 6), 36) }
+func inputSize(v string) int { return min(max(len([]rune(v)), 6), 28) }
 
 // sendLabel is the words of the send button.
 func sendLabel(n int) string {

@@ -23,12 +23,14 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, ss *session) {
 // send checks the account with one harmless request, as `check` does, and
 // starts sending the corrected sheet.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, ss *session) {
-	if err := s.checkAccount(r.Context()); err != nil {
-		s.afterStart(w, r, ss, err)
-		return
-	}
+	err := s.checkAccount(r.Context())
 	ss.mu.Lock()
-	err := ss.start(s.runs.ctx, true)
+	ss.account = "Comeet at " + s.cfg.Run.BaseURL + " accepts the api key and the secret (checked " + time.Now().Format("15:04:05") + ")"
+	if err != nil {
+		ss.account = ""
+	} else {
+		err = ss.start(s.runs.ctx, true)
+	}
 	ss.mu.Unlock()
 	s.afterStart(w, r, ss, err)
 }

@@ -51,8 +51,10 @@ type session struct {
 	mappingErr error
 	// fresh says the reports on disk were written from the current edits
 	// and mapping.
-	fresh   bool
-	job     *job
+	fresh bool
+	job   *job
+	// account is the answer of the check made before the last send.
+	account string
 	changed chan struct{}
 }
 

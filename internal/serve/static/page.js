@@ -117,6 +117,7 @@ function setupEvents() {
     document.getElementById("stop").hidden = !busy;
     document.getElementById("progress").hidden = !busy;
     document.getElementById("last").textContent = st.last || "";
+    document.getElementById("account").textContent = st.account || "";
     if (busy) {
       var pb = document.getElementById("progress-bar");
       pb.max = Math.max(st.total, 1);

@@ -169,6 +169,16 @@ func TestFirstTryWorkableExport(t *testing.T) {
 		}
 	}
 
+	// With the credentials, the proposal writes what each name resolves to.
+	resolved := filepath.Join(dir, "mapping-resolved.csv")
+	if code, out, err := executeCmd(t, "mapping", "--check-positions", "--base-url", srv.URL, "-o", resolved, input); code != exitOK {
+		t.Fatalf("mapping --check-positions: exit %d (%v)\n%s", code, err, out)
+	}
+	if b, _ := os.ReadFile(resolved); !strings.Contains(strings.ToLower(string(b)), "position_uid,,,backend engineer,31.a7,") ||
+		!strings.Contains(string(b), "position_uid,,,QA Engineer,31.C3,") || strings.Contains(string(b), "31.D4") {
+		t.Errorf("mapping --check-positions wrote no value lines for the position names:\n%s", b)
+	}
+
 	code, out, err = executeCmd(t, "import", input, "--mapping", mappingPath, "--files-dir", zipPath,
 		"--base-url", srv.URL, "--rate", "none", "--progress", "none", "--log-level", "error")
 	if code != exitRowsFailed {

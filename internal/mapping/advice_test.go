@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/comeet-import/comeet-import/internal/comeet"
 )
 
 // workableSample is the shape of a Workable export: names in one column
@@ -110,5 +112,41 @@ func TestSuggestFromWorkable(t *testing.T) {
 	}
 	if len(p.Undecided) != 0 {
 		t.Errorf("undecided %+v, want none", p.Undecided)
+	}
+}
+
+// With the account's positions, the proposal writes a value line for each
+// name one open position bears, and notes the others.
+func TestResolvePositions(t *testing.T) {
+	header, rows := workableSample()
+	rows[5][4] = "Astronaut"
+	p := SuggestFrom(header, rows)
+	p.ResolvePositions([]comeet.Position{
+		{UID: "31.A7", Name: "Backend engineer", Status: comeet.PositionOpen},
+		{UID: "31.B2", Name: "Designer", Status: comeet.PositionOpen},
+		{UID: "31.B3", Name: "Designer", Status: comeet.PositionClosed},
+		{UID: "31.C3", Name: "QA", Status: comeet.PositionOnHold},
+	})
+	var lines []string
+	for _, v := range p.Mapping.Values {
+		if v.Field == comeet.FieldPositionUID {
+			lines = append(lines, v.Value+" -> "+v.Send)
+		}
+	}
+	if !slices.Equal(lines, []string{"Backend Engineer -> 31.A7"}) {
+		t.Errorf("value lines %q, want Backend Engineer's only", lines)
+	}
+	var text strings.Builder
+	p.WriteNotes(&text)
+	for _, s := range []string{`no position these credentials see bears: "Astronaut"`, `only a closed or on-hold position bears: "QA"`,
+		`several positions bear: "Designer"`} {
+		if !strings.Contains(text.String(), s) {
+			t.Errorf("the notes do not say %q:\n%s", s, text.String())
+		}
+	}
+	// The lines load and bind: the mapping file is one import reads.
+	bad := validRows(t, p.Mapping, header, rows)
+	if len(bad) != 0 {
+		t.Errorf("%d rows invalid with the resolved lines: %v", len(bad), bad)
 	}
 }

@@ -46,6 +46,10 @@ type Proposal struct {
 	// Notes say, column by column, what the proposal did with what it saw
 	// and what a person may want to change.
 	Notes []Note
+	// positionNames are the values of the position column that are names,
+	// not uids, for ResolvePositions.
+	positionNames []string
+	positionColumn string
 }
 
 // Note is one thing the proposal tells a person, about one input column

@@ -24,6 +24,7 @@ func (pr *Proposal) notePositionNames(column string, vs []distinctValue) {
 	if len(names) == 0 {
 		return
 	}
+	pr.positionNames, pr.positionColumn = names, column
 	pr.Notes = append(pr.Notes, Note{Column: column, Field: comeet.FieldPositionUID, Text: fmt.Sprintf(
 		"column %q holds position names (%s), not uids: import finds each name among the positions these credentials "+
 			"see in Comeet and sends its uid; a row whose name is unknown, closed or shared by several positions is not sent. "+
@@ -98,4 +99,46 @@ func firstOr(vs []distinctValue, def string) string {
 		return def
 	}
 	return vs[0].text
+}
+
+// ResolvePositions writes a value line for each position name of the
+// position column that exactly one open position of list bears
+// ("position_uid,,,Backend Engineer,31.A7"), so that the mapping file says
+// what an import will send, and notes the names that no position, a closed
+// one, or several bear. list is what the credentials see (GET /positions).
+func (pr *Proposal) ResolvePositions(list []comeet.Position) {
+	byName := map[string][]comeet.Position{}
+	for _, p := range list {
+		k := foldValue(p.Name)
+		byName[k] = append(byName[k], p)
+	}
+	var unknown, closed, shared []string
+	for _, name := range pr.positionNames {
+		ps := byName[foldValue(name)]
+		switch {
+		case len(ps) == 0:
+			unknown = append(unknown, name)
+		case len(ps) > 1:
+			shared = append(shared, name)
+		case !ps[0].Open():
+			closed = append(closed, name)
+		default:
+			pr.Mapping.Values = append(pr.Mapping.Values, ValueMap{Field: comeet.FieldPositionUID, Value: name, Send: ps[0].UID,
+				Note: "the open position of this name in Comeet"})
+		}
+	}
+	for _, n := range []struct {
+		names []string
+		what  string
+	}{
+		{unknown, "no position these credentials see bears"},
+		{closed, "only a closed or on-hold position bears"},
+		{shared, "several positions bear"},
+	} {
+		if len(n.names) > 0 {
+			pr.Notes = append(pr.Notes, Note{Column: pr.positionColumn, Field: comeet.FieldPositionUID, Text: fmt.Sprintf(
+				"names in column %q that %s: %s: rows holding them are not sent; add a value line with the uid meant (position_uid,,,%s,<uid>)",
+				pr.positionColumn, n.what, quoteList(n.names), csvCell(n.names[0]))})
+		}
+	}
 }

@@ -48,7 +48,7 @@ type Proposal struct {
 	Notes []Note
 	// positionNames are the values of the position column that are names,
 	// not uids, for ResolvePositions.
-	positionNames []string
+	positionNames  []string
 	positionColumn string
 }
 

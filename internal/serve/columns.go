@@ -18,7 +18,15 @@ type column struct {
 	Name    string
 	Samples []string
 	Field   string // the field it feeds; "" when none
-	Notes   []string
+	Notes   []noteView
+}
+
+// noteView is a note of the proposal on the columns page: its words and,
+// when it suggests lines, their index for the button that adds them.
+type noteView struct {
+	Text  string
+	Lines []string
+	Index int
 }
 
 // option is an entry of a dropdown.
@@ -93,27 +101,27 @@ func (ss *session) samples(i, n int) []string {
 }
 
 // notesOf are the proposal's notes about the column.
-func (ss *session) notesOf(col string) []string {
-	var out []string
-	for _, n := range ss.proposal.Notes {
+func (ss *session) notesOf(col string) []noteView {
+	var out []noteView
+	for i, n := range ss.proposal.Notes {
 		if n.Column == col {
-			out = append(out, n.Text)
+			out = append(out, noteView{Text: n.Text, Lines: n.Lines(), Index: i})
 		}
 	}
 	for _, u := range ss.proposal.Undecided {
 		if u.Column == col {
-			out = append(out, fmt.Sprintf("%d values that %s does not take: match them on the next step", len(u.Values), u.Field))
+			out = append(out, noteView{Text: fmt.Sprintf("%d values that %s does not take: match them on the next step", len(u.Values), u.Field), Index: -1})
 		}
 	}
 	return out
 }
 
 // generalNotes are the proposal's notes that concern no one column.
-func (ss *session) generalNotes() []string {
-	var out []string
-	for _, n := range ss.proposal.Notes {
+func (ss *session) generalNotes() []noteView {
+	var out []noteView
+	for i, n := range ss.proposal.Notes {
 		if n.Column == "" || !slices.Contains(ss.header, n.Column) {
-			out = append(out, n.Text)
+			out = append(out, noteView{Text: n.Text, Lines: n.Lines(), Index: i})
 		}
 	}
 	return out
@@ -149,8 +157,45 @@ func (s *Server) saveColumns(w http.ResponseWriter, r *http.Request, ss *session
 		s.problem(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	ss.mu.Lock()
+	ss.lockIdle()
 	defer ss.mu.Unlock()
+	m := ss.formMapping(r)
+	next := "/values"
+	if note := atoi(r.URL.Query().Get("note")); note >= 0 && note < len(ss.proposal.Notes) {
+		m = withNote(m, ss.proposal.Notes[note])
+		next = "/columns"
+	}
+	if err := ss.setMapping(m); err != nil {
+		data := ss.columnsPage()
+		data["Error"] = err.Error()
+		render(w, http.StatusUnprocessableEntity, "columns", data)
+		return
+	}
+	http.Redirect(w, r, "/runs/"+ss.meta.ID+next, http.StatusSeeOther)
+}
+
+// withNote is m with the lines a note of the proposal suggests: a rule
+// takes the place of the field's own (links and files add up), a value
+// line of the same value's.
+func withNote(m *mapping.Mapping, n mapping.Note) *mapping.Mapping {
+	for _, r := range n.Rules {
+		if r.Field != comeet.FieldLinks && r.Field != comeet.FieldFiles {
+			m.Rules = slices.DeleteFunc(m.Rules, func(x mapping.Rule) bool { return x.Field == r.Field })
+		}
+		m.Rules = append(m.Rules, r)
+	}
+	for _, v := range n.Values {
+		m.Values = slices.DeleteFunc(m.Values, func(x mapping.ValueMap) bool {
+			return x.Field == v.Field && mapping.FoldValue(x.Value) == mapping.FoldValue(v.Value)
+		})
+		m.Values = append(m.Values, v)
+	}
+	return m
+}
+
+// formMapping is the mapping of the columns form's choices, with the value
+// lines of the fields still fed; mu is held.
+func (ss *session) formMapping(r *http.Request) *mapping.Mapping {
 	m := &mapping.Mapping{}
 	for i, h := range ss.header {
 		f := r.PostFormValue("field-" + strconv.Itoa(i))
@@ -171,13 +216,7 @@ func (s *Server) saveColumns(w http.ResponseWriter, r *http.Request, ss *session
 			m.Values = append(m.Values, v)
 		}
 	}
-	if err := ss.setMapping(m); err != nil {
-		data := ss.columnsPage()
-		data["Error"] = err.Error()
-		render(w, http.StatusUnprocessableEntity, "columns", data)
-		return
-	}
-	http.Redirect(w, r, "/runs/"+ss.meta.ID+"/values", http.StatusSeeOther)
+	return m
 }
 
 // setMapping checks m by writing it and reading it back as import will,

@@ -104,6 +104,7 @@ func TestTheRunFolderIsTheCLIsInput(t *testing.T) {
 	dir := filepath.Join(cfg.StateDir, runsDir, id)
 	run := cfg.Run
 	run.Input, run.MappingFile = filepath.Join(dir, correctedFile), filepath.Join(dir, mappingFile)
+	run.LedgerPath = ledgerPath(cfg.StateDir, fake.URL, comeettest.DefaultAPIKey) // the page's, as its command says
 	res, err := importer.Run(context.Background(), run)
 	if err != nil {
 		t.Fatal(err)
@@ -112,9 +113,14 @@ func TestTheRunFolderIsTheCLIsInput(t *testing.T) {
 		t.Errorf("import of the run folder: got %d created, %d in Comeet, want 9", got, len(fake.Candidates()))
 	}
 	again := startPage(t, cfg)
-	html := again.get(t, again.login(t), "/runs/"+id+"/review?all=1")
+	c = again.login(t)
+	again.get(t, c, "/runs/"+id+"/download/report.csv") // waits for the check of the reopened run
+	html := again.get(t, c, "/runs/"+id+"/review?all=1")
 	if !strings.Contains(html, `value="p3@example.com"`) || !regexp.MustCompile(`id="row-4"[^>]*class="[^"]*out`).MatchString(html) {
 		t.Error("a page started again does not show the run's edit and the row left out")
+	}
+	if !strings.Contains(html, "<b>9</b> skipped") || !strings.Contains(html, "Send 0 candidates") {
+		t.Error("a page started again does not show the rows the command line sent as skipped")
 	}
 }
 
@@ -171,5 +177,39 @@ func TestStopEndsASendCleanly(t *testing.T) {
 	}
 	if n := len(fake.Candidates()); n != 0 {
 		t.Errorf("%d candidates stored while Comeet held every request", n)
+	}
+}
+
+// TestANoteOfTheProposalAddsItsLines: a recruiter's name without an
+// e-mail is not proposed; the note beside the column offers the lines that
+// send it, and one press adds them to mapping.csv.
+func TestANoteOfTheProposalAddsItsLines(t *testing.T) {
+	cfg := testConfig(t, fakeComeet(t))
+	p := startPage(t, cfg)
+	c := p.login(t)
+	sheet := csvFile(t, t.TempDir(), "s.csv", "position_uid,partner_candidate_id,first_name,last_name,email,Recruiter",
+		"11.11,R1,Noa,Katz,noa@example.com,Ruth Ben-Ami")
+	id := p.uploadRun(t, c, sheet)
+	html := p.get(t, c, "/runs/"+id+"/columns")
+	if !strings.Contains(html, `formaction="?note=0"`) {
+		t.Fatalf("the columns page offers no note's lines:\n%s", html)
+	}
+	form := url.Values{}
+	for i, f := range []string{"position_uid", "partner_candidate_id", "first_name", "last_name", "email", ""} {
+		form.Set(fmt.Sprintf("field-%d", i), f)
+	}
+	resp := p.form(t, c, "/runs/"+id+"/columns?note=0", form)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add the note's lines: got %d, want 303", resp.StatusCode)
+	}
+	m, err := os.ReadFile(filepath.Join(cfg.StateDir, runsDir, id, mappingFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"source_contact.full_name,Recruiter,", "source_contact.email,,recruiting@agency.example"} {
+		if !strings.Contains(string(m), line) {
+			t.Errorf("mapping.csv lacks %q:\n%s", line, m)
+		}
 	}
 }

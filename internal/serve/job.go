@@ -68,6 +68,21 @@ func (s *session) start(parent context.Context, send bool) error {
 	return nil
 }
 
+// lockIdle locks the session once no check of the whole sheet is going on:
+// a change waits the second or two a check takes instead of being refused.
+// A send is not waited for: the change is refused under the lock.
+func (s *session) lockIdle() {
+	for {
+		s.mu.Lock()
+		j := s.job
+		if j == nil || j.send {
+			return
+		}
+		s.mu.Unlock()
+		<-j.done
+	}
+}
+
 // record puts a row's result from the run in the grid.
 func (s *session) record(j *job, res *report.Result) {
 	s.mu.Lock()

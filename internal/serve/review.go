@@ -134,7 +134,7 @@ func (ss *session) gridRow(row int) gridRow {
 func (s *Server) editCell(w http.ResponseWriter, r *http.Request, ss *session) {
 	row, col := atoi(r.PostFormValue("row")), atoi(r.PostFormValue("col"))
 	value := r.PostFormValue("value")
-	ss.mu.Lock()
+	ss.lockIdle()
 	defer ss.mu.Unlock()
 	if row < 1 || row > len(ss.rows) || col < 0 || col >= len(ss.header) || ss.rows[row-1].err != nil {
 		http.Error(w, "no such cell", http.StatusBadRequest)
@@ -182,7 +182,7 @@ func (ss *session) writeRow(w http.ResponseWriter, row int) {
 func (s *Server) leaveOut(w http.ResponseWriter, r *http.Request, ss *session) {
 	row := atoi(r.PostFormValue("row"))
 	out := r.PostFormValue("out") == "1"
-	ss.mu.Lock()
+	ss.lockIdle()
 	defer ss.mu.Unlock()
 	if row < 1 || row > len(ss.rows) {
 		http.Error(w, "no such row", http.StatusBadRequest)

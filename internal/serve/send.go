@@ -14,7 +14,7 @@ import (
 // check starts a check of the whole sheet (validate): the duplicates
 // inside it and the ledger's answers come in too.
 func (s *Server) check(w http.ResponseWriter, r *http.Request, ss *session) {
-	ss.mu.Lock()
+	ss.lockIdle()
 	err := ss.start(s.runs.ctx, false)
 	ss.mu.Unlock()
 	s.afterStart(w, r, ss, err)
@@ -24,7 +24,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, ss *session) {
 // starts sending the corrected sheet.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, ss *session) {
 	err := s.checkAccount(r.Context())
-	ss.mu.Lock()
+	ss.lockIdle()
 	ss.account = "Comeet at " + s.cfg.Run.BaseURL + " accepts the api key and the secret (checked " + time.Now().Format("15:04:05") + ")"
 	if err != nil {
 		ss.account = ""

@@ -48,6 +48,17 @@ func (st *store) get(id string) (*session, error) {
 		return nil, err
 	}
 	st.open[id] = s
+	if _, err := os.Stat(st.cfg.LedgerPath); err == nil && st.cfg.LedgerPath != "" {
+		// The account has sent before, from this run or another: a check
+		// of the whole sheet marks the rows the ledger says are done.
+		s.mu.Lock()
+		if s.mappingErr == nil {
+			if err := s.start(st.ctx, false); err != nil {
+				st.cfg.Logger.Warn().Err(err).Str("run", id).Msg("checking the reopened run failed")
+			}
+		}
+		s.mu.Unlock()
+	}
 	return s, nil
 }
 

@@ -229,7 +229,7 @@ func (s *Server) saveValues(w http.ResponseWriter, r *http.Request, ss *session)
 		return
 	}
 	positions, _ := s.positions(r.Context())
-	ss.mu.Lock()
+	ss.lockIdle()
 	defer ss.mu.Unlock()
 	m := &mapping.Mapping{Rules: ss.mapping.Rules, Values: ss.mapping.Values}
 	for _, vf := range valueFields {

@@ -76,8 +76,12 @@ func TestTheGridIsPagedAndFiltered(t *testing.T) {
 			t.Errorf("GET %s: got %d rows, want %d and %q", tc.path, got, tc.rows, tc.words)
 		}
 	}
-	if html := p.get(t, c, "/runs/"+id+"/review"); !strings.Contains(html, `<tr id="row-2"`) || strings.Contains(html, `<tr id="row-1"`) {
+	html := p.get(t, c, "/runs/"+id+"/review")
+	if !strings.Contains(html, `<tr id="row-2"`) || strings.Contains(html, `<tr id="row-1"`) {
 		t.Error("the rows that need work: want row 2 (bad), not row 1 (valid)")
+	}
+	if !strings.Contains(html, `<li><b>250</b> email: invalid_email <span class="hint">(row 2)</span></li>`) {
+		t.Errorf("the counts do not say the invalid rows by problem:\n%s", html[:min(len(html), 3000)])
 	}
 }
 

@@ -37,7 +37,13 @@ type status struct {
 	ETA       string         `json:"eta,omitempty"`
 	Last      string         `json:"last,omitempty"`
 	Account   string         `json:"account,omitempty"`
+	// Problems are the most frequent kinds of problem of the rows that
+	// need work, as the report's summary counts them.
+	Problems []report.Problem `json:"problems"`
 }
+
+// topProblems is how many kinds of problem the counts list.
+const topProblems = 5
 
 // start begins a run over the corrected sheet unless one is going on;
 // mu is held. The run's rows replace the grid's results as they come.
@@ -156,11 +162,18 @@ var outcomes = []report.Outcome{report.Valid, report.Created, report.Updated, re
 // status is the session's state for the page; mu is held.
 func (s *session) status() status {
 	st := status{Phase: "idle", Last: s.meta.Last, Account: s.account, Counts: map[string]int{}}
-	for _, r := range s.results {
-		if r.Outcome != "" && !s.leftOut(r.Row) {
-			st.Counts[string(r.Outcome)]++
+	problems := report.NewProblems(s.header, 0)
+	for i := range s.results {
+		r := &s.results[i]
+		if r.Outcome == "" || s.leftOut(r.Row) {
+			continue
+		}
+		st.Counts[string(r.Outcome)]++
+		if needsWork(*r) {
+			problems.Add(r, s.fields(i+1))
 		}
 	}
+	st.Problems = problems.Top(topProblems)
 	st.Counts["left out"] = len(s.meta.LeftOut)
 	if j := s.job; j != nil {
 		st.Phase = "checking"

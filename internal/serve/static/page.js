@@ -78,7 +78,7 @@ function showError(msg) {
   p.textContent = msg;
 }
 
-function renderCounts(counts) {
+function renderCounts(counts, problems) {
   var ul = document.getElementById("counts");
   ul.textContent = "";
   Object.keys(counts).sort().forEach(function (k) {
@@ -90,6 +90,16 @@ function renderCounts(counts) {
     ul.append(li);
   });
   var send = document.getElementById("send"), n = counts.valid || 0;
+  var pl = document.getElementById("problems");
+  pl.textContent = "";
+  (problems || []).forEach(function (p) {
+    var li = document.createElement("li"), b = document.createElement("b"), h = document.createElement("span");
+    b.textContent = p.rows;
+    h.className = "hint";
+    h.textContent = "(row " + p.example_row + ")";
+    li.append(b, " " + (p.column ? p.column + ": " : "") + p.error_code + " ", h);
+    pl.append(li);
+  });
   send.textContent = n === 1 ? "Send 1 candidate to Comeet" : "Send " + n + " candidates to Comeet";
   send.disabled = n === 0;
 }
@@ -111,7 +121,7 @@ function setupEvents() {
       return;
     }
     bar.dataset.phase = st.phase;
-    renderCounts(st.counts);
+    renderCounts(st.counts, st.problems);
     document.getElementById("send").disabled = busy || !st.counts.valid;
     document.getElementById("check").disabled = busy;
     document.getElementById("stop").hidden = !busy;

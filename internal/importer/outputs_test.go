@@ -119,3 +119,24 @@ func TestOutputDashRefused(t *testing.T) {
 		t.Error("a file named - was written")
 	}
 }
+
+// An output that cannot be created (here its .partial name is taken by a
+// folder, which also stops root) is refused naming its setting, so the
+// command line names the flag, not only a raw "open ...: permission denied".
+func TestOutputNotCreatedNamesSetting(t *testing.T) {
+	for _, want := range []Setting{SettingReport, SettingErrors} {
+		g := newRig(t, comeettest.Options{})
+		g.writeInput(rigRows(1, 1))
+		g.cfg.ReportPath = filepath.Join(g.dir, "run.report.csv")
+		g.cfg.ErrorsPath = filepath.Join(g.dir, "run.errors.csv")
+		path := map[Setting]string{SettingReport: g.cfg.ReportPath, SettingErrors: g.cfg.ErrorsPath}[want]
+		if err := os.Mkdir(path+".partial", 0o700); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Run(t.Context(), g.cfg)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Setting != want || ce.Path != path {
+			t.Errorf("got %v (%+v), want a ConfigError naming %s %s", err, ce, want, path)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,13 +21,22 @@ func openReport(cfg Config, src *source.Reader) (*report.Writer, error) {
 	if cfg.DryRun {
 		flush = 0
 	}
-	return report.Open(report.Config{
+	out, err := report.Open(report.Config{
 		FlushEvery:  flush,
 		ReportPath:  cfg.ReportPath,
 		ErrorsPath:  cfg.ErrorsPath,
 		InputHeader: src.Header(),
 		Dialect:     reportDialect(src.Dialect()),
 	})
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// Name the setting, so the command line names its flag.
+		if pe.Path == cfg.ReportPath+report.PartialSuffix {
+			return nil, settingError(SettingReport, cfg.ReportPath, pe.Err)
+		}
+		return nil, settingError(SettingErrors, cfg.ErrorsPath, pe.Err)
+	}
+	return out, err
 }
 
 // reportDialect is the input's dialect for the report's CSV;

@@ -161,6 +161,12 @@ func TestSummaryString(t *testing.T) {
 	if got := s.String(); got != want {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
+	// An interrupted run's rate is of the rows it reached, not of the
+	// not_sent rest (which made it millions of rows a minute).
+	stopped := Summary{Counts: Counts{Created: 146, NotSent: 99854}, Elapsed: 3200 * time.Millisecond, Sent: 146}
+	if got, want := stopped.String(), "100000 rows in 3.2s (2738 rows/min): 146 created, 99854 not_sent; 146 requests, 0 throttled"; got != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
 	dry := Summary{Counts: Counts{Valid: 3}, Elapsed: time.Second, DryRun: true}
 	if got, want := dry.String(), "3 rows in 1s (3 rows/s): 3 valid"; got != want {
 		t.Fatalf("got %q, want %q", got, want)

@@ -217,3 +217,41 @@ func TestANoteOfTheProposalAddsItsLines(t *testing.T) {
 		}
 	}
 }
+
+// TestARunWhoseMappingIsBrokenStillOpens: a sheet no column of which the
+// proposal places, reopened by a page started again, and a mapping.csv
+// broken by hand, open on the columns page with the fault told.
+func TestARunWhoseMappingIsBrokenStillOpens(t *testing.T) {
+	cfg := testConfig(t, fakeComeet(t))
+	p := startPage(t, cfg)
+	c := p.login(t)
+	id := p.uploadRun(t, c, csvFile(t, t.TempDir(), "odd.csv", "foo,bar", "1,2"))
+	for _, mode := range []os.FileMode{statMode(t, cfg.StateDir), statMode(t, filepath.Join(cfg.StateDir, runsDir, id))} {
+		if mode.Perm() != 0o700 {
+			t.Errorf("state folder mode %v, want 0700", mode.Perm())
+		}
+	}
+	os.WriteFile(filepath.Join(cfg.StateDir, runsDir, id, mappingFile), []byte("field,column\nfrist_name,foo\n"), 0o600)
+	again := startPage(t, cfg)
+	c = again.login(t)
+	resp, err := c.Get(again.base + "/runs/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/runs/"+id+"/columns" {
+		t.Errorf("reopening a run with a broken mapping: sent to %q, want its columns", loc)
+	}
+	if html := again.get(t, c, "/runs/"+id+"/columns"); !strings.Contains(html, "frist_name") || !strings.Contains(html, `id="columns"`) {
+		t.Error("the columns page does not tell the mapping's fault")
+	}
+}
+
+func statMode(t *testing.T, path string) os.FileMode {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Mode()
+}

@@ -70,20 +70,25 @@ func loadSession(dir string, cfg importer.Config) (*session, error) {
 		return nil, err
 	}
 	s.proposal = mapping.SuggestFrom(s.header, s.sample())
-	if s.mapping, err = mapping.LoadFile(s.path(mappingFile)); err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("run %s: %w", m.ID, err)
-		}
-		s.mapping = s.proposal.Mapping
+	var loadErr error
+	if s.mapping, loadErr = mapping.LoadFile(s.path(mappingFile)); errors.Is(loadErr, os.ErrNotExist) {
+		loadErr, s.mapping = nil, s.proposal.Mapping
 		if err := s.writeMapping(); err != nil {
 			return nil, err
 		}
+	} else if loadErr != nil {
+		// A mapping that names no column, or one edited by hand into a
+		// fault: the columns page opens with the fault told.
+		s.mapping = &mapping.Mapping{}
 	}
 	if err := s.readEdits(); err != nil {
 		return nil, err
 	}
 	s.results = make([]report.Result, len(s.rows))
 	s.rebind()
+	if loadErr != nil {
+		s.mappingErr = fmt.Errorf("%w; choose the columns' fields again", loadErr)
+	}
 	return s, nil
 }
 

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/importer"
 	"github.com/comeet-import/comeet-import/internal/pace"
@@ -31,10 +33,9 @@ and 429 past the rate limit, like the real API.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--rate: %w", err)}
 			}
-			srv, err := comeettest.NewServerAt(addr, comeettest.Options{
-				Rate: r.N, Per: r.Per, RetryAfterHeader: retryAfter,
-				Positions: positions, CustomFields: customFields,
-			})
+			srv, err := openSandbox(addr, comeettest.Options{
+				Rate: r.N, Per: r.Per, RetryAfterHeader: retryAfter, CustomFields: customFields,
+			}, positions)
 			if err != nil {
 				return &importer.ConfigError{Err: fmt.Errorf("--addr %s: %w", addr, err)}
 			}
@@ -51,7 +52,29 @@ and 429 past the rate limit, like the real API.`,
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&rateFlag, "rate", pace.DefaultRate.String(), `rate limit as N/DURATION, or "none"`)
 	fs.BoolVar(&retryAfter, "retry-after", false, "send Retry-After with rate-limit 429s (Comeet documents none)")
-	fs.StringSliceVar(&positions, "positions", nil, "known position uids (default: any)")
+	fs.StringSliceVar(&positions, "positions", nil, "known positions, as UID or UID=Name (an open position so named, for a sheet naming its jobs) (default: any)")
 	fs.StringSliceVar(&customFields, "custom-fields", nil, "known custom field names (default: any)")
 	return cmd
+}
+
+// openSandbox serves the fake Comeet at addr knowing the positions given as
+// UID or UID=Name: a position column of job titles needs positions with
+// names to be resolved against.
+func openSandbox(addr string, opts comeettest.Options, positions []string) (*comeettest.Server, error) {
+	names := map[string]string{}
+	for _, p := range positions {
+		uid, name, _ := strings.Cut(p, "=")
+		opts.Positions = append(opts.Positions, uid)
+		names[uid] = name
+	}
+	srv, err := comeettest.NewServerAt(addr, opts)
+	if err != nil {
+		return nil, err
+	}
+	for uid, name := range names {
+		if name != "" {
+			srv.AddPosition(uid, name, comeet.PositionOpen)
+		}
+	}
+	return srv, nil
 }

@@ -255,3 +255,24 @@ func statMode(t *testing.T, path string) os.FileMode {
 	}
 	return info.Mode()
 }
+
+// TestPositionsAreTypedWithoutTheAccountsList: without credentials the
+// page cannot list the positions, says so, and takes a typed uid.
+func TestPositionsAreTypedWithoutTheAccountsList(t *testing.T) {
+	cfg := testConfig(t, fakeComeet(t))
+	cfg.Run.APIKey, cfg.Run.Secret = "", ""
+	p := startPage(t, cfg)
+	c := p.login(t)
+	sheet := csvFile(t, t.TempDir(), "s.csv", "position_uid,partner_candidate_id,first_name,last_name", "Designer,R1,Noa,Katz")
+	id := p.uploadRun(t, c, sheet)
+	html := p.get(t, c, "/runs/"+id+"/values")
+	if !strings.Contains(html, "no credentials") || !strings.Contains(html, `<input name="send-position_uid-0"`) {
+		t.Fatalf("values page without credentials: want the reason and a box for the uid")
+	}
+	resp := p.form(t, c, "/runs/"+id+"/values", url.Values{"value-position_uid-0": {"Designer"}, "send-position_uid-0": {"22.22"}})
+	resp.Body.Close()
+	m, _ := os.ReadFile(filepath.Join(cfg.StateDir, runsDir, id, mappingFile))
+	if !strings.Contains(string(m), "position_uid,,,Designer,22.22") {
+		t.Errorf("mapping.csv lacks the typed uid:\n%s", m)
+	}
+}

@@ -32,6 +32,9 @@ type valueGroup struct {
 	TooMany bool
 	// Note says why positions are typed, not chosen.
 	Note string
+	// Typed says each value's uid is typed: the account's positions
+	// could not be listed.
+	Typed bool
 }
 
 // valueItem is one distinct value, how many rows hold it, and what is sent
@@ -89,7 +92,8 @@ func (ss *session) valueGroups(positions []comeet.Position, posErr error) []valu
 		var auto func(string) (string, bool)
 		g.Options, auto = valueOptions(vf.Value, positions)
 		if vf.Value == comeet.FieldPositionUID && posErr != nil {
-			g.Note = posErr.Error()
+			g.Note = posErr.Error() + ": type each position's uid"
+			g.Typed = true
 		}
 		items, ok := ss.distinct(col)
 		g.TooMany = !ok

@@ -46,7 +46,7 @@ one more request. On failure it says which of the api key, the secret, the base
 URL or the network is wrong, and exits 2.
 
 Exit codes: 0 the credentials and base URL work; 2 they do not (or a usage error).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := logs.stderrLogger()
 			if err != nil {

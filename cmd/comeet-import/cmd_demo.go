@@ -34,7 +34,7 @@ mapping.csv, files/) to a folder, import them, and print the summary, the report
 the errors file. One sample candidate is put into the sandbox first, so its row
 shows a conflict. Then one sample row is changed and imported again with --update,
 so its candidate is updated in the sandbox.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), dir, cmd.OutOrStdout())
 		},

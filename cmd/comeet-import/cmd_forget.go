@@ -41,7 +41,7 @@ forget cannot run while an import holds the ledger (exit 2).`,
   comeet-import forget --partner-id 1111A --position 11.11
   comeet-import forget --uid 5C.A4E33
   comeet-import forget --before 2025-01-01`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if before != "" {
 				t, err := parseDate(before)

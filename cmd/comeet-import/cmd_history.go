@@ -27,7 +27,7 @@ The ledger keeps no values (docs/privacy.md): the message column is empty.
 
 The ledger is read, never changed; history cannot run while an import holds the
 ledger (exit 2).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runHistory(cmd.Context(), ledgerPath, output, cmd.OutOrStdout())
 		},

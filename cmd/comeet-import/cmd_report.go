@@ -32,7 +32,7 @@ it, so they are not in the rebuilt report; the line on standard error says so.
 
 The ledger is read, never changed; report cannot run while an import holds the
 ledger (exit 2).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), ledgerPath, output, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},

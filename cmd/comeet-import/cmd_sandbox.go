@@ -27,7 +27,7 @@ func newSandboxCmd() *cobra.Command {
 		Long: `Serve the fake Comeet (the one the tests use) until Ctrl-C. It checks the token,
 the documented field rules and error codes, answers 409 to a repeated candidate,
 and 429 past the rate limit, like the real API.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := pace.ParseRate(rateFlag)
 			if err != nil {

@@ -40,7 +40,7 @@ as uploaded, mapping.csv, the cell edits, corrected.csv and the reports: import
 can finish a run started on the page (the review page shows the command).
 The credentials come from $` + envAPIKey + ` and $` + envSecret + ` or the key files,
 as for import; the page never shows or asks for them.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := serveConfig(&account, &pacing, &logs, state, port, maxUpload)
 			if err != nil {

@@ -36,7 +36,7 @@ read, never changed; verify cannot run while an import holds the ledger.
 
 Exit codes: 0 every candidate is present; 1 some are not (or could not be
 read); 2 a usage, ledger or credentials error; 130 interrupted.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if vc.Logger, err = logs.stderrLogger(); err != nil {

@@ -115,7 +115,7 @@ func addVersion(root *cobra.Command) {
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version, the commit and the date it was built from",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprint(cmd.OutOrStdout(), v.String())
 			return err

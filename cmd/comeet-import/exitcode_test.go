@@ -47,3 +47,22 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// Every command given an argument it does not take is a usage error (exit
+// 2): "verify ledger.db" was exit 3, the code of a run that broke.
+func TestStrayArgumentIsUsage(t *testing.T) {
+	for _, c := range newRootCmd().Commands() {
+		if c.HasSubCommands() || c.Name() == "help" {
+			continue
+		}
+		t.Run(c.Name(), func(t *testing.T) {
+			root := newRootCmd()
+			root.SetOut(io.Discard)
+			root.SetErr(io.Discard)
+			root.SetArgs([]string{c.Name(), "a.csv", "b.csv"})
+			if _, err := root.ExecuteC(); exitCode(err) != exitConfig {
+				t.Errorf("%s a.csv b.csv: exit %d (%v), want %d", c.Name(), exitCode(err), err, exitConfig)
+			}
+		})
+	}
+}

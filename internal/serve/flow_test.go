@@ -276,3 +276,22 @@ func TestPositionsAreTypedWithoutTheAccountsList(t *testing.T) {
 		t.Errorf("mapping.csv lacks the typed uid:\n%s", m)
 	}
 }
+
+// TestABadZipIsRefusedAtUpload: the zip is opened with --files-dir's
+// guards when it arrives, so a broken one is told at once and leaves no run.
+func TestABadZipIsRefusedAtUpload(t *testing.T) {
+	cfg := testConfig(t, fakeComeet(t))
+	p := startPage(t, cfg)
+	c := p.login(t)
+	dir := t.TempDir()
+	sheet := csvFile(t, dir, "s.csv", "position_uid,partner_candidate_id,first_name,last_name", "11.11,R1,Noa,Katz")
+	zip := csvFile(t, dir, "cvs.zip", "this is not a zip")
+	body, ct := uploadBody(t, map[string]string{"sheet": sheet, "files": zip})
+	resp := p.post(t, c, "/runs", ct, body)
+	if html := readAll(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html, "files: ") {
+		t.Errorf("upload with a broken zip: got %d, want 400 naming the files", resp.StatusCode)
+	}
+	if runs := listRuns(cfg.StateDir); len(runs) != 0 {
+		t.Errorf("a refused upload left %d runs", len(runs))
+	}
+}

@@ -69,7 +69,9 @@ read); 2 a usage, ledger or credentials error; 130 interrupted.`,
 
 func runVerify(cmd *cobra.Command, vc readback.VerifyConfig) error {
 	res, err := readback.Verify(cmd.Context(), vc)
-	printVerify(cmd.OutOrStdout(), res)
+	if err == nil || res.Requests > 0 || res.Resumed > 0 || res.Report != "" { // a refused run did nothing to tell
+		printVerify(cmd.OutOrStdout(), res)
+	}
 	if err != nil {
 		return readbackError(err)
 	}

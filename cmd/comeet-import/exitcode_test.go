@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,5 +65,40 @@ func TestStrayArgumentIsUsage(t *testing.T) {
 				t.Errorf("%s a.csv b.csv: exit %d (%v), want %d", c.Name(), exitCode(err), err, exitConfig)
 			}
 		})
+	}
+}
+
+// A base URL with a password is refused by every command that takes one,
+// before the ledger is opened (verify told "the ledger belongs to another
+// account" instead), and the password is never quoted; a refused verify
+// prints no "0 read back" result.
+func TestBaseURLWithPasswordRefusedFirst(t *testing.T) {
+	t.Setenv(envAPIKey, "key")
+	t.Setenv(envSecret, "secret")
+	ledger := filepath.Join(t.TempDir(), "absent.db")
+	for _, args := range [][]string{
+		{"verify", "--ledger", ledger},
+		{"check"},
+	} {
+		root := newRootCmd()
+		var out strings.Builder
+		root.SetOut(&out)
+		root.SetErr(io.Discard)
+		root.SetArgs(append(args, "--base-url", "https://u:s3cretPASS@api.example.com"))
+		_, err := root.ExecuteC()
+		if strings.Contains(out.String(), "read back") {
+			t.Errorf("%s: refused, but printed a result: %q", args[0], out.String())
+		}
+		if exitCode(err) != exitConfig || err == nil || !strings.Contains(err.Error(), "credentials in the url") || strings.Contains(err.Error(), "s3cretPASS") {
+			t.Errorf("%s: exit %d (%v), want %d refusing the URL without its password", args[0], exitCode(err), err, exitConfig)
+		}
+	}
+	root := newRootCmd()
+	var out strings.Builder
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	root.SetArgs([]string{"verify", "--ledger", ledger, "--base-url", "http://127.0.0.1:1"})
+	if _, err := root.ExecuteC(); exitCode(err) != exitConfig || strings.Contains(out.String(), "read back") {
+		t.Errorf("verify of an absent ledger: exit %d (%v), printed %q; want %d and no result", exitCode(err), err, out.String(), exitConfig)
 	}
 }

@@ -44,6 +44,11 @@ func (a *accountFlags) register(cmd *cobra.Command) {
 // environment. A loopback base URL without credentials gets the sandbox's,
 // so trying the tool against `comeet-import sandbox` needs no set-up.
 func (a *accountFlags) fill(acc *pace.Account, log zerolog.Logger) error {
+	// Checked first, before any ledger is opened: a refused URL must not be
+	// told as a ledger of another account.
+	if err := comeet.CheckBaseURL(a.baseURL); err != nil {
+		return &importer.ConfigError{Err: err}
+	}
 	acc.BaseURL = a.baseURL
 	var err error
 	if acc.APIKey, err = a.apiKey(); err != nil {

@@ -137,6 +137,10 @@ func record(rw *row, reply comeet.Reply, err error) error {
 		rw.finish(report.Failed, codeFileChanged, fileChangedMessage(changed))
 	case reply.Attempts == 0 && errors.Is(err, context.Canceled):
 		rw.finish(report.NotSent, codeInterrupted, "not sent: the run was interrupted")
+	case reply.Attempts == reply.Throttled && errors.Is(err, context.Canceled):
+		// Every attempt was refused with a 429, so none created it: the stop
+		// came while it waited to try again.
+		rw.finish(report.NotSent, codeInterrupted, "not sent: the run was interrupted while it waited to retry after Comeet's 429 (too many requests)")
 	case errors.Is(err, context.Canceled):
 		rw.finish(report.Failed, codeInterrupted, "interrupted while waiting for Comeet's answer; a re-run sends it again and a conflict then means it had arrived")
 	default:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -40,7 +41,7 @@ type Config struct {
 	Run importer.Config
 	// MaxUpload bounds one upload in bytes (0: DefaultMaxUpload).
 	MaxUpload int64
-	// Out is where the URL is printed.
+	// Out is where the URL is printed (nil: standard output).
 	Out io.Writer
 	// Open, when set, opens the URL in a browser.
 	Open func(url string) error
@@ -105,6 +106,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer s.Close()
+	if cfg.Out == nil {
+		cfg.Out = os.Stdout
+	}
 	if cfg.ReadHeaderTimeout <= 0 {
 		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
 	}

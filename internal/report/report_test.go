@@ -167,6 +167,11 @@ func TestSummaryString(t *testing.T) {
 	if got, want := stopped.String(), "100000 rows in 3.2s (2738 rows/min): 146 created, 99854 not_sent; 146 requests, 0 throttled"; got != want {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
+	// A skip-only run that only looked up its position names sent no row.
+	skipped := Summary{Counts: Counts{Skipped: 633}, Elapsed: 70 * time.Millisecond, Sent: 1, ByKind: Requests{Positions: 1}}
+	if got, want := skipped.String(), "633 rows in 100ms: 633 skipped; 1 request (1 position look-up), 0 throttled"; got != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
 	dry := Summary{Counts: Counts{Valid: 3}, Elapsed: time.Second, DryRun: true}
 	if got, want := dry.String(), "3 rows in 1s (3 rows/s): 3 valid"; got != want {
 		t.Fatalf("got %q, want %q", got, want)

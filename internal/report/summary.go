@@ -255,12 +255,13 @@ func (s Summary) String() string {
 	total := s.Counts.Total()
 	fmt.Fprintf(&b, "%d rows in %s", total, s.Elapsed.Round(100*time.Millisecond))
 	// A dry run checks thousands of rows a second: it is told per second.
-	// An import that sent nothing (every row skipped) has no rate to tell;
+	// An import that sent nothing for its rows (every row skipped, the
+	// positions looked up at most) has no rate to tell;
 	// the rows a stop left not_sent were not done, so they add none.
 	done := total - s.Counts[NotSent]
 	if secs := s.Elapsed.Seconds(); secs > 0 && s.DryRun {
 		fmt.Fprintf(&b, " (%.0f rows/s)", float64(done)/secs)
-	} else if secs > 0 && s.Sent > 0 {
+	} else if secs > 0 && s.Sent > s.ByKind.Positions {
 		fmt.Fprintf(&b, " (%.0f rows/min)", float64(done)/secs*60)
 	}
 	b.WriteString(":")

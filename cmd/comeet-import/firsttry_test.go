@@ -200,9 +200,12 @@ func TestFirstTryWorkableExport(t *testing.T) {
 		}
 	}
 	t.Logf("first try: %d of %d candidates created; outcomes %v", created, n, outcomes)
-	// The rows to fix, and the "Total:" footer, which is no candidate.
-	if outcomes["invalid"] != len(firstTryWrong)+1 {
-		t.Errorf("%d rows invalid, want %d and the footer", outcomes["invalid"], len(firstTryWrong))
+	// The rows to fix are invalid; the "Total:" footer is no candidate.
+	if outcomes["invalid"] != len(firstTryWrong) {
+		t.Errorf("%d rows invalid, want %d", outcomes["invalid"], len(firstTryWrong))
+	}
+	if last := lines[len(lines)-1]; last["outcome"] != "skipped" || last["message"] != fmt.Sprintf(`a footer ("Total: %d"), not a candidate: not sent`, n) {
+		t.Errorf("the footer: %s %q, want it skipped as a footer", last["outcome"], last["message"])
 	}
 	for _, l := range lines {
 		msg := l["message"]

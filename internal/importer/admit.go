@@ -2,11 +2,16 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/ledger"
+	"github.com/comeet-import/comeet-import/internal/mapping"
 	"github.com/comeet-import/comeet-import/internal/report"
+	"github.com/comeet-import/comeet-import/internal/source"
 )
 
 // decision is what the admitter makes of a checked row.
@@ -47,6 +52,9 @@ type admitter struct {
 	// (Config.Update); updater plans it on a dry run.
 	update  bool
 	updater *updater
+	// keyColumns finds the cells that feed the row's key and email, which
+	// a footer leaves blank (footer); nil takes no row for a footer.
+	keyColumns *mapping.Binder
 	// cleared counts the rows cleared for sending, for the limit.
 	cleared int
 	// planned counts the requests a dry run's valid rows would send.
@@ -63,6 +71,11 @@ type admitter struct {
 // sending: invalid, skipped, valid, or failed when the ledger cannot be
 // read. ctx bounds the ledger's reading.
 func (a *admitter) admit(ctx context.Context, rw *row) decision {
+	if label, ok := a.footer(rw.rec); ok {
+		rw.res = report.Result{Row: rw.rec.Row, Line: rw.rec.Line}
+		rw.finish(report.Skipped, "", fmt.Sprintf("a footer (%q), not a candidate: not sent", label))
+		return decideSkip
+	}
 	if rw.finished() {
 		return decideInvalid // the checker could not map it
 	}
@@ -102,6 +115,61 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 	}
 	a.cleared++
 	return decideSend
+}
+
+// footerLabels are the words a sheet's closing total row starts with,
+// lower-cased, without a colon.
+var footerLabels = []string{"grand total", "totals", "total", "sum", "count", "סה\"כ", "סה״כ", "סך הכל"}
+
+// footer reports whether rec is a sheet's closing "Total:" row, which is
+// not a candidate: the input's last record, whose filled cells are one
+// label ("Total:", "Sum", "סה\"כ", perhaps with its number) and numbers,
+// none of them in a column that feeds position_uid, partner_candidate_id
+// or email. A row of anything more is reported as what it is. label is
+// the row's filled cells as typed, for the message.
+func (a *admitter) footer(rec source.Record) (label string, ok bool) {
+	if !rec.Last || a.keyColumns == nil || (rec.Err != nil && !errors.Is(rec.Err, source.ErrWidth)) {
+		return "", false
+	}
+	keys := map[int]bool{}
+	for _, f := range []string{comeet.FieldPositionUID, comeet.FieldPartnerCandidateID, comeet.FieldEmail} {
+		keys[a.keyColumns.ColumnOf(rec.Fields, f)] = true
+	}
+	var cells []string
+	labels := 0
+	for i, f := range rec.Fields {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+			continue
+		case footerLabel(f):
+			labels++
+		case keys[i] || !isNumber(f):
+			return "", false
+		}
+		cells = append(cells, f)
+	}
+	return strings.Join(cells, " "), labels == 1
+}
+
+// footerLabel reports whether cell is a footer's label, its number perhaps
+// in the same cell ("Total: 647").
+func footerLabel(cell string) bool {
+	lower := strings.ToLower(cell)
+	for _, l := range footerLabels {
+		if rest, ok := strings.CutPrefix(lower, l); ok {
+			rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
+			return rest == "" || isNumber(rest)
+		}
+	}
+	return false
+}
+
+// isNumber reports whether s is a number as a sheet shows one, with
+// thousands separators.
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	return err == nil
 }
 
 // duplicate reports a row whose (position_uid, partner_candidate_id) an

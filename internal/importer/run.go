@@ -171,8 +171,9 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		checker: newChecker(binder, files, cfg.Rules, r.src.Header()),
 		admitter: &admitter{
 			ledger: lg, dryRun: cfg.DryRun, limit: cfg.Limit, seen: &keySet{},
-			words:    wording{header: r.src.Header()},
-			idColumn: binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
+			words:      wording{header: r.src.Header()},
+			idColumn:   binder.ColumnOf(make([]string, len(r.src.Header())), comeet.FieldPartnerCandidateID),
+			keyColumns: binder,
 		},
 		log: cfg.Logger, invalidAtInfo: cfg.InvalidRowsAtInfo, workers: cfg.Concurrency, grace: cfg.Grace,
 		memory: memory, onRow: cfg.OnRow, stop: make(chan struct{}), hurry: cfg.Hurry,

@@ -367,3 +367,16 @@ func TestReaderReadError(t *testing.T) {
 		t.Errorf("got lines %v before the error, want [2 3]", got)
 	}
 }
+
+func TestLastRecordMarked(t *testing.T) {
+	for _, in := range []string{"a,b\n1,2\nTotal:,1\n", "a,b\n1,2\n\n,\nTotal:,1\n\n ,\n"} {
+		r, err := NewReader(strings.NewReader(in), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs := readAll(t, r)
+		if len(recs) != 2 || recs[0].Last || !recs[1].Last {
+			t.Errorf("%q: got %+v, want two records, the second alone marked last", in, recs)
+		}
+	}
+}

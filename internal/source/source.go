@@ -46,6 +46,10 @@ type Record struct {
 	// hyperlinks, General-format numbers, formulas without a saved value.
 	// Nil for delimited text and for rows with nothing to note.
 	Notes *CellNotes
+	// Last is set on the input's last record (only blank records follow
+	// it), where a sheet's "Total:" footer sits. The Reader reads one
+	// record ahead to know it.
+	Last bool
 }
 
 // Options configure a Reader. The zero value detects everything.
@@ -87,11 +91,14 @@ type noter interface {
 
 // Reader reads records from a delimited text file or a workbook sheet.
 type Reader struct {
-	src       rowSource
-	closer    io.Closer
-	header    []string
-	pad       bool // short rows are padded (workbooks), not ragged
+	src    rowSource
+	closer io.Closer
+	header []string
+	pad    bool // short rows are padded (workbooks), not ragged
+	// pending is the record Next returns next, read ahead; nil when the
+	// input ended with aheadErr (io.EOF at its end).
 	pending   *Record
+	aheadErr  error
 	row       int
 	encoding  string
 	delimiter rune
@@ -253,7 +260,7 @@ func (r *Reader) start() error {
 	if h, ok := r.src.(interface{ headerAt(line int) }); ok {
 		h.headerAt(line)
 	}
-	rec, err := r.Next()
+	rec, err := r.read()
 	if errors.Is(err, io.EOF) {
 		return ErrNoRows
 	}
@@ -298,12 +305,23 @@ func (r *Reader) Dialect() Dialect {
 
 // Next returns the next data record. It returns io.EOF after the last one;
 // any other error means the input could not be read and the run must stop.
+// It reads the record after the one it returns, to mark the last one.
 func (r *Reader) Next() (Record, error) {
-	if r.pending != nil {
-		rec := *r.pending
-		r.pending = nil
-		return rec, nil
+	if r.pending == nil {
+		return Record{}, r.aheadErr
 	}
+	rec := *r.pending
+	next, err := r.read()
+	r.pending, r.aheadErr = &next, err
+	if err != nil {
+		r.pending = nil
+	}
+	rec.Last = errors.Is(err, io.EOF)
+	return rec, nil
+}
+
+// read reads the next non-blank data record.
+func (r *Reader) read() (Record, error) {
 	line, fields, problem, err := r.nextNonBlank()
 	if err != nil {
 		return Record{}, err

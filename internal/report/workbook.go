@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -67,7 +68,26 @@ type ErrorsWorkbook struct {
 	uncut     ErrorsFile
 	uncutName string
 	cut       int
+	// widths are the columns' widths, widened by the values of the held
+	// rows; held are the first measuredRows rows, kept until the stream
+	// writer, which takes the widths before any row, is started (begin).
+	widths []float64
+	held   []heldRow
 }
+
+// heldRow is a row kept back while the columns are measured.
+type heldRow struct {
+	cell   string
+	values []any
+}
+
+// measuredRows is how many rows the columns' widths are measured on: enough
+// to see the typical values, few enough to keep in memory.
+const measuredRows = 200
+
+// maxValueWidth bounds the width a column's values give it, so that one
+// long note does not make a column as wide as the screen.
+const maxValueWidth = 50
 
 type workbookStyles struct{ header, text, offending, info int }
 
@@ -85,19 +105,52 @@ func NewErrorsWorkbook(w io.Writer, inputHeader []string) (_ *ErrorsWorkbook, er
 		return nil, err
 	}
 	e := &ErrorsWorkbook{w: w, f: f, layout: newErrorsLayout(inputHeader), marked: map[int]string{}, maxNotes: MaxWorkbookComments}
-	if err := setPrintLayout(f, e.totalWidth()); err != nil {
-		return nil, err
+	for i, h := range e.layout.header {
+		e.widths = append(e.widths, e.columnWidth(i, h))
 	}
 	if e.styles, err = newWorkbookStyles(f); err != nil {
 		return nil, err
 	}
-	if e.sw, err = f.NewStreamWriter(WorkbookSheet); err != nil {
-		return nil, err
+	return e, nil
+}
+
+// begin starts the stream writer with the columns' widths as measured and
+// writes the rows held back.
+func (e *ErrorsWorkbook) begin() error {
+	total := 0.0
+	for _, w := range e.widths {
+		total += w
+	}
+	if err := setPrintLayout(e.f, total); err != nil {
+		return err
+	}
+	var err error
+	if e.sw, err = e.f.NewStreamWriter(WorkbookSheet); err != nil {
+		return err
 	}
 	if err := e.start(); err != nil {
-		return nil, err
+		return err
 	}
-	return e, nil
+	for _, r := range e.held {
+		if err := e.sw.SetRow(r.cell, r.values); err != nil {
+			return fmt.Errorf("write errors workbook row %s: %w", r.cell, err)
+		}
+	}
+	e.held = nil
+	return nil
+}
+
+// measure widens the input's columns to fit cells, the longest line of
+// each up to maxValueWidth.
+func (e *ErrorsWorkbook) measure(cells []string) {
+	for i, v := range cells {
+		if i == e.layout.codeCol || i == e.layout.msgCol {
+			continue
+		}
+		for line := range strings.SplitSeq(v, "\n") {
+			e.widths[i] = max(e.widths[i], float64(min(utf8.RuneCountInString(line)+2, maxValueWidth)))
+		}
+	}
 }
 
 // printWidthPerPage is how many character widths of columns a landscape
@@ -127,15 +180,6 @@ func setPrintLayout(f *excelize.File, width float64) error {
 // (in character widths) is printed across.
 func pagesAcross(width float64) int {
 	return max(1, int(math.Ceil(width/printWidthPerPage)))
-}
-
-// totalWidth is the sum of the columns' widths.
-func (e *ErrorsWorkbook) totalWidth() float64 {
-	total := 0.0
-	for i, h := range e.layout.header {
-		total += e.columnWidth(i, h)
-	}
-	return total
 }
 
 // columnWidth is the width of column i, headed h.
@@ -182,8 +226,8 @@ func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
 // start sets the columns' widths and text format, freezes the header row
 // and writes it: the stream writer takes these before any row.
 func (e *ErrorsWorkbook) start() error {
-	for i, h := range e.layout.header {
-		style, width := e.styles.text, e.columnWidth(i, h)
+	for i := range e.layout.header {
+		style, width := e.styles.text, e.widths[i]
 		if i == e.layout.codeCol || i == e.layout.msgCol {
 			style = e.styles.info
 		}
@@ -207,11 +251,10 @@ func (e *ErrorsWorkbook) start() error {
 }
 
 // columnWidth fits a column to its header and to what a column of that
-// name usually holds, within bounds. The stream writer takes the widths
-// before the first row, so the values themselves cannot be measured
-// without holding rows back; the header is a good enough guide: an e-mail
-// or a URL needs some 30 characters, a name, phone or address some 18, a
-// note 40, whatever its header's length.
+// name usually holds, within bounds, before its values widen it (measure):
+// an e-mail or a URL needs some 30 characters, a name, phone or address
+// some 18, a note 40, whatever its header's length, also when its first
+// values are short or blank.
 func columnWidth(header string) float64 {
 	return float64(min(max(utf8.RuneCountInString(header)+4, 12, contentWidth(header)), 40))
 }
@@ -284,6 +327,14 @@ func (e *ErrorsWorkbook) Write(r *Result, fields []string) error {
 		e.values = append(e.values, excelize.Cell{StyleID: style, Value: v})
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, line)
+	if e.sw == nil {
+		e.measure(e.cells)
+		e.held = append(e.held, heldRow{cell: cell, values: slices.Clone(e.values)})
+		if len(e.held) < measuredRows {
+			return nil
+		}
+		return e.begin()
+	}
 	if err := e.sw.SetRow(cell, e.values); err != nil {
 		return fmt.Errorf("write errors workbook row %d: %w", line, err)
 	}
@@ -386,6 +437,11 @@ func (e *ErrorsWorkbook) Close() error {
 }
 
 func (e *ErrorsWorkbook) finish() error {
+	if e.sw == nil {
+		if err := e.begin(); err != nil {
+			return err
+		}
+	}
 	if e.overflow > 0 {
 		cell, _ := excelize.CoordinatesToCellName(e.layout.msgCol+1, 1)
 		e.notes = append(e.notes, excelize.Comment{Author: CommentAuthor, Cell: cell, Width: 240, Height: 60,

@@ -393,7 +393,7 @@ func TestWorkbookColumnWidths(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	// Printed (or turned into a PDF), landscape, the columns (284
+	// Printed (or turned into a PDF), landscape, the columns (288
 	// character widths) on two pages across, so the text stays readable.
 	layout, err := f.GetPageLayout(WorkbookSheet)
 	if err != nil {
@@ -412,7 +412,7 @@ func TestWorkbookColumnWidths(t *testing.T) {
 			t.Errorf("pagesAcross(%v) = %d, want %d", width, got, pages)
 		}
 	}
-	want := []float64{12, 30, 18, 18, 30, 40, 12, 40, 24, 60}
+	want := []float64{12, 30, 18, 18, 34, 40, 12, 40, 24, 60} // the URL is 32 characters
 	for i, w := range want {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		got, err := f.GetColWidth(WorkbookSheet, col)
@@ -426,6 +426,47 @@ func TestWorkbookColumnWidths(t *testing.T) {
 			}
 			t.Errorf("column %s (%s): width %v, want %v", col, name, got, w)
 		}
+	}
+}
+
+// A column is as wide as the longest of its first values (up to 50
+// characters), so a "Job" column holding "Backend Engineer" is not cut; a
+// value past the first measuredRows rows does not widen it.
+func TestWorkbookColumnWidthsFromValues(t *testing.T) {
+	header := []string{"Job", "Stage", "Story", "Late"}
+	var buf bytes.Buffer
+	e, err := NewErrorsWorkbook(&buf, header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range measuredRows + 5 {
+		late := ""
+		if i == measuredRows+2 {
+			late = "a value written after the widths were set"
+		}
+		fields := []string{"QA", "New", "", late}
+		if i == 7 {
+			fields = []string{"Backend Engineer", "Interview\nscheduled", strings.Repeat("long ", 40), late}
+		}
+		if err := e.Write(&Result{Row: i + 1, Line: i + 2, Outcome: Invalid, ErrorCode: "x", Message: "m"}, fields); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for col, want := range map[string]float64{"A": 18, "B": 12, "C": 50, "D": 12} {
+		if got, err := f.GetColWidth(WorkbookSheet, col); err != nil || got != want {
+			t.Errorf("column %s: width %v (%v), want %v", col, got, err, want)
+		}
+	}
+	if rows, _ := f.GetRows(WorkbookSheet); len(rows) != measuredRows+6 || rows[8][0] != "Backend Engineer" {
+		t.Errorf("%d rows, row 9 %q: want every row written in order", len(rows), rows[8])
 	}
 }
 

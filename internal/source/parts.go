@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -167,6 +168,36 @@ func parseSpan(ref string) (span, bool) {
 type sheetTail struct {
 	merges []span                 // in document order
 	links  map[int]map[int]string // row -> 0-based column -> external target
+	// lastRow is the number of the sheet's last <row>, seen on the way to
+	// the tail: a progress total where the dimension names one cell.
+	lastRow int
+}
+
+// rowStart returns the number of the row whose start tag ends chunk (a
+// run of bytes ending in '>'), or last when chunk ends in another tag: a
+// <row> without r follows the last. A '<' in a chunk starts a tag (text
+// holds it escaped), so the last one starts the tag that ends it.
+func rowStart(chunk []byte, last int) int {
+	i := bytes.LastIndexByte(chunk, '<')
+	if i < 0 {
+		return last
+	}
+	tag := chunk[i+1 : len(chunk)-1]
+	name, attrs, _ := bytes.Cut(tag, []byte(" "))
+	if _, local, ok := bytes.Cut(name, []byte(":")); ok {
+		name = local
+	}
+	if string(bytes.TrimSuffix(name, []byte("/"))) != "row" {
+		return last
+	}
+	if _, v, ok := bytes.Cut(attrs, []byte(`r="`)); ok {
+		if v, _, ok = bytes.Cut(v, []byte(`"`)); ok {
+			if n, err := strconv.Atoi(string(v)); err == nil {
+				return n
+			}
+		}
+	}
+	return last + 1
 }
 
 // readTail reads the merged ranges and hyperlinks of a sheet part. It looks
@@ -194,6 +225,7 @@ func (p *parts) readTail(part string) (sheetTail, error) {
 			carry = append(carry[:0], probe[max(0, len(probe)-len(end)):]...)
 			continue
 		}
+		tail.lastRow = rowStart(chunk, tail.lastRow)
 		carry = carry[:0]
 		if err == io.EOF {
 			return tail, nil // no cell data at all

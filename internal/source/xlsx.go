@@ -82,15 +82,20 @@ func dimensionRows(f *excelize.File, name string) int {
 }
 
 // SheetRows returns how many rows a workbook sheet has below its header as
-// the sheet's dimension says, blank rows included: a progress total, not a
-// count of records. It is 0 for delimited text, or a sheet that does not
-// say.
+// the sheet's dimension says, or where it names one cell (as excelize
+// writes it) as its last row does, blank rows included: a progress total,
+// not a count of records. It is 0 for delimited text, or a sheet that does
+// not say.
 func (r *Reader) SheetRows() int {
 	s, ok := r.src.(*sheet)
-	if !ok || s.lastRow == 0 {
+	if !ok {
 		return 0
 	}
-	return max(s.lastRow-s.headerLine, 0)
+	last := s.lastRow
+	if last <= 1 {
+		last = s.tail.lastRow
+	}
+	return max(last-s.headerLine, 0)
 }
 
 func openSheet(f *excelize.File, path, name string) (*sheet, sheetChoice, error) {

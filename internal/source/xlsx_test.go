@@ -189,8 +189,9 @@ func writeFile(t *testing.T, path, content string) {
 }
 
 // A workbook's sheet says how many rows it has below the header, for a
-// progress total, without its rows being read; a sheet whose dimension
-// names one cell says nothing.
+// progress total, without its rows being read; for a sheet whose dimension
+// names one cell (excelize's), its last row is found while the sheet's XML
+// is scanned for its merged ranges and links.
 func TestSheetRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.xlsx")
 	f := excelize.NewFile()
@@ -221,7 +222,20 @@ func TestSheetRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r2.Close()
-	if got := r2.SheetRows(); got != 0 {
-		t.Errorf("SheetRows() = %d for a dimension of one cell, want 0 (unknown)", got)
+	if got := r2.SheetRows(); got != 9 {
+		t.Errorf("SheetRows() = %d for a dimension of one cell, want 9 from the rows the sheet holds", got)
+	}
+}
+
+// rowStart reads a row's number from its start tag, prefixed or not, and
+// counts on from the last for a row without one.
+func TestRowStart(t *testing.T) {
+	for chunk, want := range map[string]int{
+		`<row r="650" spans="1:13">`: 650, `<x:row r="7">`: 7, "\n<row>": 5, `<row r="3"/>`: 3,
+		`<c r="A9" t="s">`: 4, `</row>`: 4, `a &gt; b</t>`: 4, `<rowBreaks count="1">`: 4,
+	} {
+		if got := rowStart([]byte(chunk), 4); got != want {
+			t.Errorf("rowStart(%q, 4) = %d, want %d", chunk, got, want)
+		}
 	}
 }

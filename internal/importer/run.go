@@ -41,6 +41,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	res := Result{Summary: report.Summary{DryRun: cfg.DryRun, Counts: report.Counts{}}, Paths: cfg.paths()}
 	r, err := open(ctx, cfg)
 	if err != nil {
+		res.Paths = Paths{} // nothing was written
 		return res, err
 	}
 	r.pool.progress = newProgressFeed(ctx, cfg, r.src, cfg.Logger, start)

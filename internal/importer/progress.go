@@ -127,7 +127,8 @@ func newProgressFeed(ctx context.Context, cfg Config, src *source.Reader, log ze
 	// A workbook would be unpacked again; standard input cannot be read
 	// twice; and a dry run, which goes through a million rows in a second
 	// or two, would spend half its time reading the file twice to count it.
-	// A workbook's sheet says how many rows it has (its dimension).
+	// A workbook's sheet says how many rows it has (its dimension, or
+	// its last row where the dimension names one cell: SheetRows).
 	if n := src.SheetRows(); n > 0 {
 		f.p.Total = n
 		return f

@@ -15,9 +15,15 @@ import (
 // openReport creates the report and errors file; the CSV among them take
 // the input's dialect (delimiter, byte-order mark, line ending), so they
 // open in the same spreadsheet as the input. An import flushes them after
-// every row, so a killed run's partial report says how far it got.
+// every row it sent and every reportFlushRows rows, so a killed run's
+// partial report says how far it got (`report` rebuilds the rest from the
+// ledger).
+// reportFlushRows is how many rows that sent nothing an import's report
+// holds back at most.
+const reportFlushRows = 256
+
 func openReport(cfg Config, src *source.Reader) (*report.Writer, error) {
-	flush := 1
+	flush := reportFlushRows
 	if cfg.DryRun {
 		flush = 0
 	}

@@ -170,3 +170,29 @@ func TestCleanRunRemovesErrorsFile(t *testing.T) {
 		})
 	}
 }
+
+// TestFlushAfterARowThatReachedComeet: rows that cost no request are held
+// back up to FlushEvery; a row that reached Comeet is handed to the system
+// at once, with those before it, so a killed run's partial report holds
+// every request it made.
+func TestFlushAfterARowThatReachedComeet(t *testing.T) {
+	rp := filepath.Join(t.TempDir(), "c.report.csv")
+	w, err := Open(Config{ReportPath: rp, InputHeader: []string{"ID"}, FlushEvery: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	partial := func() string {
+		b, _ := os.ReadFile(rp + PartialSuffix)
+		return string(b)
+	}
+	w.Write(&Result{Row: 1, Line: 2, Outcome: Skipped, Message: "skipped-row"}, []string{"A"})
+	if got := partial(); strings.Contains(got, "skipped-row") {
+		t.Fatalf("a skipped row was flushed at once: %q", got)
+	}
+	w.Write(&Result{Row: 2, Line: 3, Outcome: Created, CandidateUID: "00.AAA", Attempts: 1}, []string{"B"})
+	got := partial()
+	if !strings.Contains(got, "skipped-row") || !strings.Contains(got, "00.AAA") {
+		t.Errorf("after a created row the partial report holds %q, want both rows", got)
+	}
+}

@@ -52,9 +52,11 @@ type Config struct {
 	// DefaultDialect.
 	Dialect Dialect
 	// FlushEvery, when above 0, hands the report and errors CSV to the
-	// system after every FlushEvery rows, so a killed run's partial files
-	// hold what it did; 0 flushes only when a buffer fills. An import sets
-	// 1: its rows come a few a second; a dry run's come by the million.
+	// system after every FlushEvery rows, and at once after a row that
+	// reached Comeet (Attempts > 0), so a killed run's partial files hold
+	// every request it made; 0 flushes only when a buffer fills. The rows
+	// between (skipped, invalid) cost no request: a nightly re-run skips
+	// them by the hundred thousand, one write each would be most of its time.
 	FlushEvery int
 }
 
@@ -237,7 +239,7 @@ func (w *Writer) write(r *Result, fields []string) error {
 		}
 	}
 	w.rows++
-	if w.flushEvery > 0 && w.rows%w.flushEvery == 0 {
+	if w.flushEvery > 0 && (r.Attempts > 0 || w.rows%w.flushEvery == 0) {
 		return w.flush()
 	}
 	return nil

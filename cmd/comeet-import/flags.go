@@ -118,9 +118,10 @@ func (f *runFlags) config(input string) (importer.Config, error) {
 	if !c.DryRun || c.CheckPositions {
 		return c, f.accountFlags.fill(&c.Account, c.Logger)
 	}
+	// validate uses the credentials when it has them, as import does, to
+	// resolve a position named by its name (and find it in the ledger).
 	c.BaseURL = f.baseURL
-	c.APIKey, err = f.apiKey()
-	return c, err
+	return c, f.credentials(&c.Account, c.Logger)
 }
 
 func (f *runFlags) rules() (*comeet.Rules, error) {

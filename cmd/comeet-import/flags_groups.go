@@ -50,17 +50,8 @@ func (a *accountFlags) fill(acc *pace.Account, log zerolog.Logger) error {
 		return &importer.ConfigError{Err: err}
 	}
 	acc.BaseURL = a.baseURL
-	var err error
-	if acc.APIKey, err = a.apiKey(); err != nil {
+	if err := a.credentials(acc, log); err != nil {
 		return err
-	}
-	if acc.Secret, err = secretFrom(a.apiSecretFile, envSecret, "--api-secret-file"); err != nil {
-		return &importer.ConfigError{Err: err}
-	}
-	var sandbox bool
-	if acc.APIKey, acc.Secret, sandbox = comeettest.SandboxCredentials(acc.BaseURL, acc.APIKey, acc.Secret); sandbox {
-		log.Info().Msg("no credentials given: using the sandbox's, since --base-url is on this machine")
-		return nil
 	}
 	var missing []string
 	if acc.APIKey == "" {
@@ -71,6 +62,24 @@ func (a *accountFlags) fill(acc *pace.Account, log zerolog.Logger) error {
 	}
 	if len(missing) > 0 {
 		return &importer.ConfigError{Err: fmt.Errorf("credentials missing: set %s", strings.Join(missing, " and "))}
+	}
+	return nil
+}
+
+// credentials sets acc's credentials from the files or the environment,
+// or, when none are given and its base URL is on this machine, the
+// sandbox's; it leaves them empty when none are given.
+func (a *accountFlags) credentials(acc *pace.Account, log zerolog.Logger) error {
+	var err error
+	if acc.APIKey, err = a.apiKey(); err != nil {
+		return err
+	}
+	if acc.Secret, err = secretFrom(a.apiSecretFile, envSecret, "--api-secret-file"); err != nil {
+		return &importer.ConfigError{Err: err}
+	}
+	var sandbox bool
+	if acc.APIKey, acc.Secret, sandbox = comeettest.SandboxCredentials(acc.BaseURL, acc.APIKey, acc.Secret); sandbox {
+		log.Info().Msg("no credentials given: using the sandbox's, since --base-url is on this machine")
 	}
 	return nil
 }

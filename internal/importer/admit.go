@@ -106,9 +106,12 @@ func (a *admitter) admit(ctx context.Context, rw *row) decision {
 		return decideSkip
 	case a.dryRun:
 		a.cleared++
-		a.planned.Create++
+		// A row naming its position, unresolved without the credentials,
+		// may be one the ledger knows by its uid: not a create to promise.
 		if rw.positionUnchecked {
 			a.positionsUnchecked++
+		} else {
+			a.planned.Create++
 		}
 		rw.finish(report.Valid, "", "")
 		return decideValid

@@ -178,3 +178,9 @@ func (c Config) paths() Paths {
 	}
 	return p
 }
+
+// hasCredentials reports whether the run can reach the account: import
+// must, validate may (then it resolves position names as import does).
+func (c Config) hasCredentials() bool {
+	return c.APIKey != "" && c.Secret != ""
+}

@@ -128,8 +128,8 @@ const CodePositionsUnlisted = "positions_unlisted"
 // resolvePosition puts the uid of the position c names in c.PositionUID.
 // It returns the row's problem with that name, or, when the positions
 // could not be listed, why the row cannot be sent (failed). Without names
-// (a dry run that does not check positions) a name is left as it is, and
-// said to be unchecked.
+// (a dry run without the credentials) a name is left as it is, and said to
+// be unchecked.
 func (k *checker) resolvePosition(rw *row) (named []comeet.Problem, failed string) {
 	c := rw.cand
 	if c.PositionUID == "" || (k.names == nil && comeet.LooksLikeUID(c.PositionUID)) {
@@ -137,7 +137,7 @@ func (k *checker) resolvePosition(rw *row) (named []comeet.Problem, failed strin
 	}
 	if k.names == nil {
 		rw.positionUnchecked = true
-		rw.warnings = append(rw.warnings, fmt.Sprintf("position %q is a name, not a uid: checked against Comeet's positions only with the credentials (validate --check-positions, or import, looks it up)", c.PositionUID))
+		rw.warnings = append(rw.warnings, fmt.Sprintf("position %q is a name, not a uid: checked against Comeet's positions, and the ledger, only with the account's credentials (validate with them, or import, looks it up)", c.PositionUID))
 		return nil, ""
 	}
 	if k.names.load != nil && comeet.LooksLikeUID(c.PositionUID) {

@@ -110,8 +110,10 @@ func TestPositionNamesResolve(t *testing.T) {
 // An import needs no flag for a position named by its name: the first row
 // that names one lists the positions (one request), every named row is
 // sent with its uid, and only a name that is unknown, closed or shared is
-// refused; a run of uids lists nothing. Offline, validate says a name is
-// not checked rather than letting it pass silently.
+// refused; a run of uids lists nothing. validate with the credentials says
+// the same, through the same one list; without them it says a name is not
+// checked rather than letting it pass silently, and promises no create
+// for it.
 func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
 	g := newRig(t, comeettest.Options{})
 	g.srv.AddPosition("11.11", "Backend Engineer", comeet.PositionOpen)
@@ -125,7 +127,7 @@ func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
 
 	t.Run("validate offline", func(t *testing.T) {
 		cfg := g.cfg
-		cfg.DryRun = true
+		cfg.DryRun, cfg.APIKey, cfg.Secret = true, "", ""
 		res, err := Run(t.Context(), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -142,34 +144,66 @@ func TestPositionNamesResolvedWithoutAFlag(t *testing.T) {
 		if n := len(g.srv.Requests()); n != 0 {
 			t.Errorf("validate sent %d requests, want 0", n)
 		}
-		if res.Planned == nil || res.Planned.Positions != 1 {
-			t.Errorf("planned %+v, want the one list of positions an import reads", res.Planned)
+		if res.Planned == nil || res.Planned.Positions != 1 || res.Planned.Create != 1 {
+			t.Errorf("planned %+v, want the one list of positions an import reads and the one create of the uid's row", res.Planned)
 		}
-		if res.PositionsUnchecked != 3 || !strings.Contains(res.String(), "3 valid rows name their position by name, not checked") {
+		if res.PositionsUnchecked != 3 || !strings.Contains(res.String(), "3 valid rows name their position by name, unchecked without the account's credentials") {
 			t.Errorf("summary %q (positions_unchecked %d), want the 3 named rows counted", res.String(), res.PositionsUnchecked)
+		}
+	})
+	codes := []string{"", CodePositionClosed, comeet.CodePositionNotFound, ""}
+	t.Run("validate with the credentials", func(t *testing.T) {
+		cfg := g.cfg
+		cfg.DryRun = true
+		res, err := Run(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := g.report()
+		wantRigOutcomes(t, lines, report.Valid, report.Invalid, report.Invalid, report.Valid)
+		wantCodes(t, lines, codes)
+		if res.PositionsUnchecked != 0 || res.Planned == nil || res.Planned.Create != 2 {
+			t.Errorf("positions_unchecked %d, planned %+v; want the names resolved and 2 creates", res.PositionsUnchecked, res.Planned)
+		}
+		wantPositionLists(t, g.srv, 1)
+		if n := len(g.srv.Candidates()); n != 0 {
+			t.Errorf("validate created %d candidates", n)
 		}
 	})
 	t.Run("import", func(t *testing.T) {
 		_, lines := g.mustRun()
 		wantRigOutcomes(t, lines, report.Created, report.Invalid, report.Invalid, report.Created)
-		for i, code := range []string{"", CodePositionClosed, comeet.CodePositionNotFound, ""} {
-			if got := lines[i]["error_code"]; got != code {
-				t.Errorf("row %d: code %q, want %q (%s)", i+1, got, code, lines[i]["message"])
-			}
-		}
-		lists := 0
-		for _, r := range g.srv.Requests() {
-			if r.Method == "GET" && r.Path == "/positions" {
-				lists++
-			}
-		}
-		if lists != 1 {
-			t.Errorf("listed the positions %d times, want once", lists)
-		}
+		wantCodes(t, lines, codes)
+		wantPositionLists(t, g.srv, 2) // validate's and import's
 		for _, c := range g.srv.Candidates() {
 			if c.Candidate.PositionUID != "11.11" {
 				t.Errorf("candidate %s on position %q, want 11.11", c.UID, c.Candidate.PositionUID)
 			}
 		}
 	})
+}
+
+// wantCodes checks the report's error codes, row by row.
+func wantCodes(t *testing.T, lines []map[string]string, codes []string) {
+	t.Helper()
+	for i, code := range codes {
+		if got := lines[i]["error_code"]; got != code {
+			t.Errorf("row %d: code %q, want %q (%s)", i+1, got, code, lines[i]["message"])
+		}
+	}
+}
+
+// wantPositionLists checks how many times srv was asked for the list of
+// positions.
+func wantPositionLists(t *testing.T, srv *comeettest.Server, want int) {
+	t.Helper()
+	lists := 0
+	for _, r := range srv.Requests() {
+		if r.Method == "GET" && r.Path == "/positions" {
+			lists++
+		}
+	}
+	if lists != want {
+		t.Errorf("listed the positions %d times, want %d", lists, want)
+	}
 }

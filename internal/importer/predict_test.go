@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/comeet/comeettest"
 	"github.com/comeet-import/comeet-import/internal/report"
 )
@@ -20,12 +21,15 @@ type predictCase struct {
 	earlierFault   comeettest.FaultKind
 	changedFiles   []string // files rewritten after the earlier run
 	update, checks bool
-	limit          int
+	// names: some rows name their position by its name, as a sheet of job
+	// titles does; both runs must resolve them through Comeet's list.
+	names bool
+	limit int
 }
 
 func (c predictCase) String() string {
-	return fmt.Sprintf("update=%v positions=%v limit=%d fault=%v\nearlier %q\nnow     %q\nfiles changed %q",
-		c.update, c.checks, c.limit, c.earlierFault, c.earlier, c.now, c.changedFiles)
+	return fmt.Sprintf("update=%v positions=%v names=%v limit=%d fault=%v\nearlier %q\nnow     %q\nfiles changed %q",
+		c.update, c.checks, c.names, c.limit, c.earlierFault, c.earlier, c.now, c.changedFiles)
 }
 
 // predictPositions are the positions the fake knows; predictUnknown is one
@@ -35,13 +39,25 @@ var predictPositions = []string{"11.11", "22.22"}
 
 const predictUnknown = "99.99"
 
+// predictNames are the names of predictPositions in the fake.
+var predictNames = map[string]string{"11.11": "Backend Engineer", "22.22": "Data Analyst"}
+
+// byName puts, in about half of rows, the position's name for its uid.
+func (c predictCase) byName(rng *rand.Rand, rows [][]string) {
+	for _, row := range rows {
+		if name, ok := predictNames[row[0]]; ok && c.names && rng.IntN(2) == 0 {
+			row[0] = name
+		}
+	}
+}
+
 // genPredictCase draws a case: a few keys, some imported earlier (one of
 // them perhaps failed or lost on the way), then changed (a phone the
 // narrow list sends, a note it does not, a resume added or rewritten),
 // repeated (duplicates) or added, under random --update, --limit and
 // position checking.
 func genPredictCase(rng *rand.Rand) predictCase {
-	c := predictCase{update: rng.IntN(3) > 0, checks: rng.IntN(3) == 0, limit: rng.IntN(3)}
+	c := predictCase{update: rng.IntN(3) > 0, checks: rng.IntN(3) == 0, names: rng.IntN(2) == 0, limit: rng.IntN(3)}
 	faults := []comeettest.FaultKind{comeettest.FaultNone, comeettest.FaultNone, comeettest.FaultServerError, comeettest.FaultLostReply}
 	c.earlierFault = faults[rng.IntN(len(faults))]
 	keys := 2 + rng.IntN(3)
@@ -50,6 +66,7 @@ func genPredictCase(rng *rand.Rand) predictCase {
 			c.earlier = append(c.earlier, predictRow(rng, k, predictPositions[k%2]))
 		}
 	}
+	c.byName(rng, c.earlier)
 	for n := range 2 + rng.IntN(3) {
 		k := min(n+1, keys+1) // keys+1 was never imported
 		if n > 0 && rng.IntN(5) == 0 {
@@ -68,6 +85,7 @@ func genPredictCase(rng *rand.Rand) predictCase {
 		}
 		c.now = append(c.now, row)
 	}
+	c.byName(rng, c.now)
 	return c
 }
 
@@ -147,6 +165,9 @@ func predictMismatch(v, m map[string]string) string {
 func runPredictCase(t *testing.T, c predictCase) (validated, imported []map[string]string) {
 	t.Helper()
 	g := newRig(t, comeettest.Options{Positions: predictPositions})
+	for uid, name := range predictNames {
+		g.srv.AddPosition(uid, name, comeet.PositionOpen)
+	}
 	for k := 1; k <= 5; k++ {
 		g.writeFile(fmt.Sprintf("cv%d.pdf", k), []byte("%PDF-1.4 first"))
 	}

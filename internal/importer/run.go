@@ -184,7 +184,7 @@ func open(ctx context.Context, cfg Config) (_ *run, err error) {
 		return nil, err
 	}
 	r.openUpdater(p.admitter, lg, name)
-	if !cfg.DryRun || cfg.CheckPositions {
+	if !cfg.DryRun || cfg.CheckPositions || cfg.hasCredentials() {
 		client, err := r.openClient(p)
 		if err != nil {
 			return nil, err

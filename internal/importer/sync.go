@@ -34,7 +34,10 @@ func (r *run) openSync(ctx context.Context, p *pool, client *comeet.Client) erro
 		}
 		p.admitter.positions = ps
 		p.checker.names = listedNames(newPositionNames(ps.known))
-	} else if !r.cfg.DryRun {
+	} else {
+		// validate too, when it has the credentials: a row naming its
+		// position is then resolved, and looked up in the ledger, by the
+		// uid import would find.
 		p.checker.names = namesOnDemand(ctx, &positions{client: client, stats: r.stats})
 	}
 	if u := p.admitter.updater; u != nil {

@@ -111,9 +111,10 @@ type Summary struct {
 	// killed. The final summary replaces it ("finished").
 	Running bool
 	// PositionsUnchecked counts a dry run's valid rows that name their
-	// position by name ("Backend Engineer"): valid only if the account has
-	// one open position of that name, which validate checks with
-	// --check-positions.
+	// position by name ("Backend Engineer") and were not resolved, for want
+	// of the credentials: valid only if the account has one open position
+	// of that name, and perhaps in the ledger by its uid, so Planned does
+	// not count them.
 	PositionsUnchecked int
 	// ChangedNotSent counts the skipped rows that changed since they were
 	// sent, whose change a run without --update does not send.
@@ -276,7 +277,7 @@ func (s Summary) String() string {
 		b.WriteString(" nothing to do")
 	}
 	if n := s.PositionsUnchecked; n > 0 {
-		fmt.Fprintf(&b, "; %s name their position by name, not checked: valid only if the account has it (validate --check-positions checks)",
+		fmt.Fprintf(&b, "; %s name their position by name, unchecked without the account's credentials (validate with them checks), not counted in what an import would send",
 			plural(n, "valid row"))
 	}
 	if n := s.ChangedNotSent; n > 0 {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
@@ -22,7 +23,9 @@ type Attention struct {
 
 // AttentionRow is one row that needs a person.
 type AttentionRow struct {
-	Row, Line          int
+	// Row is the row a person sees in Excel (the header counted): the
+	// line it starts on, as the top problems and the headlines name it.
+	Row                int
 	Outcome            Outcome
 	ErrorCode, Message string
 	Cells              []AttentionCell
@@ -39,7 +42,7 @@ func (a *Attention) keep(r *Result, fields []string) {
 		a.More++
 		return
 	}
-	row := AttentionRow{Row: r.Row, Line: r.Line, Outcome: r.Outcome, ErrorCode: r.ErrorCode, Message: cut(r.Message, 1000),
+	row := AttentionRow{Row: cmp.Or(r.Line, r.Row), Outcome: r.Outcome, ErrorCode: r.ErrorCode, Message: cut(r.Message, 1000),
 		Cells: make([]AttentionCell, len(a.Header))}
 	for i := range row.Cells {
 		if i < len(fields) {
@@ -117,9 +120,9 @@ td.num{text-align:right}
 {{- end}}
 {{- with .Attention.Rows}}
 <h2>Rows that need work</h2>
-<table><tr><th>row</th><th>line</th>{{range $.Attention.Header}}<th>{{.}}</th>{{end}}<th>error_code</th><th>message</th></tr>
+<table><tr><th>row</th>{{range $.Attention.Header}}<th>{{.}}</th>{{end}}<th>error_code</th><th>message</th></tr>
 {{- range .}}
-<tr><td class="num">{{.Row}}</td><td class="num">{{.Line}}</td>
+<tr><td class="num">{{.Row}}</td>
 {{- range .Cells}}{{if .Problem}}<td class="bad">{{.Value}}<span class="problem">{{.Problem}}</span></td>{{else}}<td>{{.Value}}</td>{{end}}{{end}}<td>{{.ErrorCode}}</td><td class="msg">{{.Message}}</td></tr>
 {{- end}}</table>
 {{- if $.Attention.More}}<p class="msg">and {{$.Attention.More}} more rows: see the errors file.</p>{{end}}

@@ -63,3 +63,28 @@ func TestHTMLRowsBounded(t *testing.T) {
 		t.Fatalf("page does not say how many rows were left out")
 	}
 }
+
+// The page numbers a row one way, as a person sees it in Excel (the
+// header counted), in its top problems and in its rows alike.
+func TestHTMLOneRowNumbering(t *testing.T) {
+	var rep bytes.Buffer
+	w, err := NewWriterTo(&rep, nil, DefaultDialect, []string{"email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(&Result{Row: 4, Line: 5, Outcome: Invalid, ErrorCode: "invalid_email", Message: "bad email",
+		Cells: []CellProblem{{Column: 0, Code: "invalid_email", Message: "bad email"}}}, []string{"x@"})
+	s := Summary{Counts: w.Counts()}
+	s.AddProblems(w.Problems())
+	var b bytes.Buffer
+	if err := WriteHTML(&b, HTMLPage{Title: "candidates.xlsx", Summary: s, Attention: w.Attention()}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !strings.Contains(page, "<td>row 5: ") {
+		t.Errorf("top problems do not name row 5:\n%s", page)
+	}
+	if !strings.Contains(page, `<tr><td class="num">5</td><td class="bad">`) || strings.Contains(page, `<td class="num">4</td>`) || strings.Contains(page, "<th>line</th>") {
+		t.Errorf("rows table does not number the row 5 alone:\n%s", page)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/comeet-import/comeet-import/internal/comeet"
 	"github.com/comeet-import/comeet-import/internal/importer"
+	"github.com/comeet-import/comeet-import/internal/mapping"
 	"github.com/comeet-import/comeet-import/internal/source"
 )
 
@@ -227,7 +228,7 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	case info.Mode()&os.ModeNamedPipe != 0:
 		return readPipe(f, path, limit)
 	default:
-		return nil, fmt.Errorf("%s is not a regular file (%s): give the path of a file", path, fileKind(info.Mode()))
+		return nil, fmt.Errorf("%s is not a regular file (%s): give the path of a file", path, mapping.FileKind(info.Mode()))
 	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
@@ -271,18 +272,3 @@ func readPipe(f *os.File, path string, limit int64) ([]byte, error) {
 
 // pipePoll is how often readPipe looks again for a pipe's writer.
 const pipePoll = 20 * time.Millisecond
-
-// fileKind names a file type that is not a regular file.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return m.Type().String()
-}

@@ -93,7 +93,7 @@ func LoadFile(path string) (*Mapping, error) {
 		return nil, fmt.Errorf("load mapping: %w", err)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("load mapping %s: %w: it is %s; give the path of a mapping file", path, ErrNotRegular, kindOf(info.Mode()))
+		return nil, fmt.Errorf("load mapping %s: %w: it is %s; give the path of a mapping file", path, ErrNotRegular, FileKind(info.Mode()))
 	}
 	m, err := load(f)
 	if err != nil {
@@ -112,8 +112,10 @@ var ErrTooLarge = fmt.Errorf("the file is larger than %d bytes (1 MiB); a mappin
 // ErrNotRegular means a mapping file is not a regular file.
 var ErrNotRegular = errors.New("not a regular file")
 
-// kindOf names a file type that is not a regular file.
-func kindOf(m os.FileMode) string {
+// FileKind names a file type that is not a regular file ("a FIFO (named
+// pipe)", "a device"...), for the messages that refuse one as an input:
+// the mapping here, the key files in the command.
+func FileKind(m os.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
